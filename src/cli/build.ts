@@ -1,0 +1,66 @@
+// `monac build` and `monac validate`.
+import path from "node:path";
+import { loadWorkspace, WorkspaceIOError } from "../spec/workspace.js";
+import { formatDiagnostic } from "../spec/diagnostics.js";
+import { compileWorkspace } from "../compile/bundle.js";
+import { planOutput, writeOutput } from "../compile/write.js";
+import { EXIT, type CliIO } from "./main.js";
+
+export interface BuildOptions {
+  dir: string;
+  out: string | undefined;
+  check: boolean;
+  /** false for `monac validate`. */
+  write: boolean;
+}
+
+export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<number> {
+  const outDir = opts.out ?? path.join(opts.dir, "out");
+  let loaded;
+  try {
+    loaded = await loadWorkspace(opts.dir);
+  } catch (e) {
+    if (e instanceof WorkspaceIOError) {
+      io.err(`monac: ${e.message}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  if (!loaded.model) {
+    for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
+    const n = loaded.diagnostics.length;
+    io.err(`${n} error${n === 1 ? "" : "s"}; nothing written`);
+    return EXIT.findings;
+  }
+  const artifacts = compileWorkspace(loaded.model);
+  const summary = `${loaded.model.slos.length} SLOs, ${loaded.model.thresholds.length} threshold alerts`;
+  if (!opts.write) {
+    io.out(`ok: ${summary}`);
+    return EXIT.ok;
+  }
+  try {
+    if (opts.check) {
+      const stale = await planOutput(outDir, artifacts);
+      if (stale.length === 0) {
+        io.out(`ok: ${outDir} is up to date (${summary})`);
+        return EXIT.ok;
+      }
+      for (const c of stale) io.err(`${path.join(outDir, c.path)}: ${STALE_REASON[c.change]}`);
+      io.err(`${stale.length} file${stale.length === 1 ? "" : "s"} out of date; run \`npx monac build\` and commit the result`);
+      return EXIT.findings;
+    }
+    const changes = await writeOutput(outDir, artifacts);
+    for (const c of changes) io.out(`${c.change.padEnd(7)} ${path.join(outDir, c.path)}`);
+    io.out(`built ${artifacts.length} files (${changes.length} changed) from ${summary}`);
+    return EXIT.ok;
+  } catch (e) {
+    io.err(`monac: cannot write ${outDir}: ${(e as Error).message}`);
+    return EXIT.usage;
+  }
+}
+
+const STALE_REASON = {
+  created: "missing (would be created)",
+  updated: "stale (content differs from the specs)",
+  removed: "orphaned (no spec produces it; would be removed)",
+} as const;

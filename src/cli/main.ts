@@ -1,0 +1,66 @@
+// The `monac` command. Thin: parse flags, call a stage, print, pick an exit code
+// (0 ok, 1 findings or failures, 2 usage or I/O error).
+import { parseArgs } from "node:util";
+import { buildCommand } from "./build.js";
+
+export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+
+const USAGE = `monac — monitoring as code for the Prometheus stack
+
+Usage:
+  monac build [--dir DIR] [--out DIR] [--check]   validate specs and write out/
+  monac validate [--dir DIR]                      validate specs, write nothing
+  monac help                                      this text
+
+Options:
+  --dir DIR   workspace with monac.yaml, slos/ and alerts/ (default: .)
+  --out DIR   output directory (default: DIR/out)
+  --check     write nothing; exit 1 listing every stale, missing or orphaned file
+`;
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "build":
+      case "validate": {
+        const { values } = parseArgs({
+          args: rest,
+          options: {
+            dir: { type: "string", default: "." },
+            out: { type: "string" },
+            check: { type: "boolean", default: false },
+          },
+          strict: true,
+          allowPositionals: false,
+        });
+        return await buildCommand({ dir: values.dir!, out: values.out, check: values.check!, write: command === "build" }, io);
+      }
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.out(USAGE);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        io.err(`monac: unknown command "${command}"\n\n${USAGE}`);
+        return EXIT.usage;
+    }
+  } catch (e) {
+    if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.err(`monac ${command}: ${e.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
+
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIO: CliIO = {
+  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+};

@@ -1,0 +1,53 @@
+// Prometheus durations ("1h30m", "5m", "500ms", "1w") as integer milliseconds.
+// Units must appear largest first and at most once, exactly as Prometheus's
+// model.ParseDuration accepts them, so a spec never holds a duration that
+// Prometheus itself would reject in a rule file.
+
+const UNITS = [
+  ["y", 365 * 24 * 3600 * 1000],
+  ["w", 7 * 24 * 3600 * 1000],
+  ["d", 24 * 3600 * 1000],
+  ["h", 3600 * 1000],
+  ["m", 60 * 1000],
+  ["s", 1000],
+  ["ms", 1],
+] as const;
+
+const DURATION_RE = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+
+/** Milliseconds for a Prometheus duration, or undefined when it is not one. "0" is zero. */
+export function parseDuration(text: string): number | undefined {
+  if (text === "0") return 0;
+  if (text === "") return undefined;
+  const m = DURATION_RE.exec(text);
+  if (!m) return undefined;
+  let ms = 0;
+  UNITS.forEach(([, size], i) => {
+    const part = m[i + 1];
+    if (part !== undefined) ms += Number(part) * size;
+  });
+  return Number.isSafeInteger(ms) ? ms : undefined;
+}
+
+/**
+ * Canonical form, the way Prometheus prints durations: largest units first, and
+ * weeks/years only when they divide evenly (so 30d stays "30d", not "4w2d").
+ */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return "0s";
+  let rest = ms;
+  let out = "";
+  const take = (unit: string, size: number) => {
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      out += `${n}${unit}`;
+      rest -= n * size;
+    }
+  };
+  const year = UNITS[0][1];
+  const week = UNITS[1][1];
+  if (rest % year === 0) take("y", year);
+  if (rest % week === 0) take("w", week);
+  for (const [unit, size] of UNITS.slice(2)) take(unit, size);
+  return out;
+}

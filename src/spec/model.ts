@@ -1,0 +1,134 @@
+// The validated, defaulted model every compile stage reads. Specs are parsed
+// once into this shape; compile functions never look at YAML again.
+import type { Decimal } from "./decimal.js";
+import type { Severity, TierName } from "./schema.js";
+import type { LabelMatcher } from "../promql/syntax.js";
+
+export interface SourceRef {
+  file: string;
+  line: number;
+}
+
+/** How an SLI counts events over a window, in the terms the compiler needs. */
+export type SliModel =
+  | {
+      kind: "ratio";
+      /** Instant-vector expressions counting events over `$window` (already wrapped in increase()). */
+      errors?: string;
+      good?: string;
+      total: string;
+    }
+  | {
+      kind: "latency";
+      metric: string; // histogram base name, without _bucket/_count
+      matchers: LabelMatcher[];
+      thresholdSeconds: Decimal;
+    }
+  | { kind: "boolGauge"; selector: string }
+  | { kind: "raw"; errorRatio: string };
+
+export interface TierModel {
+  name: TierName;
+  longWindowMs: number;
+  shortWindowMs: number;
+  budgetPercent: Decimal;
+  /** Burn-rate factor: how many times faster than "exactly exhaust the budget in one period". */
+  factor: Decimal;
+  severity: Severity;
+  forMs: number;
+}
+
+export interface SloModel {
+  service: string;
+  team: string;
+  name: string;
+  description: string;
+  /** Objective as a ratio (0.9995 for 99.95%). */
+  objective: Decimal;
+  /** Allowed error ratio, 1 - objective. */
+  errorBudget: Decimal;
+  periodMs: number;
+  /** File labels merged with SLO labels (SLO wins). */
+  labels: Record<string, string>;
+  sli: SliModel;
+  alerting: {
+    enabled: boolean;
+    name: string;
+    summary: string | undefined;
+    description: string | undefined;
+    runbook: string | undefined;
+    labels: Record<string, string>;
+    minEvents: number | undefined;
+    noData: { forMs: number; severity: Severity } | undefined;
+    tiers: TierModel[];
+  };
+  source: SourceRef;
+}
+
+export type ThresholdUnit = "none" | "percent" | "ratio" | "seconds" | "bytes" | "days";
+
+export interface ThresholdLevel {
+  severity: Severity;
+  /** The full alert condition, e.g. `(expr) > 80`. */
+  expr: string;
+  /** The threshold as written in PromQL, for summaries ("80"); absent for conditions. */
+  threshold: string | undefined;
+  forMs: number;
+}
+
+export interface ThresholdAlertModel {
+  service: string;
+  team: string;
+  name: string;
+  /** The watched value (without the comparison), when the alert has thresholds. */
+  valueExpr: string | undefined;
+  direction: "above" | "below";
+  unit: ThresholdUnit;
+  levels: ThresholdLevel[];
+  keepFiringForMs: number | undefined;
+  summary: string | undefined;
+  description: string | undefined;
+  runbook: string | undefined;
+  labels: Record<string, string>;
+  source: SourceRef;
+}
+
+export interface ReceiverModel {
+  name: string;
+  email?: { to: string; sendResolved: boolean };
+  slack?: { channel: string; apiUrlFile: string | undefined; sendResolved: boolean };
+  pagerduty?: { routingKeyFile: string; sendResolved: boolean };
+}
+
+export interface SeverityRouteModel {
+  severity: Severity;
+  receivers: string[];
+  during: string[];
+}
+
+export interface RoutingModel {
+  resolveTimeoutMs: number;
+  groupBy: string[];
+  groupWaitMs: number;
+  groupIntervalMs: number;
+  repeatIntervalMs: number;
+  smtp:
+    | { from: string; smarthost: string; authUsername: string | undefined; authPasswordFile: string | undefined; requireTls: boolean }
+    | undefined;
+  slackApiUrlFile: string | undefined;
+  defaultReceiver: string;
+  receivers: ReceiverModel[];
+  teams: { name: string; routes: SeverityRouteModel[] }[];
+  timeIntervals: {
+    name: string;
+    intervals: { weekdays?: string[]; times?: { start: string; end: string }[]; location?: string }[];
+  }[];
+}
+
+export interface WorkspaceModel {
+  slos: SloModel[];
+  thresholds: ThresholdAlertModel[];
+  routing: RoutingModel;
+  /** Spec files per service, for "generated from" headers. */
+  sourcesByService: Map<string, string[]>;
+}

@@ -1,0 +1,286 @@
+// The spec file formats, as zod schemas. They are the single source of truth
+// for validation, defaults and the JSON Schema editors use for completion.
+//
+// Three kinds of file, told apart by where they live:
+//   slos/*.yaml    SloFile        one service's SLOs
+//   alerts/*.yaml  ThresholdFile  threshold alerts on one service or system
+//   monac.yaml     WorkspaceFile  receivers, teams and routing policy
+import * as z from "zod";
+import { parseDuration } from "./duration.js";
+
+export const SEVERITIES = ["critical", "warning", "info"] as const;
+export const TIER_NAMES = ["page-fast", "page-slow", "ticket-fast", "ticket-slow"] as const;
+export type TierName = (typeof TIER_NAMES)[number];
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Labels monac sets itself; a spec may not override them. */
+export const RESERVED_LABELS = ["alertname", "service", "slo", "severity", "tier", "team", "__name__"] as const;
+
+const slug = (what: string) =>
+  z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, {
+    error: (iss) =>
+      `${what} must be lowercase letters, digits, "-" or "_", starting with a letter or digit, got ${JSON.stringify(iss.input)}`,
+  });
+
+export const duration = z.string().refine((s) => parseDuration(s) !== undefined, {
+  error: (iss) => `expected a Prometheus duration such as 5m, 1h30m or 30d, got ${JSON.stringify(iss.input)}`,
+});
+
+export const positiveDuration = duration.refine((s) => (parseDuration(s) ?? 0) > 0, {
+  error: "duration must be greater than zero",
+});
+
+const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+export const labels = z
+  .record(
+    z.string().regex(labelName, { error: (iss) => `label names must match [a-zA-Z_][a-zA-Z0-9_]*, got ${JSON.stringify(iss.input)}` }),
+    z.string({ error: "label values must be strings (quote numbers: \"1\")" }),
+  )
+  .superRefine((rec, ctx) => {
+    for (const key of Object.keys(rec)) {
+      if ((RESERVED_LABELS as readonly string[]).includes(key) || key.startsWith("__")) {
+        ctx.addIssue({ code: "custom", path: [key], message: `label "${key}" is set by monac and cannot be overridden here` });
+      }
+    }
+  });
+
+const promql = z.string().min(1, { error: "expected a PromQL expression" });
+const alertName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+  error: (iss) => `alert names must match [A-Za-z_][A-Za-z0-9_]* (e.g. HighErrorRate), got ${JSON.stringify(iss.input)}`,
+});
+const url = z.string().regex(/^https?:\/\/\S+$/, { error: (iss) => `expected an http(s) URL, got ${JSON.stringify(iss.input)}` });
+const severity = z.enum(SEVERITIES, { error: (iss) => `severity must be one of ${SEVERITIES.join(", ")}, got ${JSON.stringify(iss.input)}` });
+
+// ---------------------------------------------------------------- SLOs
+
+const RatioSli = z.strictObject({
+  errors: promql.optional().describe("Counter selector (or expression with [$window]) counting failed events."),
+  good: promql.optional().describe("Counter selector (or expression with [$window]) counting good events; alternative to errors."),
+  total: promql.describe("Counter selector (or expression with [$window]) counting all events."),
+});
+
+const LatencySli = z.strictObject({
+  histogram: promql.describe('Classic histogram selector without suffix, e.g. http_request_duration_seconds{job="api"}.'),
+  threshold: positiveDuration.describe("Requests faster than this are good; must be a bucket boundary (le) of the histogram."),
+});
+
+const BoolGaugeSli = z.strictObject({
+  metric: promql.describe("Selector of a 0/1 gauge such as probe_success; 1 is good."),
+});
+
+const RawSli = z.strictObject({
+  errorRatio: promql.describe("Error-ratio expression with a $window placeholder for the range, e.g. ...[$window]."),
+});
+
+export const Sli = z
+  .strictObject({
+    ratio: RatioSli.optional(),
+    latency: LatencySli.optional(),
+    boolGauge: BoolGaugeSli.optional(),
+    raw: RawSli.optional(),
+  })
+  .superRefine((sli, ctx) => {
+    const kinds = Object.keys(sli).filter((k) => sli[k as keyof typeof sli] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          kinds.length === 0
+            ? "expected exactly one SLI kind: ratio, latency, boolGauge or raw"
+            : `expected exactly one SLI kind, got ${kinds.join(" and ")}`,
+      });
+    }
+    if (sli.ratio && (sli.ratio.errors === undefined) === (sli.ratio.good === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["ratio"], message: "a ratio SLI needs exactly one of errors or good, plus total" });
+    }
+  });
+
+const Tier = z.strictObject({
+  budgetPercent: z
+    .number()
+    .gt(0, { error: (iss) => `budgetPercent must be between 0 and 100, got ${iss.input}` })
+    .lte(100, { error: (iss) => `budgetPercent must be between 0 and 100, got ${iss.input}` })
+    .optional()
+    .describe("Share of the period's error budget this tier alerts on, in percent."),
+  longWindow: positiveDuration.optional(),
+  shortWindow: positiveDuration.optional(),
+  severity: severity.optional(),
+  for: duration.optional(),
+});
+
+const NoData = z.strictObject({
+  for: positiveDuration.default("15m"),
+  severity: severity.default("warning"),
+});
+
+const Alerting = z.strictObject({
+  enabled: z.boolean().default(true),
+  name: alertName.optional().describe("Alert name for every tier of this SLO; default ErrorBudgetBurn."),
+  summary: z.string().optional(),
+  description: z.string().optional(),
+  runbook: url.optional(),
+  labels: labels.optional(),
+  minEvents: z
+    .number()
+    .int({ error: "minEvents must be a whole number of events" })
+    .positive({ error: "minEvents must be positive" })
+    .optional()
+    .describe("Do not alert unless a tier's long window saw at least this many events."),
+  noData: z.union([z.literal(false), NoData]).optional().describe("Alert when the SLI has no data; off by default."),
+  tiers: z
+    .strictObject({
+      "page-fast": z.union([z.literal(false), Tier]).optional(),
+      "page-slow": z.union([z.literal(false), Tier]).optional(),
+      "ticket-fast": z.union([z.literal(false), Tier]).optional(),
+      "ticket-slow": z.union([z.literal(false), Tier]).optional(),
+    })
+    .optional(),
+});
+
+export const Slo = z.strictObject({
+  name: slug("SLO name"),
+  description: z.string().optional(),
+  objective: z
+    .number({ error: (iss) => `objective must be a number in percent, e.g. 99.9, got ${JSON.stringify(iss.input)}` })
+    .gt(0, { error: (iss) => `objective must be between 0 and 100 (exclusive), got ${iss.input}` })
+    .lt(100, { error: (iss) => `objective must be between 0 and 100 (exclusive), got ${iss.input}` })
+    .describe("Target in percent, 0 < objective < 100."),
+  period: positiveDuration.default("30d"),
+  labels: labels.optional(),
+  sli: Sli,
+  alerting: Alerting.optional(),
+});
+
+export const SloFile = z.strictObject({
+  service: slug("service"),
+  team: slug("team"),
+  description: z.string().optional(),
+  labels: labels.optional(),
+  slos: z.array(Slo).min(1, { error: "expected at least one SLO" }),
+});
+
+// ---------------------------------------------------------- thresholds
+
+export const UNITS = ["none", "percent", "ratio", "seconds", "bytes", "days"] as const;
+
+/** A threshold is a number, or a duration when the unit is seconds ("30d"). */
+const thresholdValue = z.union([z.number(), duration], {
+  error: (iss) => `expected a number (or a duration for unit seconds), got ${JSON.stringify(iss.input)}`,
+});
+
+const Level = z.strictObject({
+  value: thresholdValue,
+  for: duration.optional(),
+});
+
+export const ThresholdAlert = z.strictObject({
+  name: alertName,
+  expr: promql.optional().describe("Value to compare with the thresholds."),
+  condition: promql.optional().describe("A full boolean condition (e.g. up == 0), instead of expr + thresholds."),
+  severity: severity.optional().describe("Severity of a condition alert."),
+  direction: z.enum(["above", "below"], { error: "direction must be above or below" }).default("above"),
+  unit: z.enum(UNITS, { error: (iss) => `unit must be one of ${UNITS.join(", ")}, got ${JSON.stringify(iss.input)}` }).default("none"),
+  warning: z.union([thresholdValue, Level]).optional(),
+  critical: z.union([thresholdValue, Level]).optional(),
+  for: duration.optional(),
+  keepFiringFor: duration.optional(),
+  summary: z.string().optional(),
+  description: z.string().optional(),
+  runbook: url.optional(),
+  labels: labels.optional(),
+});
+
+export const ThresholdFile = z.strictObject({
+  service: slug("service"),
+  team: slug("team"),
+  description: z.string().optional(),
+  labels: labels.optional(),
+  alerts: z.array(ThresholdAlert).min(1, { error: "expected at least one alert" }),
+});
+
+// ----------------------------------------------------------- workspace
+
+// Secrets never appear in specs: receivers name files Alertmanager reads at run time.
+const secretFile = z.string().regex(/^\/\S+$/, { error: (iss) => `expected an absolute file path, got ${JSON.stringify(iss.input)}` });
+
+const EmailReceiver = z.strictObject({
+  to: z.string().regex(/^[^@\s]+@[^@\s]+$/, { error: (iss) => `expected an email address, got ${JSON.stringify(iss.input)}` }),
+  sendResolved: z.boolean().default(false),
+});
+const SlackReceiver = z.strictObject({
+  channel: z.string().regex(/^[#@]\S+$/, { error: (iss) => `expected a channel such as #alerts, got ${JSON.stringify(iss.input)}` }),
+  apiUrlFile: secretFile.optional().describe("File holding the incoming-webhook URL; defaults to the workspace slack.apiUrlFile."),
+  sendResolved: z.boolean().default(true),
+});
+const PagerDutyReceiver = z.strictObject({
+  routingKeyFile: secretFile.describe("File holding the Events API v2 routing key."),
+  sendResolved: z.boolean().default(true),
+});
+
+export const Receiver = z
+  .strictObject({
+    email: EmailReceiver.optional(),
+    slack: SlackReceiver.optional(),
+    pagerduty: PagerDutyReceiver.optional(),
+  })
+  .superRefine((r, ctx) => {
+    const kinds = Object.values(r).filter((v) => v !== undefined).length;
+    if (kinds !== 1) ctx.addIssue({ code: "custom", message: "a receiver needs exactly one of email, slack or pagerduty" });
+  });
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, {
+  error: (iss) => `expected a time of day as HH:MM, got ${JSON.stringify(iss.input)}`,
+});
+const TimeInterval = z.strictObject({
+  weekdays: z.array(z.string().regex(/^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(:(monday|tuesday|wednesday|thursday|friday|saturday|sunday))?$/, {
+    error: (iss) => `expected a weekday or range such as monday:friday, got ${JSON.stringify(iss.input)}`,
+  })).optional(),
+  times: z.array(z.strictObject({ start: clock, end: clock })).optional(),
+  location: z.string().optional().describe("IANA time zone, e.g. Europe/Berlin."),
+});
+
+const SeverityRoute = z.strictObject({
+  receivers: z.array(z.string()).min(1, { error: "expected at least one receiver" }),
+  during: z.array(z.string()).optional().describe("Only notify during these time intervals."),
+});
+
+const Team = z.strictObject({
+  critical: z.union([z.array(z.string()), SeverityRoute]).optional(),
+  warning: z.union([z.array(z.string()), SeverityRoute]).optional(),
+  info: z.union([z.array(z.string()), SeverityRoute]).optional(),
+});
+
+export const WorkspaceFile = z.strictObject({
+  alertmanager: z
+    .strictObject({
+      resolveTimeout: positiveDuration.default("5m"),
+      groupBy: z.array(z.string()).default(["alertname", "service", "slo"]),
+      groupWait: positiveDuration.default("30s"),
+      groupInterval: positiveDuration.default("5m"),
+      repeatInterval: positiveDuration.default("4h"),
+      smtp: z
+        .strictObject({
+          from: z.string(),
+          smarthost: z.string().regex(/^\S+:\d+$/, { error: "expected host:port" }),
+          authUsername: z.string().optional(),
+          authPasswordFile: secretFile.optional(),
+          requireTls: z.boolean().default(true),
+        })
+        .optional(),
+      slack: z.strictObject({ apiUrlFile: secretFile }).optional(),
+      defaultReceiver: z.string().describe("Receiver for alerts no team route matches."),
+    })
+    .describe("Alertmanager-wide settings."),
+  timeIntervals: z.record(slug("time interval name"), z.array(TimeInterval)).optional(),
+  receivers: z.record(slug("receiver name"), Receiver),
+  teams: z.record(slug("team name"), Team),
+});
+
+export type SloFileSpec = z.output<typeof SloFile>;
+export type SloSpec = z.output<typeof Slo>;
+export type SliSpec = z.output<typeof Sli>;
+export type TierSpec = z.output<typeof Tier>;
+export type ThresholdFileSpec = z.output<typeof ThresholdFile>;
+export type ThresholdAlertSpec = z.output<typeof ThresholdAlert>;
+export type WorkspaceFileSpec = z.output<typeof WorkspaceFile>;
+export type ReceiverSpec = z.output<typeof Receiver>;

@@ -1,0 +1,414 @@
+// Checks that need more than one field at a time — PromQL that parses, names
+// that are unique, teams and receivers that exist, tiers that can fire — and
+// builds the compile model from specs that pass them.
+import { Decimal } from "./decimal.js";
+import { closestName, formatPath, type Diagnostic } from "./diagnostics.js";
+import { formatDuration, parseDuration } from "./duration.js";
+import { positionInScalar, positionOf, type YamlSource } from "./yaml-source.js";
+import { DEFAULT_TIERS, burnRateFactor, durationMs } from "./tiers.js";
+import { SEVERITIES, type Severity, type SloFileSpec, type SloSpec, type ThresholdAlertSpec, type ThresholdFileSpec, type WorkspaceFileSpec } from "./schema.js";
+import type { RoutingModel, SliModel, SloModel, ThresholdAlertModel, ThresholdLevel, TierModel, WorkspaceModel } from "./model.js";
+import type { ParsedFile, ParsedWorkspace } from "./workspace.js";
+import { findSyntaxError, parseVectorSelector, type SelectorInfo } from "../promql/syntax.js";
+import { thresholdCondition } from "../compile/threshold-expr.js";
+
+/** monac records 5-minute event counts; no alert window can be shorter. */
+export const COUNT_WINDOW_MS = 5 * 60 * 1000;
+const WINDOW_PLACEHOLDER = "$window";
+
+type Path = (string | number)[];
+
+class Findings {
+  readonly list: Diagnostic[] = [];
+  add(source: YamlSource, path: Path, message: string, opts: { key?: boolean } = {}): void {
+    this.list.push({ file: source.file, position: positionOf(source, path, opts), path: formatPath(path), message });
+  }
+  addAt(source: YamlSource, path: Path, offset: number, message: string): void {
+    this.list.push({ file: source.file, position: positionInScalar(source, path, offset), path: formatPath(path), message });
+  }
+}
+
+export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | undefined; diagnostics: Diagnostic[] } {
+  const f = new Findings();
+  const routing = parsed.workspace ? buildRouting(parsed.workspace, f) : undefined;
+  const teams = parsed.workspace ? new Set(Object.keys(parsed.workspace.spec.teams)) : undefined;
+
+  const slos: SloModel[] = [];
+  const sourcesByService = new Map<string, string[]>();
+  const addSource = (service: string, file: string) => {
+    const list = sourcesByService.get(service) ?? [];
+    if (!list.includes(file)) list.push(file);
+    sourcesByService.set(service, list);
+  };
+
+  const sloNames = new Map<string, { file: string; line: number }>();
+  for (const file of parsed.slos) {
+    checkTeam(file.source, file.spec.team, teams, f);
+    addSource(file.spec.service, file.source.file);
+    file.spec.slos.forEach((slo, i) => {
+      const key = `${file.spec.service}/${slo.name}`;
+      const path: Path = ["slos", i, "name"];
+      const previous = sloNames.get(key);
+      if (previous) {
+        f.add(file.source, path, `duplicate SLO "${slo.name}" for service "${file.spec.service}" (first defined at ${previous.file}:${previous.line})`);
+        return;
+      }
+      sloNames.set(key, { file: file.source.file, line: positionOf(file.source, path).line });
+      const model = buildSlo(file, slo, i, f);
+      if (model) slos.push(model);
+    });
+  }
+
+  const thresholds: ThresholdAlertModel[] = [];
+  const alertNames = new Map<string, { file: string; line: number }>();
+  for (const file of parsed.thresholds) {
+    checkTeam(file.source, file.spec.team, teams, f);
+    addSource(file.spec.service, file.source.file);
+    file.spec.alerts.forEach((alert, i) => {
+      const key = `${file.spec.service}/${alert.name}`;
+      const path: Path = ["alerts", i, "name"];
+      const previous = alertNames.get(key);
+      if (previous) {
+        f.add(file.source, path, `duplicate alert "${alert.name}" for service "${file.spec.service}" (first defined at ${previous.file}:${previous.line})`);
+        return;
+      }
+      alertNames.set(key, { file: file.source.file, line: positionOf(file.source, path).line });
+      const model = buildThreshold(file, alert, i, f);
+      if (model) thresholds.push(model);
+    });
+  }
+
+  if (!routing || f.list.length > 0) return { model: undefined, diagnostics: f.list };
+  return { model: { slos, thresholds, routing, sourcesByService }, diagnostics: f.list };
+}
+
+function checkTeam(source: YamlSource, team: string, teams: Set<string> | undefined, f: Findings): void {
+  if (!teams || teams.has(team)) return;
+  const hint = closestName(team, teams);
+  f.add(source, ["team"], `unknown team "${team}"${hint ? ` (did you mean "${hint}"?)` : ""}; teams are declared in monac.yaml`);
+}
+
+// ------------------------------------------------------------------ SLOs
+
+function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f: Findings): SloModel | undefined {
+  const base: Path = ["slos", index];
+  const src = file.source;
+  const errorsBefore = f.list.length;
+  const sli = buildSli(src, slo, [...base, "sli"], f);
+  const periodMs = durationMs(slo.period);
+  const objective = Decimal.of(slo.objective).div(Decimal.of(100));
+  const errorBudget = Decimal.of(1).minus(objective);
+  const alerting = slo.alerting;
+  const tiers: TierModel[] = [];
+
+  for (const defaults of DEFAULT_TIERS) {
+    const override = alerting?.tiers?.[defaults.name];
+    if (override === false) continue;
+    const tierPath: Path = [...base, "alerting", "tiers", defaults.name];
+    const at: Path = override ? tierPath : [...base, "period"];
+    const longWindowMs = durationMs(override?.longWindow ?? defaults.longWindow);
+    const shortWindowMs = durationMs(override?.shortWindow ?? defaults.shortWindow);
+    const budgetPercent = Decimal.of(override?.budgetPercent ?? defaults.budgetPercent);
+    if (shortWindowMs >= longWindowMs) {
+      f.add(src, at, `tier ${defaults.name}: shortWindow (${formatDuration(shortWindowMs)}) must be shorter than longWindow (${formatDuration(longWindowMs)})`);
+      continue;
+    }
+    if (shortWindowMs < COUNT_WINDOW_MS || shortWindowMs % COUNT_WINDOW_MS !== 0 || longWindowMs % COUNT_WINDOW_MS !== 0) {
+      f.add(src, at, `tier ${defaults.name}: windows must be multiples of 5m (monac records 5m event counts), got ${formatDuration(longWindowMs)}/${formatDuration(shortWindowMs)}`);
+      continue;
+    }
+    if (longWindowMs > periodMs) {
+      f.add(src, at, `tier ${defaults.name}: longWindow ${formatDuration(longWindowMs)} is longer than the SLO period ${formatDuration(periodMs)}; shorten it or disable the tier with "${defaults.name}: false"`);
+      continue;
+    }
+    const factor = burnRateFactor(budgetPercent, periodMs, longWindowMs);
+    if (alerting?.enabled !== false && factor.times(errorBudget).cmp(Decimal.of(1)) >= 0) {
+      f.add(
+        src,
+        at,
+        `tier ${defaults.name} can never fire: burn-rate factor ${factor} × error budget ${errorBudget} = ${factor.times(errorBudget)}, ` +
+          `but an error ratio cannot exceed 1; lower budgetPercent or disable the tier with "${defaults.name}: false"`,
+      );
+      continue;
+    }
+    tiers.push({
+      name: defaults.name,
+      longWindowMs,
+      shortWindowMs,
+      budgetPercent,
+      factor,
+      severity: override?.severity ?? defaults.severity,
+      forMs: durationMs(override?.for ?? defaults.for),
+    });
+  }
+
+  if (alerting?.minEvents !== undefined && slo.sli.raw) {
+    f.add(src, [...base, "alerting", "minEvents"], "minEvents needs event counts, which a raw SLI does not have; use a ratio SLI or drop minEvents");
+  }
+
+  if (!sli || f.list.length > errorsBefore) return undefined;
+  const noData = alerting?.noData;
+  return {
+    service: file.spec.service,
+    team: file.spec.team,
+    name: slo.name,
+    description: slo.description ?? "",
+    objective,
+    errorBudget,
+    periodMs,
+    labels: { ...file.spec.labels, ...slo.labels },
+    sli,
+    alerting: {
+      enabled: alerting?.enabled ?? true,
+      name: alerting?.name ?? "ErrorBudgetBurn",
+      summary: alerting?.summary,
+      description: alerting?.description,
+      runbook: alerting?.runbook,
+      labels: alerting?.labels ?? {},
+      minEvents: alerting?.minEvents,
+      noData: noData ? { forMs: durationMs(noData.for), severity: noData.severity } : undefined,
+      tiers,
+    },
+    source: { file: src.file, line: positionOf(src, base).line },
+  };
+}
+
+function buildSli(src: YamlSource, slo: SloSpec, path: Path, f: Findings): SliModel | undefined {
+  const { sli } = slo;
+  if (sli.ratio) {
+    const p: Path = [...path, "ratio"];
+    const total = countExpression(src, [...p, "total"], sli.ratio.total, f);
+    if (sli.ratio.errors !== undefined) {
+      const errors = countExpression(src, [...p, "errors"], sli.ratio.errors, f);
+      return errors && total ? { kind: "ratio", errors, total } : undefined;
+    }
+    const good = countExpression(src, [...p, "good"], sli.ratio.good!, f);
+    return good && total ? { kind: "ratio", good, total } : undefined;
+  }
+  if (sli.latency) {
+    const p: Path = [...path, "latency", "histogram"];
+    const sel = selectorOnly(src, p, sli.latency.histogram, "histogram", f);
+    if (!sel) return undefined;
+    if (sel.metric === undefined) {
+      f.add(src, p, "histogram selector needs a metric name, e.g. http_request_duration_seconds{job=\"api\"}");
+      return undefined;
+    }
+    if (sel.matchers.some((m) => m.name === "le")) {
+      f.add(src, p, "do not match on le: monac selects the bucket from threshold");
+      return undefined;
+    }
+    const metric = sel.metric.replace(/_(bucket|count|sum)$/, "");
+    const thresholdMs = parseDuration(sli.latency.threshold)!;
+    return { kind: "latency", metric, matchers: sel.matchers, thresholdSeconds: Decimal.fraction(BigInt(thresholdMs), 1000n) };
+  }
+  if (sli.boolGauge) {
+    const p: Path = [...path, "boolGauge", "metric"];
+    const sel = selectorOnly(src, p, sli.boolGauge.metric, "metric", f);
+    return sel ? { kind: "boolGauge", selector: sli.boolGauge.metric.trim() } : undefined;
+  }
+  if (sli.raw) {
+    const p: Path = [...path, "raw", "errorRatio"];
+    const expr = sli.raw.errorRatio.trim();
+    if (!expr.includes(WINDOW_PLACEHOLDER)) {
+      f.add(src, p, `errorRatio must use the ${WINDOW_PLACEHOLDER} placeholder for its range, e.g. rate(errors[${WINDOW_PLACEHOLDER}]) / rate(total[${WINDOW_PLACEHOLDER}])`);
+      return undefined;
+    }
+    return checkPromQL(src, p, expr, f) ? { kind: "raw", errorRatio: expr } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * An event-count template over `$window`: a counter selector becomes
+ * increase(selector[$window]); anything else must already count over $window.
+ */
+function countExpression(src: YamlSource, path: Path, text: string, f: Findings): string | undefined {
+  const expr = text.trim();
+  if (findSyntaxError(expr) === undefined && parseVectorSelector(expr)) return `increase(${expr}[${WINDOW_PLACEHOLDER}])`;
+  if (!expr.includes(WINDOW_PLACEHOLDER)) {
+    const problem = findSyntaxError(expr);
+    if (problem) {
+      f.addAt(src, path, problem.offset, `PromQL does not parse: ${problem.message}`);
+      return undefined;
+    }
+    f.add(src, path, `expected a counter selector such as http_requests_total{code=~"5.."}, or an expression counting events over [${WINDOW_PLACEHOLDER}]`);
+    return undefined;
+  }
+  return checkPromQL(src, path, expr, f) ? expr : undefined;
+}
+
+function selectorOnly(src: YamlSource, path: Path, text: string, what: string, f: Findings): SelectorInfo | undefined {
+  const expr = text.trim();
+  if (!checkPromQL(src, path, expr, f)) return undefined;
+  const sel = parseVectorSelector(expr);
+  if (!sel) f.add(src, path, `${what} must be a plain selector such as probe_success{job="blackbox"}, got an expression`);
+  return sel;
+}
+
+/** Reports a PromQL syntax error at its exact place in the file. `$window` is checked as a 5m range. */
+function checkPromQL(src: YamlSource, path: Path, expr: string, f: Findings): boolean {
+  const concrete = expr.split(WINDOW_PLACEHOLDER).join("5m");
+  const problem = findSyntaxError(concrete);
+  if (!problem) return true;
+  // Map the offset back through the placeholder substitution.
+  let offset = problem.offset;
+  let searchFrom = 0;
+  for (;;) {
+    const at = expr.indexOf(WINDOW_PLACEHOLDER, searchFrom);
+    if (at < 0 || at >= offset) break;
+    offset += WINDOW_PLACEHOLDER.length - 2;
+    searchFrom = at + WINDOW_PLACEHOLDER.length;
+  }
+  const leading = src.doc.getIn(path) !== undefined ? String(src.doc.getIn(path)).length - String(src.doc.getIn(path)).trimStart().length : 0;
+  f.addAt(src, path, offset + leading, `PromQL does not parse: ${problem.message}`);
+  return false;
+}
+
+// ------------------------------------------------------------ thresholds
+
+function buildThreshold(file: ParsedFile<ThresholdFileSpec>, alert: ThresholdAlertSpec, index: number, f: Findings): ThresholdAlertModel | undefined {
+  const src = file.source;
+  const base: Path = ["alerts", index];
+  const errorsBefore = f.list.length;
+  const levels: ThresholdLevel[] = [];
+  const defaultFor = alert.for !== undefined ? durationMs(alert.for) : 0;
+  let valueExpr: string | undefined;
+
+  if (alert.condition !== undefined) {
+    if (alert.expr !== undefined) f.add(src, [...base, "expr"], "use either expr with thresholds, or condition, not both");
+    for (const level of ["warning", "critical"] as const) {
+      if (alert[level] !== undefined) f.add(src, [...base, level], `a condition alert has no thresholds; set severity instead of ${level}`);
+    }
+    const condition = alert.condition.trim();
+    checkPromQL(src, [...base, "condition"], condition, f);
+    if (alert.severity === undefined) f.add(src, [...base, "condition"], `a condition alert needs a severity: ${SEVERITIES.join(", ")}`);
+    else levels.push({ severity: alert.severity, expr: condition, threshold: undefined, forMs: defaultFor });
+  } else if (alert.expr !== undefined) {
+    valueExpr = alert.expr.trim();
+    if (alert.severity !== undefined) f.add(src, [...base, "severity"], "severity belongs to condition alerts; with expr, set warning and/or critical thresholds");
+    if (checkPromQL(src, [...base, "expr"], valueExpr, f)) {
+      if (alert.warning === undefined && alert.critical === undefined) {
+        f.add(src, [...base, "expr"], "expected a warning and/or critical threshold for expr");
+      }
+      const values: Partial<Record<Severity, Decimal>> = {};
+      for (const level of ["warning", "critical"] as const) {
+        const spec = alert[level];
+        if (spec === undefined) continue;
+        const raw = typeof spec === "object" ? spec.value : spec;
+        const valuePath: Path = typeof spec === "object" ? [...base, level, "value"] : [...base, level];
+        const value = thresholdDecimal(raw, alert.unit);
+        if (value === undefined) {
+          f.add(src, valuePath, `a duration threshold (${JSON.stringify(raw)}) needs unit: seconds; got unit ${alert.unit}`);
+          continue;
+        }
+        values[level] = value;
+        const forMs = typeof spec === "object" && spec.for !== undefined ? durationMs(spec.for) : defaultFor;
+        levels.push({ severity: level, expr: thresholdCondition(valueExpr, alert.direction, value.toString()), threshold: value.toString(), forMs });
+      }
+      const { warning, critical } = values;
+      if (warning && critical) {
+        const ordered = alert.direction === "above" ? critical.cmp(warning) > 0 : critical.cmp(warning) < 0;
+        if (!ordered) {
+          f.add(
+            src,
+            [...base, "critical"],
+            `critical (${critical}) must be ${alert.direction === "above" ? "above" : "below"} warning (${warning}) for direction ${alert.direction}`,
+          );
+        }
+      }
+    }
+  } else {
+    f.add(src, [...base, "name"], "expected expr (with warning/critical thresholds) or condition (with severity)");
+  }
+
+  if (f.list.length > errorsBefore) return undefined;
+  return {
+    service: file.spec.service,
+    team: file.spec.team,
+    name: alert.name,
+    valueExpr,
+    direction: alert.direction,
+    unit: alert.unit,
+    levels,
+    keepFiringForMs: alert.keepFiringFor !== undefined ? durationMs(alert.keepFiringFor) : undefined,
+    summary: alert.summary,
+    description: alert.description,
+    runbook: alert.runbook,
+    labels: { ...file.spec.labels, ...alert.labels },
+    source: { file: src.file, line: positionOf(src, base).line },
+  };
+}
+
+function thresholdDecimal(raw: number | string, unit: string): Decimal | undefined {
+  if (typeof raw === "number") return Decimal.of(raw);
+  if (unit !== "seconds") return undefined;
+  return Decimal.fraction(BigInt(parseDuration(raw)!), 1000n);
+}
+
+// --------------------------------------------------------------- routing
+
+function buildRouting(file: ParsedFile<WorkspaceFileSpec>, f: Findings): RoutingModel | undefined {
+  const { spec, source } = file;
+  const errorsBefore = f.list.length;
+  const receiverNames = new Set(Object.keys(spec.receivers));
+  const intervalNames = new Set(Object.keys(spec.timeIntervals ?? {}));
+  const am = spec.alertmanager;
+
+  const checkReceiver = (name: string, path: Path) => {
+    if (receiverNames.has(name)) return;
+    const hint = closestName(name, receiverNames);
+    f.add(source, path, `unknown receiver "${name}"${hint ? ` (did you mean "${hint}"?)` : ""}; receivers are declared under receivers:`);
+  };
+  checkReceiver(am.defaultReceiver, ["alertmanager", "defaultReceiver"]);
+
+  for (const [name, r] of Object.entries(spec.receivers)) {
+    if (r.email && !am.smtp) f.add(source, ["receivers", name, "email"], "an email receiver needs alertmanager.smtp (from, smarthost)");
+    if (r.slack && !r.slack.apiUrlFile && !am.slack) {
+      f.add(source, ["receivers", name, "slack"], "a slack receiver needs apiUrlFile, here or in alertmanager.slack");
+    }
+  }
+
+  const teams: RoutingModel["teams"] = [];
+  for (const [team, routes] of Object.entries(spec.teams)) {
+    const out: RoutingModel["teams"][number] = { name: team, routes: [] };
+    for (const severity of SEVERITIES) {
+      const r = routes[severity];
+      if (r === undefined) continue;
+      const receivers = Array.isArray(r) ? r : r.receivers;
+      const during = Array.isArray(r) ? [] : (r.during ?? []);
+      const base: Path = Array.isArray(r) ? ["teams", team, severity] : ["teams", team, severity, "receivers"];
+      receivers.forEach((name, i) => checkReceiver(name, [...base, i]));
+      during.forEach((name, i) => {
+        if (!intervalNames.has(name)) {
+          const hint = closestName(name, intervalNames);
+          f.add(source, ["teams", team, severity, "during", i], `unknown time interval "${name}"${hint ? ` (did you mean "${hint}"?)` : ""}; declare it under timeIntervals:`);
+        }
+      });
+      out.routes.push({ severity, receivers, during });
+    }
+    if (out.routes.length === 0) f.add(source, ["teams", team], "a team needs receivers for at least one severity (critical, warning, info)", { key: true });
+    teams.push(out);
+  }
+
+  if (f.list.length > errorsBefore) return undefined;
+  return {
+    resolveTimeoutMs: durationMs(am.resolveTimeout),
+    groupBy: am.groupBy,
+    groupWaitMs: durationMs(am.groupWait),
+    groupIntervalMs: durationMs(am.groupInterval),
+    repeatIntervalMs: durationMs(am.repeatInterval),
+    smtp: am.smtp
+      ? { from: am.smtp.from, smarthost: am.smtp.smarthost, authUsername: am.smtp.authUsername, authPasswordFile: am.smtp.authPasswordFile, requireTls: am.smtp.requireTls }
+      : undefined,
+    slackApiUrlFile: am.slack?.apiUrlFile,
+    defaultReceiver: am.defaultReceiver,
+    receivers: Object.entries(spec.receivers).map(([name, r]) => ({
+      name,
+      ...(r.email ? { email: r.email } : {}),
+      ...(r.slack ? { slack: { channel: r.slack.channel, apiUrlFile: r.slack.apiUrlFile, sendResolved: r.slack.sendResolved } } : {}),
+      ...(r.pagerduty ? { pagerduty: r.pagerduty } : {}),
+    })),
+    teams,
+    timeIntervals: Object.entries(spec.timeIntervals ?? {}).map(([name, intervals]) => ({ name, intervals })),
+  };
+}

@@ -1,0 +1,180 @@
+// Loads a workspace (monac.yaml, slos/, alerts/), validates every file and
+// builds the model. All findings of a run are collected, never just the first.
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import type * as z from "zod";
+import { isPair, isScalar, isSeq, visit } from "yaml";
+import { compareDiagnostics, formatPath, type Diagnostic } from "./diagnostics.js";
+import { parseYamlSource, positionAt, type YamlSource } from "./yaml-source.js";
+import { zodDiagnostics } from "./zod-diagnostics.js";
+import { SloFile, ThresholdFile, WorkspaceFile } from "./schema.js";
+import { buildModel } from "./validate.js";
+import type { WorkspaceModel } from "./model.js";
+
+export const WORKSPACE_FILE = "monac.yaml";
+export const SPEC_DIRS = { slos: "slos", alerts: "alerts" } as const;
+
+export interface ParsedFile<T> {
+  source: YamlSource;
+  spec: T;
+}
+
+export interface ParsedWorkspace {
+  workspace: ParsedFile<z.output<typeof WorkspaceFile>> | undefined;
+  slos: ParsedFile<z.output<typeof SloFile>>[];
+  thresholds: ParsedFile<z.output<typeof ThresholdFile>>[];
+}
+
+export interface LoadResult {
+  model: WorkspaceModel | undefined;
+  diagnostics: Diagnostic[];
+}
+
+/** Thrown for problems that are not findings in a spec: unreadable directories and files. */
+export class WorkspaceIOError extends Error {}
+
+export async function loadWorkspace(dir: string): Promise<LoadResult> {
+  const files = await discoverSpecFiles(dir);
+  const texts = await Promise.all(
+    files.map(async (rel) => {
+      try {
+        return { rel, text: await readFile(path.join(dir, rel), "utf8") };
+      } catch (e) {
+        throw new WorkspaceIOError(`${rel}: cannot read: ${(e as Error).message}`);
+      }
+    }),
+  );
+  return loadWorkspaceFromTexts(texts);
+}
+
+/** The same as loadWorkspace, from in-memory files (tests, benchmarks, editors). */
+export function loadWorkspaceFromTexts(files: readonly { rel: string; text: string }[]): LoadResult {
+  const diagnostics: Diagnostic[] = [];
+  const parsed: ParsedWorkspace = { workspace: undefined, slos: [], thresholds: [] };
+  const sorted = [...files].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  let sawWorkspace = false;
+  for (const { rel, text } of sorted) {
+    const kind = specKind(rel);
+    if (!kind) continue;
+    const { source, diagnostics: yamlErrors } = parseYamlSource(rel, text);
+    diagnostics.push(...yamlErrors);
+    if (kind === "workspace") sawWorkspace = true;
+    if (yamlErrors.length > 0) continue;
+    diagnostics.push(...literalSecretDiagnostics(source));
+    if (kind === "workspace") {
+      const spec = validateShape(source, WorkspaceFile, diagnostics);
+      if (spec) parsed.workspace = { source, spec };
+    } else if (kind === "slos") {
+      const spec = validateShape(source, SloFile, diagnostics);
+      if (spec) parsed.slos.push({ source, spec });
+    } else {
+      const spec = validateShape(source, ThresholdFile, diagnostics);
+      if (spec) parsed.thresholds.push({ source, spec });
+    }
+  }
+  if (!sawWorkspace) {
+    diagnostics.push({
+      file: WORKSPACE_FILE,
+      position: { line: 1, column: 1 },
+      path: "",
+      message: "missing workspace file: monac.yaml declares the receivers and teams that alerts are routed to",
+    });
+  }
+  const shapeErrors = diagnostics.length > 0;
+  const { model, diagnostics: semantic } = buildModel(parsed);
+  diagnostics.push(...semantic);
+  diagnostics.sort(compareDiagnostics);
+  return { model: shapeErrors || diagnostics.length > 0 ? undefined : model, diagnostics };
+}
+
+function specKind(rel: string): "workspace" | "slos" | "thresholds" | undefined {
+  if (rel === WORKSPACE_FILE) return "workspace";
+  if (!/\.ya?ml$/.test(rel)) return undefined;
+  if (rel.startsWith(`${SPEC_DIRS.slos}/`)) return "slos";
+  if (rel.startsWith(`${SPEC_DIRS.alerts}/`)) return "thresholds";
+  return undefined;
+}
+
+function validateShape<S extends z.ZodType>(source: YamlSource, schema: S, out: Diagnostic[]): z.output<S> | undefined {
+  const result = schema.safeParse(source.data, { reportInput: true });
+  if (result.success) return result.data;
+  out.push(...zodDiagnostics(source, schema, result.error.issues));
+  return undefined;
+}
+
+/** Workspace-relative paths (forward slashes) of every spec file, sorted. */
+export async function discoverSpecFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  try {
+    await readdir(dir);
+  } catch (e) {
+    throw new WorkspaceIOError(`cannot read workspace directory ${dir}: ${(e as Error).message}`);
+  }
+  try {
+    await readFile(path.join(dir, WORKSPACE_FILE));
+    found.push(WORKSPACE_FILE);
+  } catch {
+    // Reported as a finding by the loader, with the other findings.
+  }
+  for (const sub of Object.values(SPEC_DIRS)) {
+    found.push(...(await walk(dir, sub)));
+  }
+  return found.sort();
+}
+
+async function walk(root: string, rel: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(path.join(root, rel), { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw new WorkspaceIOError(`cannot read ${rel}/: ${(e as Error).message}`);
+  }
+  const out: string[] = [];
+  for (const entry of entries) {
+    const child = `${rel}/${entry.name}`;
+    if (entry.isDirectory()) out.push(...(await walk(root, child)));
+    else if (entry.isFile() && /\.ya?ml$/.test(entry.name)) out.push(child);
+  }
+  return out;
+}
+
+// Values that are credentials whatever field they sit in. Field names alone
+// are checked by the schema (apiUrl, routingKey, password ...); these catch a
+// webhook pasted into a *File field or a description.
+const SECRET_VALUES: { pattern: RegExp; what: string }[] = [
+  { pattern: /https:\/\/hooks\.slack\.com\/\S+/, what: "a Slack webhook URL" },
+  { pattern: /\bxox[abpr]-[A-Za-z0-9-]{10,}/, what: "a Slack token" },
+  { pattern: /https:\/\/events\.pagerduty\.com\/\S+/, what: "a PagerDuty events URL" },
+  { pattern: /https:\/\/[^\s/]+\.webhook\.office\.com\/\S+/, what: "a Teams webhook URL" },
+];
+
+export function literalSecretDiagnostics(source: YamlSource): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(source.doc, {
+    Scalar(_key, node, ancestors) {
+      if (typeof node.value !== "string") return;
+      const hit = SECRET_VALUES.find((s) => s.pattern.test(node.value as string));
+      if (!hit) return;
+      out.push({
+        file: source.file,
+        position: positionAt(source, node.range?.[0] ?? 0),
+        path: formatPath(pathOf(ancestors, node)),
+        message: `literal secret: this looks like ${hit.what}; store it in a file readable by Alertmanager and reference the file (apiUrlFile, routingKeyFile, authPasswordFile)`,
+      });
+    },
+  });
+  return out;
+}
+
+function pathOf(ancestors: readonly unknown[], leaf: unknown): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  const chain = [...ancestors, leaf];
+  for (let i = 0; i < chain.length - 1; i++) {
+    const parent = chain[i];
+    const child = chain[i + 1];
+    if (isSeq(parent)) path.push(parent.items.indexOf(child as never));
+    else if (isPair(child) && isScalar(child.key)) path.push(String(child.key.value));
+  }
+  return path;
+}
