@@ -1,5 +1,5 @@
 // Prometheus rule-file model (the shape of a rule file's YAML) and its printer.
-import { stringify } from "yaml";
+import { emitYaml, type YamlValue } from "./yaml-emit.js";
 
 export interface RecordingRule {
   record: string;
@@ -33,19 +33,9 @@ export function sortedLabels(labels: Record<string, string>): Record<string, str
   return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/**
- * YAML for generated files: no line folding (an expression must stay on the
- * lines we chose), multi-line strings as literal blocks, and quoting only where
- * YAML needs it.
- */
+/** YAML text of a generated file's data. */
 export function toYaml(value: unknown): string {
-  return stringify(value, {
-    lineWidth: 0,
-    minContentWidth: 0,
-    blockQuote: "literal",
-    aliasDuplicateObjects: false,
-    indentSeq: true,
-  });
+  return emitYaml(value as YamlValue);
 }
 
 export function ruleFileYaml(header: string[], groups: RuleGroup[]): string {

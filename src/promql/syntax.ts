@@ -1,7 +1,20 @@
 // Syntax checks and selector inspection on the official PromQL grammar
 // (@prometheus-io/lezer-promql, the one Prometheus's own UI uses).
 import { parser } from "@prometheus-io/lezer-promql";
-import type { SyntaxNode } from "@lezer/common";
+import type { SyntaxNode, Tree } from "@lezer/common";
+
+// Validation asks several questions of the same expression (does it parse? is
+// it a selector? what is at its top?); parse each text once.
+const trees = new Map<string, Tree>();
+function parseTree(expr: string): Tree {
+  let tree = trees.get(expr);
+  if (tree === undefined) {
+    if (trees.size >= 10_000) trees.clear();
+    tree = parser.parse(expr);
+    trees.set(expr, tree);
+  }
+  return tree;
+}
 
 export interface PromQLSyntaxError {
   /** 0-based offset into the expression. */
@@ -12,7 +25,7 @@ export interface PromQLSyntaxError {
 /** The first syntax error in an expression, or undefined when it parses. */
 export function findSyntaxError(expr: string): PromQLSyntaxError | undefined {
   if (expr.trim() === "") return { offset: 0, message: "empty expression" };
-  const tree = parser.parse(expr);
+  const tree = parseTree(expr);
   let error: PromQLSyntaxError | undefined;
   tree.iterate({
     enter(node) {
@@ -53,7 +66,7 @@ export interface SelectorInfo {
  */
 export function parseVectorSelector(expr: string): SelectorInfo | undefined {
   if (findSyntaxError(expr)) return undefined;
-  const top = parser.parse(expr).topNode.firstChild;
+  const top = parseTree(expr).topNode.firstChild;
   if (!top || top.name !== "VectorSelector" || top.nextSibling) return undefined;
   let metric: string | undefined;
   const matchers: LabelMatcher[] = [];
@@ -121,5 +134,5 @@ export function formatSelector(sel: SelectorInfo): string {
 
 /** Name of the grammar node at the top of an expression ("BinaryExpr", "VectorSelector", ...). */
 export function topLevelNodeName(expr: string): string | undefined {
-  return parser.parse(expr).topNode.firstChild?.name;
+  return parseTree(expr).topNode.firstChild?.name;
 }

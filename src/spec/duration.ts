@@ -30,24 +30,20 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /**
- * Canonical form, the way Prometheus prints durations: largest units first, and
- * weeks/years only when they divide evenly (so 30d stays "30d", not "4w2d").
+ * Canonical form: largest units first, up to days. Prometheus itself would
+ * print 7d as "1w" and 28d as "4w"; people write and read SLO periods in days,
+ * and both spellings mean the same to Prometheus.
  */
 export function formatDuration(ms: number): string {
   if (ms === 0) return "0s";
   let rest = ms;
   let out = "";
-  const take = (unit: string, size: number) => {
+  for (const [unit, size] of UNITS.slice(2)) {
     const n = Math.floor(rest / size);
     if (n > 0) {
       out += `${n}${unit}`;
       rest -= n * size;
     }
-  };
-  const year = UNITS[0][1];
-  const week = UNITS[1][1];
-  if (rest % year === 0) take("y", year);
-  if (rest % week === 0) take("w", week);
-  for (const [unit, size] of UNITS.slice(2)) take(unit, size);
+  }
   return out;
 }

@@ -24,6 +24,7 @@ const slug = (what: string) =>
 
 export const duration = z.string().refine((s) => parseDuration(s) !== undefined, {
   error: (iss) => `expected a Prometheus duration such as 5m, 1h30m or 30d, got ${JSON.stringify(iss.input)}`,
+  abort: true,
 });
 
 export const positiveDuration = duration.refine((s) => (parseDuration(s) ?? 0) > 0, {

@@ -105,7 +105,8 @@ function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f:
     const override = alerting?.tiers?.[defaults.name];
     if (override === false) continue;
     const tierPath: Path = [...base, "alerting", "tiers", defaults.name];
-    const at: Path = override ? tierPath : [...base, "period"];
+    // Without an override the defaults are fine as such: the objective (the budget) is what clashes.
+    const at: Path = override ? tierPath : [...base, "objective"];
     const longWindowMs = durationMs(override?.longWindow ?? defaults.longWindow);
     const shortWindowMs = durationMs(override?.shortWindow ?? defaults.shortWindow);
     const budgetPercent = Decimal.of(override?.budgetPercent ?? defaults.budgetPercent);

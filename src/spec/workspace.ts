@@ -60,7 +60,7 @@ export function loadWorkspaceFromTexts(files: readonly { rel: string; text: stri
     diagnostics.push(...yamlErrors);
     if (kind === "workspace") sawWorkspace = true;
     if (yamlErrors.length > 0) continue;
-    diagnostics.push(...literalSecretDiagnostics(source));
+    const secrets = literalSecretDiagnostics(source);
     if (kind === "workspace") {
       const spec = validateShape(source, WorkspaceFile, diagnostics);
       if (spec) parsed.workspace = { source, spec };
@@ -70,6 +70,15 @@ export function loadWorkspaceFromTexts(files: readonly { rel: string; text: stri
     } else {
       const spec = validateShape(source, ThresholdFile, diagnostics);
       if (spec) parsed.thresholds.push({ source, spec });
+    }
+    // A leaked secret is the finding that matters at its place: it replaces
+    // shape complaints about the same value, unless the field name itself was
+    // already reported as a literal secret.
+    for (const secret of secrets) {
+      const here = diagnostics.filter((d) => d.file === rel && d.path === secret.path);
+      if (here.some((d) => d.message.startsWith("literal secret"))) continue;
+      for (const d of here) diagnostics.splice(diagnostics.indexOf(d), 1);
+      diagnostics.push(secret);
     }
   }
   if (!sawWorkspace) {
@@ -151,6 +160,8 @@ const SECRET_VALUES: { pattern: RegExp; what: string }[] = [
 
 export function literalSecretDiagnostics(source: YamlSource): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // Walking the document is the slow part; most files have nothing to find.
+  if (!SECRET_VALUES.some((s) => s.pattern.test(source.text))) return out;
   visit(source.doc, {
     Scalar(_key, node, ancestors) {
       if (typeof node.value !== "string") return;

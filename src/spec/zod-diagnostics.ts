@@ -9,21 +9,30 @@ type Issue = z.core.$ZodIssue;
 
 export function zodDiagnostics(source: YamlSource, schema: z.ZodType, issues: readonly Issue[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const issue of flattenUnions(issues, [])) {
+  const flat = flattenUnions(issues, []);
+  // Fields an unknown key was probably meant to be: their "missing" finding
+  // would only repeat the "did you mean".
+  const suggested = new Set<string>();
+  for (const issue of flat) {
+    if (issue.code !== "unrecognized_keys") continue;
     const path = issue.path as PropertyKey[];
-    if (issue.code === "unrecognized_keys") {
-      const allowed = objectKeysAt(schema, path);
-      for (const key of issue.keys) {
-        out.push({
-          file: source.file,
-          position: positionOf(source, [...path, key], { key: true }),
-          path: formatPath([...path, key]),
-          message: unknownFieldMessage(key, allowed),
-        });
-      }
-      continue;
+    const allowed = objectKeysAt(schema, path);
+    for (const key of issue.keys) {
+      const { message, suggestion } = unknownField(key, allowed);
+      if (suggestion) suggested.add(formatPath([...path, suggestion]));
+      out.push({
+        file: source.file,
+        position: positionOf(source, [...path, key], { key: true }),
+        path: formatPath([...path, key]),
+        message,
+      });
     }
+  }
+  for (const issue of flat) {
+    if (issue.code === "unrecognized_keys") continue;
+    const path = issue.path as PropertyKey[];
     const missing = issue.code === "invalid_type" && issue.input === undefined;
+    if (missing && suggested.has(formatPath(path))) continue;
     out.push({
       file: source.file,
       // A missing field has no node of its own: point at the object that lacks it.
@@ -37,17 +46,19 @@ export function zodDiagnostics(source: YamlSource, schema: z.ZodType, issues: re
 
 const SECRET_FIELDS = /^(api_?url|webhook(_?url)?|url|routing_?key|service_?key|integration_?key|token|password|auth_?password|secret)$/i;
 
-function unknownFieldMessage(key: string, allowed: string[]): string {
+function unknownField(key: string, allowed: string[]): { message: string; suggestion: string | undefined } {
   if (SECRET_FIELDS.test(key)) {
     const fileField = allowed.find((a) => a.endsWith("File"));
-    return (
-      `literal secret "${key}" is not allowed in a spec: store it in a file readable by Alertmanager` +
-      (fileField ? ` and reference it with ${fileField}` : " and reference it with a *File field")
-    );
+    return {
+      message:
+        `literal secret "${key}" is not allowed in a spec: store it in a file readable by Alertmanager` +
+        (fileField ? ` and reference it with ${fileField}` : " and reference it with a *File field"),
+      suggestion: fileField,
+    };
   }
   const suggestion = closestName(key, allowed);
   const hint = suggestion ? ` (did you mean "${suggestion}"?)` : allowed.length ? `; expected one of: ${allowed.join(", ")}` : "";
-  return `unknown field "${key}"${hint}`;
+  return { message: `unknown field "${key}"${hint}`, suggestion };
 }
 
 function issueMessage(issue: Issue): string {

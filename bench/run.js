@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// monac benchmarks. Run with `npm run bench` (builds dist/ first).
+//
+// compile: a generated workspace of 1,000 SLOs over 200 services plus 500
+// threshold alerts, built by the real CLI in a child process, measuring wall
+// time and peak RSS. Targets: < 2 s and < 300 MB on a 2-core machine.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+function generateWorkspace(dir, { services, slosPerService, thresholdFiles, alertsPerFile }) {
+  mkdirSync(path.join(dir, "slos"), { recursive: true });
+  mkdirSync(path.join(dir, "alerts"), { recursive: true });
+  const teams = ["alpha", "beta", "gamma", "delta"];
+  writeFileSync(
+    path.join(dir, "monac.yaml"),
+    `alertmanager:
+  defaultReceiver: ops
+  smtp: { from: am@example.com, smarthost: "smtp.example.com:587" }
+  slack: { apiUrlFile: /etc/am/slack }
+receivers:
+  ops: { email: { to: ops@example.com } }
+${teams.map((t) => `  ${t}-pd: { pagerduty: { routingKeyFile: /etc/am/${t}-pd } }\n  ${t}-slack: { slack: { channel: "#${t}" } }`).join("\n")}
+teams:
+${teams.map((t) => `  ${t}:\n    critical: [${t}-pd, ${t}-slack]\n    warning: [${t}-slack]\n    info: [ops]`).join("\n")}
+`,
+  );
+  const kinds = [
+    (s, i) => `      ratio:\n        errors: http_requests_total{job="${s}", handler="/h${i}", code=~"5.."}\n        total: http_requests_total{job="${s}", handler="/h${i}"}`,
+    (s) => `      latency:\n        histogram: http_request_duration_seconds{job="${s}"}\n        threshold: 300ms`,
+    (s, i) => `      boolGauge:\n        metric: probe_success{job="${s}", target="t${i}"}`,
+    (s, i) => `      ratio:\n        good: jobs_total{job="${s}", queue="q${i}", status="ok"}\n        total: jobs_total{job="${s}", queue="q${i}"}`,
+    (s) => `      raw:\n        errorRatio: sum(rate(e_total{job="${s}"}[$window])) / sum(rate(r_total{job="${s}"}[$window]))`,
+  ];
+  for (let s = 0; s < services; s++) {
+    const service = `svc-${String(s).padStart(3, "0")}`;
+    let text = `service: ${service}\nteam: ${teams[s % teams.length]}\nslos:\n`;
+    for (let i = 0; i < slosPerService; i++) {
+      text += `  - name: slo-${i}\n    objective: ${[99.9, 99.5, 99.95, 99, 99.99][i % 5]}\n    sli:\n${kinds[i % kinds.length](service, i)}\n`;
+      text += `    alerting:\n      runbook: https://runbooks.example.com/${service}/${i}\n`;
+      if (i % kinds.length !== 4) text += `      minEvents: ${i % 2 ? 50 : 100}\n`; // raw SLIs have no counts
+    }
+    writeFileSync(path.join(dir, "slos", `${service}.yaml`), text);
+  }
+  for (let f = 0; f < thresholdFiles; f++) {
+    let text = `service: infra-${f}\nteam: ${teams[f % teams.length]}\nalerts:\n`;
+    for (let a = 0; a < alertsPerFile; a++) {
+      text += `  - name: Alert${a}\n    expr: 100 * avg by (instance) (rate(node_cpu_seconds_total{mode="idle", group="${f}-${a}"}[5m]))\n    unit: percent\n    warning: 80\n    critical: 90\n    for: 5m\n`;
+    }
+    writeFileSync(path.join(dir, "alerts", `infra-${f}.yaml`), text);
+  }
+}
+
+// Runs the CLI in a child so peak RSS is the build's own, measured by the kernel.
+function timedBuild(dir) {
+  const script = `
+    const { main } = await import(${JSON.stringify(path.join(root, "dist", "cli", "main.js"))});
+    const t0 = performance.now();
+    const code = await main(["build", "--dir", ${JSON.stringify(dir)}], { out() {}, err: (t) => process.stderr.write(t + "\\n") });
+    const ms = performance.now() - t0;
+    process.stdout.write(JSON.stringify({ code, ms, maxRssKb: process.resourceUsage().maxRSS }));
+  `;
+  const t0 = performance.now();
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  const wallMs = performance.now() - t0;
+  const result = child.status === 0 ? JSON.parse(child.stdout) : undefined;
+  if (!result || result.code !== 0) throw new Error(`build failed:\n${child.stderr.slice(0, 2000)}`);
+  return { ...result, wallMs };
+}
+
+function countRules(file) {
+  const text = readFileSync(file, "utf8");
+  return { recording: (text.match(/- record:/g) ?? []).length, alerting: (text.match(/- alert:/g) ?? []).length };
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), "monac-bench-"));
+try {
+  generateWorkspace(dir, { services: 200, slosPerService: 5, thresholdFiles: 100, alertsPerFile: 5 });
+  const runs = [timedBuild(dir), timedBuild(dir), timedBuild(dir)];
+  // First run writes every file; the next ones find nothing changed (the CI --check case).
+  const cold = runs[0];
+  const warm = runs.slice(1).sort((a, b) => a.wallMs - b.wallMs)[0];
+  const sample = countRules(path.join(dir, "out", "prometheus", "rules", "svc-000.rules.yaml"));
+  console.log("compile: 1,000 SLOs over 200 services + 500 threshold alerts");
+  console.log(`  first build (writes out/): ${cold.wallMs.toFixed(0)} ms wall (${cold.ms.toFixed(0)} ms in build), peak RSS ${(cold.maxRssKb / 1024).toFixed(0)} MB`);
+  console.log(`  rebuild (nothing changed): ${warm.wallMs.toFixed(0)} ms wall (${warm.ms.toFixed(0)} ms in build), peak RSS ${(warm.maxRssKb / 1024).toFixed(0)} MB`);
+  console.log(`  targets: < 2000 ms wall, < 300 MB peak RSS -> ${cold.wallMs < 2000 && cold.maxRssKb < 300 * 1024 ? "met" : "MISSED"}`);
+  console.log(`  5 SLOs of svc-000 (ratio, latency, boolGauge, ratio-good, raw): ${sample.recording} recording + ${sample.alerting} alert rules`);
+} finally {
+  if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); else console.log(dir);
+}
+
+// Rules for one availability SLO with default tiers, for comparison with Sloth (17) and Pyrra (13).
+const checkout = readFileSync(path.join(root, "out", "prometheus", "rules", "checkout.rules.yaml"), "utf8");
+const group = checkout.split(/\n  - name: /)[1] ?? "";
+console.log(
+  `rules per availability SLO (checkout/availability, with no-data alert): ${(group.match(/- record:/g) ?? []).length} recording + ${(group.match(/- alert:/g) ?? []).length} alerting`,
+);

@@ -1,0 +1,108 @@
+// A YAML writer for generated files. The yaml package's general-purpose
+// stringifier dominated a 1,000-SLO build; generated files only hold maps,
+// lists, strings, numbers and booleans, and this writes exactly those: block
+// style, no line folding, literal blocks for multi-line strings, and quotes
+// only where a plain scalar would be misread.
+
+export type YamlValue = string | number | boolean | null | undefined | YamlValue[] | { [key: string]: YamlValue };
+
+export function emitYaml(value: YamlValue): string {
+  const out: string[] = [];
+  emitNode(value, 0, out, "top");
+  return out.join("");
+}
+
+function emitNode(value: YamlValue, indent: number, out: string[], context: "top" | "map" | "seq"): void {
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      out.push(context === "top" ? "[]\n" : " []\n");
+      return;
+    }
+    if (context === "map") out.push("\n");
+    // Sequences under a key are indented one level deeper than the key.
+    const pad = " ".repeat(context === "map" ? indent + 2 : indent);
+    value.forEach((item, i) => {
+      out.push(context === "seq" && i === 0 ? "- " : `${pad}- `);
+      emitNode(item, (context === "map" ? indent + 2 : indent) + 2, out, "seq");
+    });
+    return;
+  }
+  if (isMap(value)) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) {
+      out.push(context === "top" ? "{}\n" : " {}\n");
+      return;
+    }
+    if (context === "map") out.push("\n");
+    const childIndent = context === "map" ? indent + 2 : indent;
+    const pad = " ".repeat(childIndent);
+    entries.forEach(([key, v], i) => {
+      out.push(context === "seq" && i === 0 ? "" : pad, scalar(key, childIndent), ":");
+      emitNode(v, childIndent, out, "map");
+    });
+    return;
+  }
+  const text = scalar(value, indent);
+  out.push(context === "top" ? `${text}\n` : context === "seq" ? `${text}\n` : ` ${text}\n`);
+}
+
+function isMap(value: YamlValue): value is { [key: string]: YamlValue } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function scalar(value: YamlValue, indent: number): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return Number.isNaN(value) ? ".nan" : value > 0 ? ".inf" : "-.inf";
+    return String(value);
+  }
+  if (typeof value !== "string") throw new Error("collections are not scalars");
+  if (value.includes("\n") && !/^[ \t]/.test(value) && !/[ \t]\n|[ \t]$/.test(value) && !/[\r\u0000-\u0008]/.test(value)) {
+    return literalBlock(value, indent);
+  }
+  return isPlainSafe(value) ? value : quoted(value);
+}
+
+/** `|-` (or `|` when the text ends in a newline), each line indented under its key. */
+function literalBlock(value: string, indent: number): string {
+  const keep = value.endsWith("\n");
+  const body = keep ? value.slice(0, -1) : value;
+  const pad = " ".repeat(indent + 2);
+  return `${keep ? "|" : "|-"}\n${body
+    .split("\n")
+    .map((line) => (line === "" ? "" : pad + line))
+    .join("\n")}`;
+}
+
+const KEYWORDS = /^(?:true|false|yes|no|on|off|null|y|n|~|<<)$/i;
+// Plain scalars a YAML 1.1 or 1.2 reader (Go's yaml.v2 in Prometheus and
+// Alertmanager included) would take for a number, a sexagesimal ("09:00" is
+// 540 in YAML 1.1) or a timestamp.
+const NUMBER_LIKE = /^[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?$|^[-+]?\.(?:inf|nan)$|^0[xob][\da-f_]+$|^[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.\d*)?$|^\d{4}-\d\d?-\d\d?(?:[Tt ]|$)/i;
+const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
+
+/** True when the string reads back as the same string without quotes. */
+function isPlainSafe(s: string): boolean {
+  return (
+    s.length > 0 &&
+    s === s.trim() &&
+    !INDICATOR_START.test(s) &&
+    !KEYWORDS.test(s) &&
+    !NUMBER_LIKE.test(s) &&
+    !s.includes(": ") &&
+    !s.endsWith(":") &&
+    !s.includes(" #") &&
+    !/[\u0000-\u001f\u007f\u2028\u2029\ufeff]/.test(s)
+  );
+}
+
+/**
+ * Single quotes when the text has double quotes (PromQL, Go templates) and
+ * nothing that needs an escape; otherwise JSON string syntax, which is a subset
+ * of YAML's double-quoted scalars.
+ */
+function quoted(s: string): string {
+  if (s.includes('"') && !/[\\\u0000-\u001f\u007f]/.test(s)) return `'${s.replace(/'/g, "''")}'`;
+  return JSON.stringify(s);
+}

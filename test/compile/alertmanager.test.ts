@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { alertmanagerConfig, alertmanagerYaml } from "../../src/compile/alertmanager.js";
+import { modelFrom } from "../support/workspace.js";
+
+describe("alertmanager config", () => {
+  const { routing } = modelFrom({});
+
+  it("matches the golden", async () => {
+    await expect(alertmanagerYaml(routing, ["golden"])).toMatchFileSnapshot("golden/alertmanager.yml");
+  });
+
+  it("routes each team's severities to all of their receivers", () => {
+    const route = alertmanagerConfig(routing).route as { routes: { matchers: string[]; routes: Record<string, unknown>[] }[] };
+    const shop = route.routes.find((r) => r.matchers[0] === 'team="shop"')!;
+    expect(shop.routes).toEqual([
+      { receiver: "shop-pager", matchers: ['severity="critical"'], continue: true },
+      { receiver: "shop-slack", matchers: ['severity="critical"'] },
+      { receiver: "shop-slack", matchers: ['severity="warning"'] },
+      { receiver: "ops-email", matchers: ['severity="info"'], active_time_intervals: ["office-hours"] },
+    ]);
+  });
+
+  it("inhibits warnings under criticals, and slower burn tiers under faster ones", () => {
+    const rules = alertmanagerConfig(routing).inhibit_rules as { source_matchers: string[]; target_matchers: string[]; equal: string[] }[];
+    expect(rules.map((r) => `${r.source_matchers[0]} mutes ${r.target_matchers[0]} on ${r.equal.join(",")}`)).toEqual([
+      'severity="critical" mutes severity=~"warning|info" on alertname,service,slo,job,instance',
+      'severity="warning" mutes severity="info" on alertname,service,slo,job,instance',
+      'tier="page-fast" mutes tier=~"page-slow|ticket-fast|ticket-slow" on service,slo',
+      'tier="page-slow" mutes tier=~"ticket-fast|ticket-slow" on service,slo',
+      'tier="ticket-fast" mutes tier=~"ticket-slow" on service,slo',
+    ]);
+  });
+
+  it("references secrets only by file", () => {
+    const text = alertmanagerYaml(routing, []);
+    expect(text).toContain("routing_key_file: /etc/alertmanager/shop-pd-key");
+    expect(text).toContain("slack_api_url_file: /etc/alertmanager/slack-url");
+    expect(text).not.toMatch(/\b(routing_key|api_url|auth_password|service_key):/);
+  });
+});

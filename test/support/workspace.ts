@@ -1,0 +1,19 @@
+// Builds compile models from small in-memory workspaces for tests.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { loadWorkspaceFromTexts } from "../../src/spec/workspace.js";
+import { formatDiagnostic } from "../../src/spec/diagnostics.js";
+import type { WorkspaceModel } from "../../src/spec/model.js";
+
+const base = path.join(import.meta.dirname, "..", "fixtures", "base");
+export const BASE_MONAC_YAML = readFileSync(path.join(base, "monac.yaml"), "utf8");
+
+/** A model from the base monac.yaml plus the given spec files; throws with the findings if invalid. */
+export function modelFrom(files: Record<string, string>): WorkspaceModel {
+  const texts = Object.entries({ "monac.yaml": BASE_MONAC_YAML, ...files }).map(([rel, text]) => ({ rel, text }));
+  const result = loadWorkspaceFromTexts(texts);
+  if (!result.model) throw new Error(`invalid test workspace:\n${result.diagnostics.map(formatDiagnostic).join("\n")}`);
+  return result.model;
+}
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..");
