@@ -2,6 +2,7 @@
 // (0 ok, 1 findings or failures, 2 usage or I/O error).
 import { parseArgs } from "node:util";
 import { buildCommand } from "./build.js";
+import { schemaCommand } from "./schema.js";
 
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
@@ -10,6 +11,7 @@ const USAGE = `monac — monitoring as code for the Prometheus stack
 Usage:
   monac build [--dir DIR] [--out DIR] [--check]   validate specs and write out/
   monac validate [--dir DIR]                      validate specs, write nothing
+  monac schema [--out DIR] [--check]              write the spec files' JSON Schemas (default: schemas/)
   monac help                                      this text
 
 Options:
@@ -35,6 +37,15 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
           allowPositionals: false,
         });
         return await buildCommand({ dir: values.dir!, out: values.out, check: values.check!, write: command === "build" }, io);
+      }
+      case "schema": {
+        const { values } = parseArgs({
+          args: rest,
+          options: { out: { type: "string", default: "schemas" }, check: { type: "boolean", default: false } },
+          strict: true,
+          allowPositionals: false,
+        });
+        return await schemaCommand(values.out!, values.check!, io);
       }
       case undefined:
       case "help":

@@ -84,7 +84,7 @@ describe("monac build", () => {
 
     const r = await run("build", "--dir", ws);
     expect(r.code).toBe(1);
-    expect(r.err).toContain("alerts/node.yaml:4:7: team: unknown team \"platfrom\" (did you mean \"platform\"?)");
+    expect(r.err).toContain("alerts/node.yaml:5:7: team: unknown team \"platfrom\" (did you mean \"platform\"?)");
     expect(r.err).toMatch(/slos\/checkout\.yaml:\d+:16: slos\[0\]\.objective: objective must be between 0 and 100 \(exclusive\), got 100/);
     expect(r.err).toContain("2 errors; nothing written");
     expect(await snapshotDir(path.join(ws, "out"))).toEqual(before);

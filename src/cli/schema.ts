@@ -1,0 +1,27 @@
+// `monac schema`: the spec files' JSON Schemas, for editors.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { specJsonSchemas } from "../spec/json-schema.js";
+import { EXIT, type CliIO } from "./main.js";
+
+export async function schemaCommand(outDir: string, check: boolean, io: CliIO): Promise<number> {
+  const schemas = specJsonSchemas();
+  if (check) {
+    const stale: string[] = [];
+    for (const s of schemas) {
+      const current = await readFile(path.join(outDir, s.name), "utf8").catch(() => undefined);
+      if (current !== s.content) stale.push(path.join(outDir, s.name));
+    }
+    for (const f of stale) io.err(`${f}: stale or missing; run \`npx monac schema\``);
+    return stale.length ? EXIT.findings : EXIT.ok;
+  }
+  try {
+    await mkdir(outDir, { recursive: true });
+    for (const s of schemas) await writeFile(path.join(outDir, s.name), s.content);
+  } catch (e) {
+    io.err(`monac: cannot write ${outDir}: ${(e as Error).message}`);
+    return EXIT.usage;
+  }
+  io.out(`wrote ${schemas.map((s) => path.join(outDir, s.name)).join(", ")}`);
+  return EXIT.ok;
+}
