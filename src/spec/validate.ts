@@ -31,7 +31,7 @@ class Findings {
 export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | undefined; diagnostics: Diagnostic[] } {
   const f = new Findings();
   const routing = parsed.workspace ? buildRouting(parsed.workspace, f) : undefined;
-  const teams = parsed.workspace ? new Set(Object.keys(parsed.workspace.spec.teams)) : undefined;
+  const teams = parsed.teamNames;
 
   const slos: SloModel[] = [];
   const sourcesByService = new Map<string, string[]>();

@@ -23,6 +23,8 @@ export interface ParsedWorkspace {
   workspace: ParsedFile<z.output<typeof WorkspaceFile>> | undefined;
   slos: ParsedFile<z.output<typeof SloFile>>[];
   thresholds: ParsedFile<z.output<typeof ThresholdFile>>[];
+  /** Team names from monac.yaml even when the rest of it is invalid, so team references are still checked. */
+  teamNames: Set<string> | undefined;
 }
 
 export interface LoadResult {
@@ -50,7 +52,7 @@ export async function loadWorkspace(dir: string): Promise<LoadResult> {
 /** The same as loadWorkspace, from in-memory files (tests, benchmarks, editors). */
 export function loadWorkspaceFromTexts(files: readonly { rel: string; text: string }[]): LoadResult {
   const diagnostics: Diagnostic[] = [];
-  const parsed: ParsedWorkspace = { workspace: undefined, slos: [], thresholds: [] };
+  const parsed: ParsedWorkspace = { workspace: undefined, slos: [], thresholds: [], teamNames: undefined };
   const sorted = [...files].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   let sawWorkspace = false;
   for (const { rel, text } of sorted) {
@@ -62,6 +64,8 @@ export function loadWorkspaceFromTexts(files: readonly { rel: string; text: stri
     if (yamlErrors.length > 0) continue;
     const secrets = literalSecretDiagnostics(source);
     if (kind === "workspace") {
+      const teams = (source.data as { teams?: unknown } | null)?.teams;
+      if (teams && typeof teams === "object" && !Array.isArray(teams)) parsed.teamNames = new Set(Object.keys(teams));
       const spec = validateShape(source, WorkspaceFile, diagnostics);
       if (spec) parsed.workspace = { source, spec };
     } else if (kind === "slos") {
