@@ -8,7 +8,7 @@
 //
 // The recorded counts overlap when the group is evaluated more often than every
 // 5 minutes; numerator and denominator overlap identically, so their ratio is
-// unaffected, and `avg_over_time(count[W]) * W/5m` recovers true event totals.
+// unaffected; true event totals come from sampling the counts every 5m.
 import { Decimal } from "../spec/decimal.js";
 import { formatDuration } from "../spec/duration.js";
 import { formatSelector, type LabelMatcher } from "../promql/syntax.js";
@@ -161,8 +161,11 @@ function burnRateAlert(slo: SloModel, tier: TierModel): AlertingRule {
     `${sloSeries(SLO_METRICS.errorRatio(tier.shortWindowMs), slo)} > ${threshold}`,
   ];
   if (slo.alerting.minEvents !== undefined) {
-    const slots = tier.longWindowMs / FIVE_MINUTES;
-    conditions.push(`avg_over_time(${sloSeries(SLO_METRICS.total5m, slo)}[${long}]) * ${slots} >= ${slo.alerting.minEvents}`);
+    // Events actually seen in the long window: the recorded 5m counts sampled
+    // every 5m (a subquery) do not overlap, so their sum is the total. Scaling
+    // an average up to the window instead would count events that never
+    // happened whenever the series is younger than the window.
+    conditions.push(`sum_over_time(${sloSeries(SLO_METRICS.total5m, slo)}[${long}:5m]) >= ${slo.alerting.minEvents}`);
   }
   const percent = (d: Decimal) => d.times(Decimal.of(100)).toString();
   return {

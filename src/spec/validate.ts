@@ -33,7 +33,6 @@ export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | u
   const routing = parsed.workspace ? buildRouting(parsed.workspace, f) : undefined;
   const teams = parsed.teamNames;
 
-  const slos: SloModel[] = [];
   const sourcesByService = new Map<string, string[]>();
   const addSource = (service: string, file: string) => {
     const list = sourcesByService.get(service) ?? [];
@@ -41,45 +40,44 @@ export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | u
     sourcesByService.set(service, list);
   };
 
-  const sloNames = new Map<string, { file: string; line: number }>();
-  for (const file of parsed.slos) {
-    checkTeam(file.source, file.spec.team, teams, f);
-    addSource(file.spec.service, file.source.file);
-    file.spec.slos.forEach((slo, i) => {
-      const key = `${file.spec.service}/${slo.name}`;
-      const path: Path = ["slos", i, "name"];
-      const previous = sloNames.get(key);
-      if (previous) {
-        f.add(file.source, path, `duplicate SLO "${slo.name}" for service "${file.spec.service}" (first defined at ${previous.file}:${previous.line})`);
-        return;
-      }
-      sloNames.set(key, { file: file.source.file, line: positionOf(file.source, path).line });
-      const model = buildSlo(file, slo, i, f);
-      if (model) slos.push(model);
-    });
-  }
-
-  const thresholds: ThresholdAlertModel[] = [];
-  const alertNames = new Map<string, { file: string; line: number }>();
-  for (const file of parsed.thresholds) {
-    checkTeam(file.source, file.spec.team, teams, f);
-    addSource(file.spec.service, file.source.file);
-    file.spec.alerts.forEach((alert, i) => {
-      const key = `${file.spec.service}/${alert.name}`;
-      const path: Path = ["alerts", i, "name"];
-      const previous = alertNames.get(key);
-      if (previous) {
-        f.add(file.source, path, `duplicate alert "${alert.name}" for service "${file.spec.service}" (first defined at ${previous.file}:${previous.line})`);
-        return;
-      }
-      alertNames.set(key, { file: file.source.file, line: positionOf(file.source, path).line });
-      const model = buildThreshold(file, alert, i, f);
-      if (model) thresholds.push(model);
-    });
-  }
+  const slos = buildUnique(parsed.slos, "slos", "SLO", (file) => file.spec.slos, buildSlo, { teams, f, addSource });
+  const thresholds = buildUnique(parsed.thresholds, "alerts", "alert", (file) => file.spec.alerts, buildThreshold, { teams, f, addSource });
 
   if (!routing || f.list.length > 0) return { model: undefined, diagnostics: f.list };
   return { model: { slos, thresholds, routing, sourcesByService }, diagnostics: f.list };
+}
+
+/**
+ * Builds the entries (SLOs or alerts) of every file, rejecting a name used
+ * twice for one service, wherever the two are defined.
+ */
+function buildUnique<Spec extends { service: string; team: string }, Entry extends { name: string }, Model>(
+  files: ParsedFile<Spec>[],
+  listKey: string,
+  what: string,
+  entries: (file: ParsedFile<Spec>) => Entry[],
+  build: (file: ParsedFile<Spec>, entry: Entry, index: number, f: Findings) => Model | undefined,
+  ctx: { teams: Set<string> | undefined; f: Findings; addSource: (service: string, file: string) => void },
+): Model[] {
+  const models: Model[] = [];
+  const seen = new Map<string, { file: string; line: number }>();
+  for (const file of files) {
+    const { service } = file.spec;
+    checkTeam(file.source, file.spec.team, ctx.teams, ctx.f);
+    ctx.addSource(service, file.source.file);
+    entries(file).forEach((entry, i) => {
+      const path: Path = [listKey, i, "name"];
+      const previous = seen.get(`${service}/${entry.name}`);
+      if (previous) {
+        ctx.f.add(file.source, path, `duplicate ${what} "${entry.name}" for service "${service}" (first defined at ${previous.file}:${previous.line})`);
+        return;
+      }
+      seen.set(`${service}/${entry.name}`, { file: file.source.file, line: positionOf(file.source, path).line });
+      const model = build(file, entry, i, ctx.f);
+      if (model !== undefined) models.push(model);
+    });
+  }
+  return models;
 }
 
 function checkTeam(source: YamlSource, team: string, teams: Set<string> | undefined, f: Findings): void {
