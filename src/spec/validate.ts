@@ -249,16 +249,17 @@ function checkPromQL(src: YamlSource, path: Path, expr: string, f: Findings): bo
   const concrete = expr.split(WINDOW_PLACEHOLDER).join("5m");
   const problem = findSyntaxError(concrete);
   if (!problem) return true;
-  // Map the offset back through the placeholder substitution.
-  let offset = problem.offset;
-  let searchFrom = 0;
-  for (;;) {
-    const at = expr.indexOf(WINDOW_PLACEHOLDER, searchFrom);
-    if (at < 0 || at >= offset) break;
-    offset += WINDOW_PLACEHOLDER.length - 2;
-    searchFrom = at + WINDOW_PLACEHOLDER.length;
+  // Map the offset back through the placeholder substitution: every
+  // placeholder before the error is longer in the file than "5m".
+  let shift = 0;
+  for (let at = expr.indexOf(WINDOW_PLACEHOLDER); at >= 0; at = expr.indexOf(WINDOW_PLACEHOLDER, at + 1)) {
+    if (at - shift >= problem.offset) break;
+    shift += WINDOW_PLACEHOLDER.length - "5m".length;
   }
-  const leading = src.doc.getIn(path) !== undefined ? String(src.doc.getIn(path)).length - String(src.doc.getIn(path)).trimStart().length : 0;
+  const offset = problem.offset + shift;
+  // `expr` was trimmed; the file's text was not.
+  const raw = String(src.doc.getIn(path) ?? "");
+  const leading = raw.length - raw.trimStart().length;
   f.addAt(src, path, offset + leading, `PromQL does not parse: ${problem.message}`);
   return false;
 }
