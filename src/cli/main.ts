@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { buildCommand } from "./build.js";
 import { schemaCommand } from "./schema.js";
+import { promqltestCommand } from "./promqltest.js";
 
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
@@ -12,6 +13,7 @@ Usage:
   monac build [--dir DIR] [--out DIR] [--check]   validate specs and write out/
   monac validate [--dir DIR]                      validate specs, write nothing
   monac schema [--out DIR] [--check]              write the spec files' JSON Schemas (default: schemas/)
+  monac promqltest [--verbose] FILE...            run Prometheus PromQL test scripts on monac's engine
   monac help                                      this text
 
 Options:
@@ -47,6 +49,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         });
         return await schemaCommand(values.out!, values.check!, io);
       }
+      case "promqltest":
+        return await promqltestCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

@@ -1,5 +1,5 @@
 // The comparison a threshold level alerts on.
-import { topLevelNodeName } from "../promql/syntax.js";
+import { topLevelType } from "../promql/syntax.js";
 
 /**
  * `expr > 80` or `expr < 0.9`. The value expression is parenthesised only when
@@ -8,6 +8,6 @@ import { topLevelNodeName } from "../promql/syntax.js";
  * and reads ambiguously for the rest).
  */
 export function thresholdCondition(valueExpr: string, direction: "above" | "below", threshold: string): string {
-  const operand = topLevelNodeName(valueExpr) === "BinaryExpr" ? `(${valueExpr})` : valueExpr;
+  const operand = topLevelType(valueExpr) === "BinaryExpr" ? `(${valueExpr})` : valueExpr;
   return `${operand} ${direction === "above" ? ">" : "<"} ${threshold}`;
 }

@@ -9,7 +9,7 @@ import { DEFAULT_TIERS, burnRateFactor, durationMs } from "./tiers.js";
 import { SEVERITIES, type Severity, type SloFileSpec, type SloSpec, type ThresholdAlertSpec, type ThresholdFileSpec, type WorkspaceFileSpec } from "./schema.js";
 import type { RoutingModel, SliModel, SloModel, ThresholdAlertModel, ThresholdLevel, TierModel, WorkspaceModel } from "./model.js";
 import type { ParsedFile, ParsedWorkspace } from "./workspace.js";
-import { findSyntaxError, parseVectorSelector, type SelectorInfo } from "../promql/syntax.js";
+import { findProblem, parseVectorSelector, type SelectorInfo } from "../promql/syntax.js";
 import { thresholdCondition } from "../compile/threshold-expr.js";
 
 /** monac records 5-minute event counts; no alert window can be shorter. */
@@ -223,13 +223,9 @@ function buildSli(src: YamlSource, slo: SloSpec, path: Path, f: Findings): SliMo
  */
 function countExpression(src: YamlSource, path: Path, text: string, f: Findings): string | undefined {
   const expr = text.trim();
-  if (findSyntaxError(expr) === undefined && parseVectorSelector(expr)) return `increase(${expr}[${WINDOW_PLACEHOLDER}])`;
+  if (parseVectorSelector(expr)) return `increase(${expr}[${WINDOW_PLACEHOLDER}])`;
   if (!expr.includes(WINDOW_PLACEHOLDER)) {
-    const problem = findSyntaxError(expr);
-    if (problem) {
-      f.addAt(src, path, problem.offset, `PromQL does not parse: ${problem.message}`);
-      return undefined;
-    }
+    if (!checkPromQL(src, path, expr, f)) return undefined;
     f.add(src, path, `expected a counter selector such as http_requests_total{code=~"5.."}, or an expression counting events over [${WINDOW_PLACEHOLDER}]`);
     return undefined;
   }
@@ -244,10 +240,14 @@ function selectorOnly(src: YamlSource, path: Path, text: string, what: string, f
   return sel;
 }
 
-/** Reports a PromQL syntax error at its exact place in the file. `$window` is checked as a 5m range. */
+/**
+ * Reports a PromQL syntax or type error at its exact place in the file. Every
+ * expression a spec holds ends up in a rule, so it must be an instant vector.
+ * `$window` is checked as a 5m range.
+ */
 function checkPromQL(src: YamlSource, path: Path, expr: string, f: Findings): boolean {
   const concrete = expr.split(WINDOW_PLACEHOLDER).join("5m");
-  const problem = findSyntaxError(concrete);
+  const problem = findProblem(concrete, "vector");
   if (!problem) return true;
   // Map the offset back through the placeholder substitution: every
   // placeholder before the error is longer in the file than "5m".
@@ -260,7 +260,7 @@ function checkPromQL(src: YamlSource, path: Path, expr: string, f: Findings): bo
   // `expr` was trimmed; the file's text was not.
   const raw = String(src.doc.getIn(path) ?? "");
   const leading = raw.length - raw.trimStart().length;
-  f.addAt(src, path, offset + leading, `PromQL does not parse: ${problem.message}`);
+  f.addAt(src, path, offset + leading, `invalid PromQL: ${problem.message}`);
   return false;
 }
 

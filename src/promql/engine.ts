@@ -1,0 +1,712 @@
+/**
+ * PromQL evaluation with Prometheus 3 semantics. Like Prometheus's engine,
+ * every node is evaluated for all steps of the query at once (an instant
+ * query is a range query with one step), producing per-step series that the
+ * parent node combines step by step.
+ */
+import {
+  allMatchers,
+  isSetOp,
+  type AggregateExpr,
+  type AtModifier,
+  type BinaryExpr,
+  type Call,
+  type DurationExpr,
+  type Expr,
+  type MatrixSelector,
+  type SubqueryExpr,
+  type VectorSelector,
+} from "./ast.js";
+import { aggregate, countValues, stepSamples, type StepGrid } from "./aggregations.js";
+import { annotate, Annotations } from "./annotations.js";
+import { AT_MODIFIER_UNSAFE_FUNCTIONS, FUNCTION_SIGNATURES } from "./function-signatures.js";
+import { labelsForAbsent, STEP_FUNCTIONS, type StepArg } from "./functions.js";
+import { compareLabels, Labels, METRIC_NAME } from "./labels.js";
+import { MatchSignature, scalarBinop, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless } from "./operators.js";
+import { foldDuration, parsePromQL, typeOf, documentedType } from "./parser.js";
+import { printPromQL } from "./printer.js";
+import { quoteString } from "./literals.js";
+import { compileAnchoredRegex } from "./regex.js";
+import { RANGE_FUNCTIONS, SeriesIndex, type Window } from "./range-functions.js";
+import type { FloatSamples, Queryable } from "./storage.js";
+import {
+  PromQLEvalError,
+  UnsupportedFeatureError,
+  type Evaluated,
+  type QueryResult,
+  type QueryValue,
+  type StepSample,
+  type StepSeries,
+  type WindowSeries,
+} from "./value.js";
+
+export interface EngineOptions {
+  /** How far back an instant selector looks for a sample (ms). Default 5m. */
+  lookbackDelta?: number;
+  /** Step of subqueries written without one, e.g. `x[1h:]` (ms). Prometheus uses the global evaluation interval, 1m by default. */
+  defaultSubqueryStep?: number;
+}
+
+const DEFAULT_LOOKBACK = 5 * 60_000;
+const DEFAULT_SUBQUERY_STEP = 60_000;
+
+/** Functions whose output keeps the metric name: they select a sample rather than compute one. */
+const NAME_PRESERVING_RANGE_FUNCTIONS = new Set(["last_over_time", "first_over_time"]);
+const COUNTER_SUFFIXES = ["_total", "_sum", "_count", "_bucket"];
+
+/** Query-wide settings shared by the evaluators of all subqueries. */
+interface QueryContext {
+  storage: Queryable;
+  lookback: number;
+  subqueryStep: number;
+  /** `@ start()` / `@ end()` and duration `step()`/`range()` refer to the outermost query. */
+  queryStart: number;
+  queryEnd: number;
+  queryStep: number;
+  annotations: Annotations;
+  rangeQuery: boolean;
+  invariance: WeakMap<Expr, boolean>;
+}
+
+export class Engine {
+  private readonly lookback: number;
+  private readonly subqueryStep: number;
+
+  constructor(
+    private readonly storage: Queryable,
+    options: EngineOptions = {},
+  ) {
+    this.lookback = options.lookbackDelta ?? DEFAULT_LOOKBACK;
+    this.subqueryStep = options.defaultSubqueryStep ?? DEFAULT_SUBQUERY_STEP;
+  }
+
+  /** Evaluates at one timestamp (ms). */
+  instantQuery(query: string | Expr, time: number): QueryResult {
+    const expr = typeof query === "string" ? parsePromQL(query) : query;
+    const ctx = this.context(time, time, 0, false);
+    const ev = new Evaluator(ctx, time, time, 1);
+    const res = finalizeNames(ev.eval(expr));
+    return { value: toInstantValue(res, time), annotations: ctx.annotations.list() };
+  }
+
+  /** Evaluates at start, start+step, ... up to end (all ms). */
+  rangeQuery(query: string | Expr, start: number, end: number, step: number): QueryResult {
+    const expr = typeof query === "string" ? parsePromQL(query) : query;
+    const t = typeOf(expr);
+    if (t !== "scalar" && t !== "vector") {
+      throw new PromQLEvalError(`invalid expression type "${documentedType(t)}" for range query, must be Scalar or instant Vector`);
+    }
+    if (step <= 0) throw new PromQLEvalError("zero or negative query resolution step widths are not accepted");
+    if (end < start) throw new PromQLEvalError("end timestamp must not be before start time");
+    const ctx = this.context(start, end, step, true);
+    const ev = new Evaluator(ctx, start, end, step);
+    const res = finalizeNames(ev.eval(expr));
+    const series: StepSeries[] =
+      res.kind === "scalar"
+        ? [{ metric: Labels.EMPTY, dropName: false, ts: ev.stepTimes(), vs: [...res.values] }]
+        : res.kind === "vector"
+          ? res.series
+          : [];
+    const out = series.map((s) => ({ metric: s.metric, t: s.ts, v: s.vs })).sort((a, b) => compareLabels(a.metric, b.metric));
+    return { value: { type: "matrix", series: out }, annotations: ctx.annotations.list() };
+  }
+
+  private context(start: number, end: number, step: number, rangeQuery: boolean): QueryContext {
+    return {
+      storage: this.storage,
+      lookback: this.lookback,
+      subqueryStep: this.subqueryStep,
+      queryStart: start,
+      queryEnd: end,
+      queryStep: step,
+      annotations: new Annotations(),
+      rangeQuery,
+      invariance: new WeakMap(),
+    };
+  }
+}
+
+/** The canonical text of a query, for rendering annotation positions of an Expr. */
+export function queryText(query: string | Expr): string {
+  return typeof query === "string" ? query : printPromQL(query);
+}
+
+function toInstantValue(res: Evaluated, time: number): QueryValue {
+  switch (res.kind) {
+    case "scalar":
+      return { type: "scalar", t: time, v: res.values[0]! };
+    case "string":
+      return { type: "string", t: time, v: res.value };
+    case "vector":
+      return { type: "vector", samples: res.series.map((s) => ({ metric: s.metric, t: time, v: s.vs[0]! })) };
+    case "matrix": {
+      const series = res.series
+        .map((s) => ({ metric: s.metric, t: Array.from(s.samples.t), v: Array.from(s.samples.v) }))
+        .sort((a, b) => compareLabels(a.metric, b.metric));
+      return { type: "matrix", series };
+    }
+  }
+}
+
+/**
+ * Delayed name removal: drop `__name__` from series marked for it, then
+ * merge series that became identical (an error if they overlap in time).
+ */
+function finalizeNames(res: Evaluated): Evaluated {
+  if (res.kind === "vector") return { kind: "vector", series: mergeSameLabels(res.series.map(dropNameIfMarked)) };
+  if (res.kind === "matrix") {
+    const series = res.series.map((s) => (s.dropName ? { ...s, metric: s.metric.withoutMetricName(), dropName: false } : s));
+    const seen = new Set<string>();
+    for (const s of series) {
+      if (seen.has(s.metric.key)) throw new PromQLEvalError("vector cannot contain metrics with the same labelset");
+      seen.add(s.metric.key);
+    }
+    return { kind: "matrix", series };
+  }
+  return res;
+}
+
+function dropNameIfMarked(s: StepSeries): StepSeries {
+  return s.dropName ? { ...s, metric: s.metric.withoutMetricName(), dropName: false } : s;
+}
+
+/** Merges series with equal labels; overlapping timestamps are a duplicate-labelset error. */
+function mergeSameLabels(series: StepSeries[]): StepSeries[] {
+  const byKey = new Map<string, StepSeries[]>();
+  for (const s of series) {
+    const list = byKey.get(s.metric.key);
+    if (list) list.push(s);
+    else byKey.set(s.metric.key, [s]);
+  }
+  if (byKey.size === series.length) return series;
+  const out: StepSeries[] = [];
+  for (const group of byKey.values()) {
+    if (group.length === 1) {
+      out.push(group[0]!);
+      continue;
+    }
+    const points = group.flatMap((s) => s.ts.map((t, i) => [t, s.vs[i]!] as const)).sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < points.length; i++) {
+      if (points[i]![0] === points[i - 1]![0]) throw new PromQLEvalError("vector cannot contain metrics with the same labelset");
+    }
+    out.push({ metric: group[0]!.metric, dropName: group[0]!.dropName, ts: points.map((p) => p[0]), vs: points.map((p) => p[1]) });
+  }
+  return out;
+}
+
+class Evaluator implements StepGrid {
+  readonly numSteps: number;
+
+  constructor(
+    private readonly ctx: QueryContext,
+    readonly start: number,
+    readonly end: number,
+    readonly interval: number,
+  ) {
+    this.numSteps = end < start ? 0 : Math.floor((end - start) / interval) + 1;
+  }
+
+  stepTimes(): number[] {
+    return Array.from({ length: this.numSteps }, (_, i) => this.start + i * this.interval);
+  }
+
+  eval(e: Expr): Evaluated {
+    if (this.numSteps > 1 && this.isStepInvariant(e) && e.type !== "NumberLiteral" && e.type !== "StringLiteral") {
+      return this.evalOnceAndRepeat(e);
+    }
+    switch (e.type) {
+      case "NumberLiteral":
+        return { kind: "scalar", values: new Float64Array(this.numSteps).fill(e.value) };
+      case "StringLiteral":
+        return { kind: "string", value: e.value };
+      case "ParenExpr":
+        return this.eval(e.expr);
+      case "UnaryExpr": {
+        const v = this.eval(e.expr);
+        if (e.op === "+") return v;
+        if (v.kind === "scalar") return { kind: "scalar", values: v.values.map((x) => -x) };
+        if (v.kind !== "vector") throw new PromQLEvalError("unary minus needs a scalar or instant vector");
+        return { kind: "vector", series: v.series.map((s) => ({ ...s, dropName: true, vs: s.vs.map((x) => -x) })) };
+      }
+      case "VectorSelector":
+        return { kind: "vector", series: this.selectInstant(e, false) };
+      case "MatrixSelector":
+        return { kind: "matrix", series: this.rangeSelectorWindowsAtEnd(e) };
+      case "SubqueryExpr":
+        return { kind: "matrix", series: this.subqueryWindowsAtEnd(e) };
+      case "BinaryExpr":
+        return this.evalBinary(e);
+      case "AggregateExpr":
+        return this.evalAggregate(e);
+      case "Call":
+        return this.evalCall(e);
+    }
+  }
+
+  // -- step invariance --------------------------------------------------------
+
+  /**
+   * Whether a subtree yields the same value at every step (it only reads data
+   * pinned with `@`). Such subtrees are evaluated once and repeated, which is
+   * what Prometheus does and what makes `x @ end()` cheap in range queries.
+   */
+  private isStepInvariant(e: Expr): boolean {
+    const cached = this.ctx.invariance.get(e);
+    if (cached !== undefined) return cached;
+    let r: boolean;
+    switch (e.type) {
+      case "NumberLiteral":
+      case "StringLiteral":
+        r = true;
+        break;
+      case "VectorSelector":
+        r = e.at !== undefined;
+        break;
+      case "MatrixSelector":
+        r = e.selector.at !== undefined;
+        break;
+      case "SubqueryExpr":
+        r = e.at !== undefined;
+        break;
+      case "ParenExpr":
+      case "UnaryExpr":
+        r = this.isStepInvariant(e.expr);
+        break;
+      case "AggregateExpr":
+        r = this.isStepInvariant(e.expr);
+        break;
+      case "BinaryExpr":
+        r = this.isStepInvariant(e.lhs) && this.isStepInvariant(e.rhs);
+        break;
+      case "Call": {
+        const argsInvariant = e.args.every((a) => this.isStepInvariant(a));
+        // timestamp(x @ t) is invariant; timestamp() of anything computed is "now".
+        r =
+          argsInvariant &&
+          (!AT_MODIFIER_UNSAFE_FUNCTIONS.has(e.func) ||
+            (e.func === "timestamp" && e.args[0] !== undefined && unwrapParens(e.args[0]).type === "VectorSelector"));
+        break;
+      }
+    }
+    this.ctx.invariance.set(e, r);
+    return r;
+  }
+
+  private evalOnceAndRepeat(e: Expr): Evaluated {
+    const once = new Evaluator(this.ctx, this.start, this.start, this.interval).eval(e);
+    switch (once.kind) {
+      case "scalar":
+        return { kind: "scalar", values: new Float64Array(this.numSteps).fill(once.values[0] ?? NaN) };
+      case "vector": {
+        const ts = this.stepTimes();
+        return { kind: "vector", series: once.series.map((s) => ({ ...s, ts, vs: ts.map(() => s.vs[0]!) })) };
+      }
+      default:
+        return once;
+    }
+  }
+
+  // -- selectors --------------------------------------------------------------
+
+  private resolveAt(at: AtModifier | undefined): number | undefined {
+    if (at === undefined) return undefined;
+    if (at.kind === "start") return this.ctx.queryStart;
+    if (at.kind === "end") return this.ctx.queryEnd;
+    return at.ms;
+  }
+
+  private duration(ms: number, expr: DurationExpr | undefined): number {
+    if (expr === undefined) return ms;
+    const v = foldDuration(expr, { stepMs: this.ctx.queryStep, rangeMs: this.ctx.queryEnd - this.ctx.queryStart });
+    if (v === undefined || !Number.isFinite(v)) throw new PromQLEvalError("duration is NaN or infinite");
+    return v;
+  }
+
+  private select(vs: VectorSelector): ReturnType<Queryable["select"]> {
+    if (vs.anchored || vs.smoothed) {
+      throw new UnsupportedFeatureError(`${vs.anchored ? "anchored" : "smoothed"} range selectors are experimental`);
+    }
+    return this.ctx.storage.select(allMatchers(vs));
+  }
+
+  /**
+   * Instant selector: at each step the most recent sample in the left-open
+   * lookback window (ref - lookback, ref], unless that sample is a staleness
+   * marker. With `valueIsTimestamp` the result is the sample's timestamp in
+   * seconds (timestamp() of a selector).
+   */
+  private selectInstant(vs: VectorSelector, valueIsTimestamp: boolean): StepSeries[] {
+    const at = this.resolveAt(vs.at);
+    const offset = this.duration(vs.offset, vs.offsetExpr);
+    const out: StepSeries[] = [];
+    for (const s of this.select(vs)) {
+      const ts: number[] = [];
+      const vals: number[] = [];
+      for (let i = 0; i < this.numSteps; i++) {
+        const stepT = this.start + i * this.interval;
+        const ref = (at ?? stepT) - offset;
+        const idx = s.lastAtOrBefore(ref);
+        if (idx < 0) continue;
+        const t = s.timestamp(idx);
+        if (t <= ref - this.ctx.lookback || s.isStale(idx)) continue;
+        ts.push(stepT);
+        vals.push(valueIsTimestamp ? t / 1000 : s.value(idx));
+      }
+      if (ts.length > 0) out.push({ metric: s.labels, dropName: valueIsTimestamp, ts, vs: vals });
+    }
+    return out;
+  }
+
+  /** Window sources for a range selector: the stored samples of each series. */
+  private rangeSources(ms: MatrixSelector): WindowSeries[] {
+    return this.select(ms.selector).map((s) => ({ metric: s.labels, dropName: false, samples: s.floats() }));
+  }
+
+  private rangeSelectorWindowsAtEnd(ms: MatrixSelector): WindowSeries[] {
+    const range = this.duration(ms.range, ms.rangeExpr);
+    const ref = (this.resolveAt(ms.selector.at) ?? this.end) - this.duration(ms.selector.offset, ms.selector.offsetExpr);
+    return this.rangeSources(ms)
+      .map((s) => ({ ...s, samples: sliceWindow(s.samples, ref - range, ref) }))
+      .filter((s) => s.samples.length > 0);
+  }
+
+  private subqueryWindowsAtEnd(sq: SubqueryExpr): WindowSeries[] {
+    const { sources, refAt } = this.subquerySources(sq);
+    const range = this.duration(sq.range, sq.rangeExpr);
+    const ref = refAt(this.numSteps - 1);
+    return sources.map((s) => ({ ...s, samples: sliceWindow(s.samples, ref - range, ref) })).filter((s) => s.samples.length > 0);
+  }
+
+  /**
+   * Evaluates a subquery's inner expression over the steps all outer windows
+   * need. Inner steps are aligned to multiples of the subquery step (since
+   * the epoch), not to the outer query, so results do not depend on when the
+   * outer query starts.
+   */
+  private subquerySources(sq: SubqueryExpr): { sources: WindowSeries[]; refAt: (step: number) => number } {
+    const range = this.duration(sq.range, sq.rangeExpr);
+    const offset = this.duration(sq.offset, sq.offsetExpr);
+    const step = sq.step !== 0 || sq.stepExpr ? this.duration(sq.step, sq.stepExpr) : this.ctx.subqueryStep;
+    if (step <= 0) throw new PromQLEvalError("subquery step must be greater than 0");
+    const at = this.resolveAt(sq.at);
+    const lastOuter = this.start + (this.numSteps - 1) * this.interval;
+    const firstRef = (at ?? this.start) - offset;
+    const lastRef = (at ?? lastOuter) - offset;
+    const lowest = firstRef - range;
+    // Go integer division truncates towards zero; the correction below makes
+    // the start the first aligned timestamp strictly inside the window.
+    let innerStart = step * Math.trunc(lowest / step);
+    if (innerStart <= lowest) innerStart += step;
+    const inner = new Evaluator(this.ctx, innerStart, lastRef, step).eval(sq.expr);
+    if (inner.kind !== "vector") throw new PromQLEvalError("subquery is only allowed on instant vector");
+    const sources = inner.series.map((s) => ({
+      metric: s.metric,
+      dropName: s.dropName,
+      samples: { t: s.ts, v: s.vs, length: s.ts.length } as FloatSamples,
+    }));
+    return { sources, refAt: (i) => (at ?? this.start + i * this.interval) - offset };
+  }
+
+  // -- functions --------------------------------------------------------------
+
+  private evalCall(e: Call): Evaluated {
+    const sig = FUNCTION_SIGNATURES.get(e.func);
+    if (sig === undefined) throw new PromQLEvalError(`unknown function ${e.func}`);
+    const first = e.args[0] === undefined ? undefined : unwrapParens(e.args[0]);
+    if (e.func === "timestamp" && first?.type === "VectorSelector") {
+      return { kind: "vector", series: this.selectInstant(first, true) };
+    }
+    if (e.func === "label_replace") return this.labelReplace(e);
+    if (e.func === "label_join") return this.labelJoin(e);
+    const matrixArg = e.args.findIndex((a) => {
+      const u = unwrapParens(a);
+      return u.type === "MatrixSelector" || u.type === "SubqueryExpr";
+    });
+    if (matrixArg >= 0) return this.evalRangeFunction(e, matrixArg);
+    const fn = STEP_FUNCTIONS[e.func];
+    if (fn === undefined) throw new UnsupportedFeatureError(`function ${e.func}() is not supported`);
+    if ((e.func === "sort" || e.func === "sort_desc") && this.ctx.rangeQuery) {
+      this.ctx.annotations.add(annotate.sortInRangeQuery(e.pos));
+    }
+    const args = e.args.map((a) => this.eval(a));
+    const out = this.rangeEval(args, (stepArgs, ts) => fn(stepArgs, { ts, call: e, annotations: this.ctx.annotations, rangeQuery: this.ctx.rangeQuery }));
+    return sig.returnType === "scalar" ? toScalar(out, this.numSteps) : out;
+  }
+
+  private evalRangeFunction(e: Call, matrixIndex: number): Evaluated {
+    const fn = RANGE_FUNCTIONS[e.func];
+    if (fn === undefined) throw new UnsupportedFeatureError(`function ${e.func}() is not supported`);
+    const arg = unwrapParens(e.args[matrixIndex]!);
+    const scalars = e.args.map((a, i) => (i === matrixIndex ? undefined : this.eval(a)));
+    let sources: WindowSeries[];
+    let range: number;
+    let refAt: (step: number) => number;
+    if (arg.type === "MatrixSelector") {
+      sources = this.rangeSources(arg);
+      range = this.duration(arg.range, arg.rangeExpr);
+      const at = this.resolveAt(arg.selector.at);
+      const offset = this.duration(arg.selector.offset, arg.selector.offsetExpr);
+      refAt = (i) => (at ?? this.start + i * this.interval) - offset;
+    } else if (arg.type === "SubqueryExpr") {
+      ({ sources, refAt } = this.subquerySources(arg));
+      range = this.duration(arg.range, arg.rangeExpr);
+    } else {
+      throw new PromQLEvalError(`expected a range vector in call to ${e.func}`);
+    }
+
+    const dropNameByFunction = !NAME_PRESERVING_RANGE_FUNCTIONS.has(e.func);
+    const out: StepSeries[] = [];
+    const scalarArgs: number[] = [];
+    for (const src of sources) {
+      const index = new SeriesIndex(src.samples);
+      const { t } = src.samples;
+      const n = src.samples.length;
+      let lo = 0;
+      let hi = 0;
+      const ts: number[] = [];
+      const vals: number[] = [];
+      for (let i = 0; i < this.numSteps; i++) {
+        const ref = refAt(i);
+        const rangeStart = ref - range;
+        // Windows only move forward with the steps, so two cursors suffice.
+        if (hi > 0 && t[hi - 1]! > ref) hi = upperBound(t, ref, 0, n);
+        while (hi < n && t[hi]! <= ref) hi++;
+        if (lo > 0 && t[lo - 1]! > rangeStart) lo = upperBound(t, rangeStart, 0, n);
+        while (lo < n && t[lo]! <= rangeStart) lo++;
+        if (hi <= lo) continue;
+        scalarArgs.length = 0;
+        for (const s of scalars) if (s !== undefined && s.kind === "scalar") scalarArgs.push(s.values[i]!);
+        const stepT = this.start + i * this.interval;
+        const w: Window = { samples: src.samples, lo, hi, rangeStart, rangeEnd: ref, rangeMs: range, ts: stepT, metric: src.metric, index };
+        const v = fn(w, scalarArgs);
+        if (v === undefined) continue;
+        if (e.func === "quantile_over_time") {
+          const q = scalarArgs[0]!;
+          if (Number.isNaN(q) || q < 0 || q > 1) this.ctx.annotations.add(annotate.invalidQuantile(q, e.args[0]!.pos));
+        }
+        ts.push(stepT);
+        vals.push(v);
+      }
+      if (ts.length === 0) continue;
+      out.push({ metric: src.metric, dropName: dropNameByFunction || src.dropName, ts, vs: vals });
+      if (e.func === "rate" || e.func === "increase") {
+        const name = src.metric.get(METRIC_NAME);
+        if (name !== "" && !COUNTER_SUFFIXES.some((suffix) => name.endsWith(suffix))) {
+          this.ctx.annotations.add(annotate.possibleNonCounter(name, arg.pos));
+        }
+      }
+    }
+    if (e.func === "absent_over_time") return this.absentOverTime(e, out);
+    return { kind: "vector", series: out };
+  }
+
+  /** absent_over_time: 1 at every step where no input series had samples. */
+  private absentOverTime(e: Call, present: StepSeries[]): Evaluated {
+    const covered = new Set<number>();
+    for (const s of present) for (const t of s.ts) covered.add(t);
+    const ts = this.stepTimes().filter((t) => !covered.has(t));
+    if (ts.length === 0) return { kind: "vector", series: [] };
+    return { kind: "vector", series: [{ metric: labelsForAbsent(e.args[0]!), dropName: true, ts, vs: ts.map(() => 1) }] };
+  }
+
+  /** String arguments are literals, possibly parenthesised (`(("dst"))`). */
+  private stringArg(e: Expr): string {
+    if (e.type === "ParenExpr") return this.stringArg(e.expr);
+    if (e.type !== "StringLiteral") throw new PromQLEvalError("expected a string literal");
+    return e.value;
+  }
+
+  /** label_replace works on whole series: values and timestamps are untouched. */
+  private labelReplace(e: Call): Evaluated {
+    const [src, dstArg, replArg, srcLabelArg, regexArg] = e.args;
+    const dst = this.stringArg(dstArg!);
+    const repl = this.stringArg(replArg!);
+    const srcLabel = this.stringArg(srcLabelArg!);
+    const regexText = this.stringArg(regexArg!);
+    let re: RegExp;
+    try {
+      re = compileAnchoredRegex(regexText);
+    } catch {
+      throw new PromQLEvalError(`invalid regular expression in label_replace(): ${regexText}`);
+    }
+    if (!isValidLabelName(dst)) throw new PromQLEvalError(`invalid destination label name in label_replace(): ${dst}`);
+    const input = this.eval(src!);
+    if (input.kind !== "vector") throw new PromQLEvalError("label_replace needs an instant vector");
+    const series = input.series.map((s) => {
+      const m = re.exec(s.metric.get(srcLabel));
+      if (m === null) return s;
+      const value = expandReplacement(repl, m);
+      return { ...s, metric: s.metric.with(dst, value), dropName: dst === METRIC_NAME ? false : s.dropName };
+    });
+    return { kind: "vector", series: mergeSameLabels(series) };
+  }
+
+  private labelJoin(e: Call): Evaluated {
+    const [src, dstArg, sepArg, ...srcArgs] = e.args;
+    const dst = this.stringArg(dstArg!);
+    const sep = this.stringArg(sepArg!);
+    const srcLabels = srcArgs.map((a) => this.stringArg(a));
+    for (const l of srcLabels) if (!isValidLabelName(l)) throw new PromQLEvalError(`invalid source label name in label_join(): ${l}`);
+    if (!isValidLabelName(dst)) throw new PromQLEvalError(`invalid destination label name in label_join(): ${dst}`);
+    const input = this.eval(src!);
+    if (input.kind !== "vector") throw new PromQLEvalError("label_join needs an instant vector");
+    const series = input.series.map((s) => ({
+      ...s,
+      metric: s.metric.with(dst, srcLabels.map((l) => s.metric.get(l)).join(sep)),
+      dropName: dst === METRIC_NAME ? false : s.dropName,
+    }));
+    return { kind: "vector", series: mergeSameLabels(series) };
+  }
+
+  // -- operators ----------------------------------------------------------------
+
+  private evalBinary(e: BinaryExpr): Evaluated {
+    const lhs = this.eval(e.lhs);
+    const rhs = this.eval(e.rhs);
+    if (lhs.kind === "scalar" && rhs.kind === "scalar") {
+      return { kind: "scalar", values: lhs.values.map((l, i) => scalarBinop(e.op, l, rhs.values[i]!)) };
+    }
+    if (lhs.kind === "vector" && rhs.kind === "vector") {
+      const matching = e.matching ?? { card: isSetOp(e.op) ? "many-to-many" : "one-to-one", on: false, labels: [], include: [] };
+      const sig = new MatchSignature(matching);
+      return this.rangeEval([lhs, rhs], ([l, r]) => {
+        const lv = l as StepSample[];
+        const rv = r as StepSample[];
+        switch (e.op) {
+          case "and":
+            return vectorAnd(lv, rv, sig);
+          case "or":
+            return vectorOr(lv, rv, sig);
+          case "unless":
+            return vectorUnless(lv, rv, sig);
+          default:
+            return vectorBinop(e.op, lv, rv, matching, e.returnBool, sig);
+        }
+      });
+    }
+    if (lhs.kind === "vector" && rhs.kind === "scalar") {
+      return this.rangeEval([lhs, rhs], ([l, r]) => vectorScalarBinop(e.op, l as StepSample[], r as number, false, e.returnBool));
+    }
+    if (lhs.kind === "scalar" && rhs.kind === "vector") {
+      return this.rangeEval([lhs, rhs], ([l, r]) => vectorScalarBinop(e.op, r as StepSample[], l as number, true, e.returnBool));
+    }
+    throw new PromQLEvalError("binary expression must contain only scalar and instant vector types");
+  }
+
+  private evalAggregate(e: AggregateExpr): Evaluated {
+    if (e.op === "count_values") {
+      const label = this.stringArg(e.param!);
+      if (!isValidLabelName(label)) throw new PromQLEvalError(`invalid label name ${quoteString(label)}`);
+      const input = this.eval(e.expr);
+      return this.rangeEval([input], ([v]) => countValues(e, label, v as StepSample[]));
+    }
+    const params = e.param === undefined ? undefined : this.eval(e.param);
+    const input = this.eval(e.expr);
+    if (input.kind !== "vector") throw new PromQLEvalError("aggregation needs an instant vector");
+    const paramValues = params?.kind === "scalar" ? params.values : undefined;
+    return { kind: "vector", series: aggregate(e, input.series, paramValues, this, this.ctx.annotations) };
+  }
+
+  /**
+   * Calls `fn` once per step with the step's samples (vectors), values
+   * (scalars) or strings, and collects the outputs into series. In a range
+   * query, two outputs with the same labels at one step are an error.
+   */
+  private rangeEval(inputs: Evaluated[], fn: (args: StepArg[], ts: number) => StepSample[] | number): Evaluated {
+    const perStep = inputs.map((inp) => {
+      if (inp.kind !== "vector") return undefined;
+      const steps: StepSample[][] = Array.from({ length: this.numSteps }, () => []);
+      for (const [step, present] of stepSamples(inp.series, this)) steps[step] = present.map(([, s]) => s);
+      return steps;
+    });
+    const scalarOut = new Float64Array(this.numSteps);
+    let producedScalar = false;
+    const byKey = new Map<string, StepSeries>();
+    const ordered: StepSeries[] = [];
+    for (let i = 0; i < this.numSteps; i++) {
+      const ts = this.start + i * this.interval;
+      const args: StepArg[] = inputs.map((inp, j) => {
+        if (inp.kind === "scalar") return inp.values[i]!;
+        if (inp.kind === "string") return inp.value;
+        if (inp.kind === "vector") return perStep[j]![i]!;
+        throw new PromQLEvalError("unexpected range vector argument");
+      });
+      const res = fn(args, ts);
+      if (typeof res === "number") {
+        scalarOut[i] = res;
+        producedScalar = true;
+        continue;
+      }
+      if (this.numSteps === 1) {
+        // Instant queries keep the function's output order (sort, topk).
+        for (const s of res) ordered.push({ metric: s.metric, dropName: s.dropName, ts: [ts], vs: [s.v] });
+        continue;
+      }
+      for (const s of res) {
+        let series = byKey.get(s.metric.key);
+        if (series === undefined) {
+          series = { metric: s.metric, dropName: s.dropName, ts: [], vs: [] };
+          byKey.set(s.metric.key, series);
+        } else if (series.ts[series.ts.length - 1] === ts) {
+          throw new PromQLEvalError("vector cannot contain metrics with the same labelset");
+        }
+        series.ts.push(ts);
+        series.vs.push(s.v);
+      }
+    }
+    if (producedScalar) return { kind: "scalar", values: scalarOut };
+    return { kind: "vector", series: this.numSteps === 1 ? ordered : [...byKey.values()] };
+  }
+}
+
+/** Prometheus ignores parentheses around function and aggregation arguments. */
+function unwrapParens(e: Expr): Expr {
+  return e.type === "ParenExpr" ? unwrapParens(e.expr) : e;
+}
+
+function toScalar(v: Evaluated, numSteps: number): Evaluated {
+  if (v.kind === "scalar") return v;
+  return { kind: "scalar", values: new Float64Array(numSteps).fill(NaN) };
+}
+
+/** Index of the first timestamp > x in t[lo, hi). */
+function upperBound(t: ArrayLike<number>, x: number, lo: number, hi: number): number {
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (t[mid]! <= x) a = mid + 1;
+    else b = mid;
+  }
+  return a;
+}
+
+/** Samples in the left-open window (from, to]. */
+function sliceWindow(s: FloatSamples, from: number, to: number): FloatSamples {
+  const lo = upperBound(s.t, from, 0, s.length);
+  const hi = upperBound(s.t, to, 0, s.length);
+  const t: number[] = [];
+  const v: number[] = [];
+  for (let i = lo; i < hi; i++) {
+    t.push(s.t[i]!);
+    v.push(s.v[i]!);
+  }
+  return { t, v, length: t.length };
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Prometheus 3 accepts any UTF-8 label name; only invalid UTF-8 and "" are rejected. */
+function isValidLabelName(name: string): boolean {
+  return name !== "" && !LONE_SURROGATE.test(name);
+}
+
+/** Go's Regexp.Expand syntax: $1, ${1}, $name, ${name}; `$$` is a literal dollar. */
+function expandReplacement(template: string, m: RegExpExecArray): string {
+  return template.replace(/\$(\$|\{([^}]*)\}|([a-zA-Z0-9_]+))/g, (_whole, tok: string, braced?: string, bare?: string) => {
+    if (tok === "$") return "$";
+    const name = braced ?? bare ?? "";
+    if (/^\d+$/.test(name)) return m[Number(name)] ?? "";
+    return m.groups?.[name] ?? "";
+  });
+}

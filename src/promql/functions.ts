@@ -1,0 +1,206 @@
+/**
+ * Functions over instant vectors and scalars, evaluated once per step.
+ * Range-vector functions live in range-functions.ts; functions that rewrite
+ * whole series (label_replace, label_join) and the ones needing the query
+ * structure (absent_over_time, timestamp of a selector) live in the engine.
+ */
+import type { Call, Expr } from "./ast.js";
+import { allMatchers } from "./ast.js";
+import { annotate, type Annotations } from "./annotations.js";
+import { goSort } from "./go-sort.js";
+import { Labels, METRIC_NAME } from "./labels.js";
+import { bucketQuantile, type Bucket } from "./quantile.js";
+import type { StepSample } from "./value.js";
+
+export type StepArg = readonly StepSample[] | number | string;
+
+export interface StepContext {
+  /** Evaluation timestamp (ms). */
+  ts: number;
+  call: Call;
+  annotations: Annotations;
+  /** True for a range query; some functions only warn then. */
+  rangeQuery: boolean;
+}
+
+/** Returns an instant vector, or a number for scalar-valued functions. */
+export type StepFunction = (args: readonly StepArg[], ctx: StepContext) => StepSample[] | number;
+
+function vec(a: StepArg | undefined): readonly StepSample[] {
+  return Array.isArray(a) ? (a as readonly StepSample[]) : [];
+}
+
+function num(a: StepArg | undefined, fallback = NaN): number {
+  return typeof a === "number" ? a : fallback;
+}
+
+/** Element-wise float functions drop the metric name: the value changed meaning. */
+function mapValues(f: (v: number) => number): StepFunction {
+  return ([a]) => vec(a).map((s) => ({ metric: s.metric, v: f(s.v), dropName: true }));
+}
+
+function clamp(v: readonly StepSample[], min: number, max: number): StepSample[] {
+  if (max < min) return [];
+  return v.map((s) => ({ metric: s.metric, v: Math.max(min, Math.min(max, s.v)), dropName: true }));
+}
+
+/**
+ * Date functions take Unix seconds from the sample values (truncated to whole
+ * seconds, like Go's time.Unix(int64(v), 0)), or the evaluation time when
+ * called without argument.
+ */
+function dateFunction(f: (d: Date) => number): StepFunction {
+  return (args, ctx) => {
+    if (args.length === 0) {
+      return [{ metric: Labels.EMPTY, v: f(new Date(Math.trunc(ctx.ts / 1000) * 1000)), dropName: false }];
+    }
+    return vec(args[0]).map((s) => ({ metric: s.metric, v: f(new Date(Math.trunc(s.v) * 1000)), dropName: true }));
+  };
+}
+
+function daysInMonth(d: Date): number {
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+}
+
+function dayOfYear(d: Date): number {
+  return Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+}
+
+/** Sort with NaN last in both directions, like Prometheus's value heaps reversed. */
+function sortByValue(descending: boolean): StepFunction {
+  return ([a]) => {
+    const out = [...vec(a)];
+    // Go: sort.Sort(sort.Reverse(heap)), where the heap's Less puts NaN first.
+    const heapLess = descending
+      ? (x: StepSample, y: StepSample) => Number.isNaN(x.v) || x.v < y.v
+      : (x: StepSample, y: StepSample) => Number.isNaN(x.v) || x.v > y.v;
+    goSort(out, (x, y) => heapLess(y, x));
+    return out;
+  };
+}
+
+/** Labels absent() reports: the equality matchers of a plain selector argument. */
+export function labelsForAbsent(arg: Expr): Labels {
+  const vs = arg.type === "VectorSelector" ? arg : arg.type === "MatrixSelector" ? arg.selector : undefined;
+  if (vs === undefined) return Labels.EMPTY;
+  const set = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const m of allMatchers(vs)) {
+    if (m.name === METRIC_NAME) continue;
+    // A label constrained twice is ambiguous, so Prometheus leaves it out.
+    if (m.op === "=" && !seen.has(m.name)) set.set(m.name, m.value);
+    else set.delete(m.name);
+    seen.add(m.name);
+  }
+  return Labels.from(set);
+}
+
+/**
+ * histogram_quantile over classic histograms: series are grouped by all
+ * labels except `le`, each group's buckets interpolated. Native histograms
+ * are not supported by this engine.
+ */
+function histogramQuantile(args: readonly StepArg[], ctx: StepContext): StepSample[] {
+  const q = num(args[0]);
+  const input = vec(args[1]);
+  const bucketArg = ctx.call.args[1]!;
+  if (Number.isNaN(q) || q < 0 || q > 1) ctx.annotations.add(annotate.invalidQuantile(q, ctx.call.args[0]!.pos));
+  const groups = new Map<string, { metric: Labels; buckets: Bucket[] }>();
+  for (const s of input) {
+    const le = s.metric.get("le");
+    const upperBound = parseGoFloat(le);
+    if (upperBound === undefined) {
+      ctx.annotations.add(annotate.badBucketLabel(s.metric.get(METRIC_NAME), le, bucketArg.pos));
+      continue;
+    }
+    const metric = s.metric.without(["le"]);
+    let g = groups.get(metric.key);
+    if (g === undefined) {
+      g = { metric, buckets: [] };
+      groups.set(metric.key, g);
+    }
+    g.buckets.push({ upperBound, count: s.v });
+  }
+  const out: StepSample[] = [];
+  for (const g of groups.values()) {
+    const r = bucketQuantile(q, g.buckets);
+    if (r.forcedMonotonicity) ctx.annotations.add(annotate.forcedMonotonicity(g.metric.get(METRIC_NAME), bucketArg.pos));
+    out.push({ metric: g.metric, v: r.value, dropName: true });
+  }
+  return out;
+}
+
+/** strconv.ParseFloat as used for `le` labels: also accepts "+Inf", "Inf", "NaN". */
+function parseGoFloat(text: string): number | undefined {
+  const t = text.trim();
+  if (t !== text || t === "") return undefined;
+  const lower = t.toLowerCase();
+  if (lower === "+inf" || lower === "inf" || lower === "infinity" || lower === "+infinity") return Infinity;
+  if (lower === "-inf" || lower === "-infinity") return -Infinity;
+  if (lower === "nan") return NaN;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) && !/^[+-]?0[xX]/.test(t)) return undefined;
+  const v = Number(t);
+  return Number.isNaN(v) ? undefined : v;
+}
+
+export const STEP_FUNCTIONS: Readonly<Record<string, StepFunction>> = {
+  abs: mapValues(Math.abs),
+  ceil: mapValues(Math.ceil),
+  floor: mapValues(Math.floor),
+  exp: mapValues(Math.exp),
+  sqrt: mapValues(Math.sqrt),
+  ln: mapValues(Math.log),
+  log2: mapValues(Math.log2),
+  log10: mapValues(Math.log10),
+  sin: mapValues(Math.sin),
+  cos: mapValues(Math.cos),
+  tan: mapValues(Math.tan),
+  asin: mapValues(Math.asin),
+  acos: mapValues(Math.acos),
+  atan: mapValues(Math.atan),
+  sinh: mapValues(Math.sinh),
+  cosh: mapValues(Math.cosh),
+  tanh: mapValues(Math.tanh),
+  asinh: mapValues(Math.asinh),
+  acosh: mapValues(Math.acosh),
+  atanh: mapValues(Math.atanh),
+  rad: mapValues((v) => (v * Math.PI) / 180),
+  deg: mapValues((v) => (v * 180) / Math.PI),
+  sgn: mapValues((v) => (v < 0 ? -1 : v > 0 ? 1 : v)),
+  clamp: ([v, min, max]) => clamp(vec(v), num(min), num(max)),
+  clamp_max: ([v, max]) => clamp(vec(v), -Infinity, num(max)),
+  clamp_min: ([v, min]) => clamp(vec(v), num(min), Infinity),
+  round: ([v, nearest]) => {
+    // Rounding to the inverse avoids some floating point artefacts (0.1 steps).
+    const inverse = 1 / num(nearest, 1);
+    return vec(v).map((s) => ({ metric: s.metric, v: Math.floor(s.v * inverse + 0.5) / inverse, dropName: true }));
+  },
+  // timestamp() of a plain selector is handled by the engine, which knows the
+  // sample timestamps; for any other expression the samples are "now".
+  timestamp: ([v], ctx) => vec(v).map((s) => ({ metric: s.metric, v: ctx.ts / 1000, dropName: true })),
+  vector: ([s]) => [{ metric: Labels.EMPTY, v: num(s), dropName: false }],
+  scalar: ([v]) => {
+    const samples = vec(v);
+    return samples.length === 1 ? samples[0]!.v : NaN;
+  },
+  time: (_args, ctx) => ctx.ts / 1000,
+  pi: () => Math.PI,
+  sort: sortByValue(false),
+  sort_desc: sortByValue(true),
+  absent: ([v], ctx) => (vec(v).length > 0 ? [] : [{ metric: labelsForAbsent(ctx.call.args[0]!), v: 1, dropName: false }]),
+  days_in_month: dateFunction(daysInMonth),
+  day_of_month: dateFunction((d) => d.getUTCDate()),
+  day_of_week: dateFunction((d) => d.getUTCDay()),
+  day_of_year: dateFunction(dayOfYear),
+  hour: dateFunction((d) => d.getUTCHours()),
+  minute: dateFunction((d) => d.getUTCMinutes()),
+  month: dateFunction((d) => d.getUTCMonth() + 1),
+  year: dateFunction((d) => d.getUTCFullYear()),
+  histogram_quantile: histogramQuantile,
+  // Native-histogram accessors: float samples are ignored, as in Prometheus.
+  histogram_count: () => [],
+  histogram_sum: () => [],
+  histogram_avg: () => [],
+  histogram_stddev: () => [],
+  histogram_stdvar: () => [],
+};

@@ -1,0 +1,335 @@
+/**
+ * Functions over range vectors (`rate`, `*_over_time`, ...), evaluated per
+ * series and step on a window of samples [lo, hi) of that series.
+ *
+ * Small windows are scanned directly, with exactly Prometheus's arithmetic.
+ * Large windows (a 30d range stepping through a dashboard) would make that
+ * O(window) per step, so sums, counter-reset corrections and change counts
+ * come from per-series prefix arrays instead, built once per series. Prefix
+ * sums use double-double accumulation so that the difference of two prefixes
+ * keeps about twice float64 precision, which is at least as accurate as the
+ * Kahan summation used for direct scans.
+ */
+import { kahanInc } from "./float-compare.js";
+import type { Labels } from "./labels.js";
+import { sampleQuantile } from "./quantile.js";
+import type { FloatSamples } from "./storage.js";
+
+/** Windows up to this many samples are scanned; longer ones use prefix arrays. */
+const DIRECT_SCAN_LIMIT = 64;
+
+export interface Window {
+  readonly samples: FloatSamples;
+  /** First sample in the window. */
+  readonly lo: number;
+  /** One past the last sample in the window. */
+  readonly hi: number;
+  /** Exclusive lower bound of the window (ms). */
+  readonly rangeStart: number;
+  /** Inclusive upper bound of the window (ms). */
+  readonly rangeEnd: number;
+  readonly rangeMs: number;
+  /** Evaluation timestamp of the step (ms). */
+  readonly ts: number;
+  readonly metric: Labels;
+  readonly index: SeriesIndex;
+}
+
+/** Returns the output value, or undefined for "no sample at this step". */
+export type RangeFunction = (w: Window, scalarArgs: readonly number[]) => number | undefined;
+
+function twoSum(a: number, b: number): [number, number] {
+  const s = a + b;
+  const bb = s - a;
+  return [s, a - (s - bb) + (b - bb)];
+}
+
+/** Lazily built prefix arrays over one series' samples. */
+export class SeriesIndex {
+  private sumHi?: Float64Array;
+  private sumLo?: Float64Array;
+  private nonFinite?: Int32Array;
+  private resetCorrHi?: Float64Array;
+  private resetCorrLo?: Float64Array;
+  private resetCount?: Int32Array;
+  private changeCount?: Int32Array;
+
+  constructor(private readonly s: FloatSamples) {}
+
+  /** Number of NaN/±Inf values in [lo, hi); prefix sums are only valid when 0. */
+  nonFiniteIn(lo: number, hi: number): number {
+    if (this.nonFinite === undefined) {
+      const p = new Int32Array(this.s.length + 1);
+      for (let i = 0; i < this.s.length; i++) p[i + 1] = p[i]! + (Number.isFinite(this.s.v[i]!) ? 0 : 1);
+      this.nonFinite = p;
+    }
+    return this.nonFinite[hi]! - this.nonFinite[lo]!;
+  }
+
+  sum(lo: number, hi: number): number {
+    if (this.sumHi === undefined || this.sumLo === undefined) {
+      [this.sumHi, this.sumLo] = prefixDoubleDouble(this.s.length, (i) => this.s.v[i]!);
+    }
+    return rangeDoubleDouble(this.sumHi, this.sumLo, lo, hi);
+  }
+
+  /** Sum of the values just before each counter reset among samples [lo, hi). */
+  resetCorrection(lo: number, hi: number): number {
+    if (this.resetCorrHi === undefined || this.resetCorrLo === undefined) {
+      const v = this.s.v;
+      [this.resetCorrHi, this.resetCorrLo] = prefixDoubleDouble(this.s.length, (i) => (i > 0 && v[i]! < v[i - 1]! ? v[i - 1]! : 0));
+    }
+    // Pairs inside the window are (k-1, k) for k in (lo, hi).
+    return rangeDoubleDouble(this.resetCorrHi, this.resetCorrLo, lo + 1, hi);
+  }
+
+  resets(lo: number, hi: number): number {
+    if (this.resetCount === undefined) {
+      const v = this.s.v;
+      this.resetCount = prefixCount(this.s.length, (i) => i > 0 && v[i]! < v[i - 1]!);
+    }
+    return this.resetCount[hi]! - this.resetCount[lo + 1]!;
+  }
+
+  changes(lo: number, hi: number): number {
+    if (this.changeCount === undefined) {
+      const v = this.s.v;
+      this.changeCount = prefixCount(this.s.length, (i) => i > 0 && v[i] !== v[i - 1] && !(Number.isNaN(v[i]!) && Number.isNaN(v[i - 1]!)));
+    }
+    return this.changeCount[hi]! - this.changeCount[lo + 1]!;
+  }
+}
+
+function prefixCount(n: number, counts: (i: number) => boolean): Int32Array {
+  const p = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) p[i + 1] = p[i]! + (counts(i) ? 1 : 0);
+  return p;
+}
+
+function prefixDoubleDouble(n: number, value: (i: number) => number): [Float64Array, Float64Array] {
+  const hi = new Float64Array(n + 1);
+  const lo = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const [s, e] = twoSum(hi[i]!, value(i));
+    const [h, l] = twoSum(s, lo[i]! + e);
+    hi[i + 1] = h;
+    lo[i + 1] = l;
+  }
+  return [hi, lo];
+}
+
+function rangeDoubleDouble(hi: Float64Array, lo: Float64Array, a: number, b: number): number {
+  if (b <= a) return 0;
+  const [s, e] = twoSum(hi[b]!, -hi[a]!);
+  return s + (e + (lo[b]! - lo[a]!));
+}
+
+function useIndex(w: Window): boolean {
+  return w.hi - w.lo > DIRECT_SCAN_LIMIT && w.index.nonFiniteIn(w.lo, w.hi) === 0;
+}
+
+function kahanSum(w: Window): number {
+  let sum = 0;
+  let c = 0;
+  for (let i = w.lo; i < w.hi; i++) [sum, c] = kahanInc(w.samples.v[i]!, sum, c);
+  return sum === Infinity || sum === -Infinity ? sum : sum + c;
+}
+
+/**
+ * rate(), increase() and delta(): the change over the window, extrapolated
+ * towards the window edges. Extrapolation goes all the way to an edge only
+ * if the first/last sample is within 110% of the average sample interval of
+ * it; otherwise only half an interval, assuming the series starts or ends
+ * inside the window. Counters are never extrapolated below zero.
+ */
+function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): number | undefined {
+  const n = w.hi - w.lo;
+  if (n < 2) return undefined;
+  const { t, v } = w.samples;
+  const firstT = t[w.lo]!;
+  const lastT = t[w.hi - 1]!;
+  const firstV = v[w.lo]!;
+  let result = v[w.hi - 1]! - firstV;
+  if (isCounter) {
+    if (useIndex(w)) result += w.index.resetCorrection(w.lo, w.hi);
+    else {
+      for (let i = w.lo + 1; i < w.hi; i++) if (v[i]! < v[i - 1]!) result += v[i - 1]!;
+    }
+  }
+  let durationToStart = (firstT - w.rangeStart) / 1000;
+  let durationToEnd = (w.rangeEnd - lastT) / 1000;
+  const sampledInterval = (lastT - firstT) / 1000;
+  const averageDurationBetweenSamples = sampledInterval / (n - 1);
+  const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
+  if (durationToStart >= extrapolationThreshold) durationToStart = averageDurationBetweenSamples / 2;
+  if (isCounter && result > 0 && firstV >= 0) {
+    const durationToZero = sampledInterval * (firstV / result);
+    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  }
+  if (durationToEnd >= extrapolationThreshold) durationToEnd = averageDurationBetweenSamples / 2;
+  let factor = sampledInterval !== 0 ? (sampledInterval + durationToStart + durationToEnd) / sampledInterval : 1;
+  if (isRate) factor /= w.rangeMs / 1000;
+  return result * factor;
+}
+
+/** irate() and idelta(): from the last two samples only. */
+function instantValue(w: Window, isRate: boolean): number | undefined {
+  if (w.hi - w.lo < 2) return undefined;
+  const { t, v } = w.samples;
+  const last = v[w.hi - 1]!;
+  const prev = v[w.hi - 2]!;
+  const interval = t[w.hi - 1]! - t[w.hi - 2]!;
+  if (interval === 0) return undefined;
+  // After a counter reset the last value itself is the increase.
+  let result = isRate && last < prev ? last : last - prev;
+  if (isRate) result /= interval / 1000;
+  return result;
+}
+
+/**
+ * Least-squares fit with x relative to `interceptTime` (seconds), Kahan
+ * compensated. A constant series has slope 0 exactly, which the general
+ * formula would only approximate.
+ */
+export function linearRegression(w: Window, interceptTime: number): [slope: number, intercept: number] {
+  const { t, v } = w.samples;
+  let n = 0;
+  let sumX = 0;
+  let cX = 0;
+  let sumY = 0;
+  let cY = 0;
+  let sumXY = 0;
+  let cXY = 0;
+  let sumX2 = 0;
+  let cX2 = 0;
+  const initY = v[w.lo]!;
+  let constY = true;
+  for (let i = w.lo; i < w.hi; i++) {
+    const y = v[i]!;
+    if (constY && i > w.lo && y !== initY) constY = false;
+    n += 1;
+    const x = (t[i]! - interceptTime) / 1000;
+    [sumX, cX] = kahanInc(x, sumX, cX);
+    [sumY, cY] = kahanInc(y, sumY, cY);
+    [sumXY, cXY] = kahanInc(x * y, sumXY, cXY);
+    [sumX2, cX2] = kahanInc(x * x, sumX2, cX2);
+  }
+  if (constY) {
+    if (initY === Infinity || initY === -Infinity) return [NaN, NaN];
+    return [0, initY];
+  }
+  sumX += cX;
+  sumY += cY;
+  sumXY += cXY;
+  sumX2 += cX2;
+  const covXY = sumXY - (sumX * sumY) / n;
+  const varX = sumX2 - (sumX * sumX) / n;
+  const slope = covXY / varX;
+  return [slope, sumY / n - (slope * sumX) / n];
+}
+
+function variance(w: Window): number {
+  const v = w.samples.v;
+  let count = 0;
+  let mean = 0;
+  let cMean = 0;
+  let aux = 0;
+  let cAux = 0;
+  for (let i = w.lo; i < w.hi; i++) {
+    const f = v[i]!;
+    count++;
+    const delta = f - (mean + cMean);
+    [mean, cMean] = kahanInc(delta / count, mean, cMean);
+    [aux, cAux] = kahanInc(delta * (f - (mean + cMean)), aux, cAux);
+  }
+  return (aux + cAux) / count;
+}
+
+function avgOverTime(w: Window): number {
+  const v = w.samples.v;
+  const n = w.hi - w.lo;
+  if (useIndex(w)) {
+    const s = w.index.sum(w.lo, w.hi);
+    if (Number.isFinite(s)) return s / n;
+  }
+  // Direct mean while the running sum stays finite, incremental mean after,
+  // exactly as Prometheus does to avoid overflowing on huge values.
+  let sum = v[w.lo]!;
+  let count = 1;
+  let mean = 0;
+  let kahanC = 0;
+  let incremental = false;
+  for (let i = w.lo + 1; i < w.hi; i++) {
+    const f = v[i]!;
+    count = i - w.lo + 1;
+    if (!incremental) {
+      const [ns, nc] = kahanInc(f, sum, kahanC);
+      if (ns !== Infinity && ns !== -Infinity) {
+        sum = ns;
+        kahanC = nc;
+        continue;
+      }
+      incremental = true;
+      mean = sum / (count - 1);
+      kahanC /= count - 1;
+    }
+    const q = (count - 1) / count;
+    [mean, kahanC] = kahanInc(f / count, q * mean, q * kahanC);
+  }
+  return incremental ? mean + kahanC : sum / count + kahanC / count;
+}
+
+/**
+ * max/min_over_time: NaN only wins if every sample is NaN, since a later
+ * number always replaces a NaN accumulator.
+ */
+function extremeOverTime(w: Window, better: (cur: number, acc: number) => boolean): number {
+  const v = w.samples.v;
+  let acc = v[w.lo]!;
+  for (let i = w.lo; i < w.hi; i++) {
+    const f = v[i]!;
+    if (better(f, acc) || Number.isNaN(acc)) acc = f;
+  }
+  return acc;
+}
+
+export const RANGE_FUNCTIONS: Readonly<Record<string, RangeFunction>> = {
+  rate: (w) => extrapolatedRate(w, true, true),
+  increase: (w) => extrapolatedRate(w, true, false),
+  delta: (w) => extrapolatedRate(w, false, false),
+  irate: (w) => instantValue(w, true),
+  idelta: (w) => instantValue(w, false),
+  sum_over_time: (w) => (useIndex(w) ? w.index.sum(w.lo, w.hi) : kahanSum(w)),
+  avg_over_time: avgOverTime,
+  count_over_time: (w) => w.hi - w.lo,
+  present_over_time: () => 1,
+  last_over_time: (w) => w.samples.v[w.hi - 1]!,
+  first_over_time: (w) => w.samples.v[w.lo]!,
+  max_over_time: (w) => extremeOverTime(w, (cur, acc) => cur > acc),
+  min_over_time: (w) => extremeOverTime(w, (cur, acc) => cur < acc),
+  stddev_over_time: (w) => Math.sqrt(variance(w)),
+  stdvar_over_time: (w) => variance(w),
+  quantile_over_time: (w, [q = NaN]) => sampleQuantile(q, Array.from({ length: w.hi - w.lo }, (_, i) => w.samples.v[w.lo + i]!)),
+  changes: (w) => {
+    if (w.hi - w.lo > DIRECT_SCAN_LIMIT) return w.index.changes(w.lo, w.hi);
+    const v = w.samples.v;
+    let n = 0;
+    for (let i = w.lo + 1; i < w.hi; i++) if (v[i] !== v[i - 1] && !(Number.isNaN(v[i]!) && Number.isNaN(v[i - 1]!))) n++;
+    return n;
+  },
+  resets: (w) => {
+    if (w.hi - w.lo > DIRECT_SCAN_LIMIT) return w.index.resets(w.lo, w.hi);
+    const v = w.samples.v;
+    let n = 0;
+    for (let i = w.lo + 1; i < w.hi; i++) if (v[i]! < v[i - 1]!) n++;
+    return n;
+  },
+  deriv: (w) => (w.hi - w.lo < 2 ? undefined : linearRegression(w, w.samples.t[w.lo]!)[0]),
+  predict_linear: (w, [duration = NaN]) => {
+    if (w.hi - w.lo < 2) return undefined;
+    const [slope, intercept] = linearRegression(w, w.ts);
+    return slope * duration + intercept;
+  },
+  // absent_over_time is resolved across all series by the engine.
+  absent_over_time: () => 1,
+};

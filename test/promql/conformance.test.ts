@@ -1,0 +1,26 @@
+/**
+ * Runs Prometheus's own PromQL test scripts (vendored under ../shared) and
+ * ratchets the number of passing evals per file: the counts in
+ * conformance-ratchet.json may only go up.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runPromQLTestScript } from "../../src/promql/promqltest.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, "../..");
+const scriptsDir = resolve(repoRoot, "../shared/conformance/promql");
+const ratchet = JSON.parse(readFileSync(join(here, "conformance-ratchet.json"), "utf8")) as Record<string, number>;
+
+describe.skipIf(!existsSync(scriptsDir))("PromQL conformance scripts", () => {
+  for (const [file, minPassed] of Object.entries(ratchet)) {
+    it(`${file}: at least ${minPassed} evals pass`, () => {
+      const result = runPromQLTestScript(readFileSync(join(scriptsDir, file), "utf8"));
+      const failures = result.outcomes.filter((o) => o.status === "failed").map((o) => `line ${o.line}: ${o.expr}\n  ${o.message}`);
+      expect(result.error, result.error).toBeUndefined();
+      expect(result.passed, failures.join("\n")).toBeGreaterThanOrEqual(minPassed);
+    });
+  }
+});
