@@ -1,0 +1,82 @@
+/**
+ * Alert template expansion exactly as Prometheus's rule manager does it
+ * (rules/alerting.go and template.Expander.Expand).
+ */
+import { ExecError } from "./exec.js";
+import { TemplateParseError } from "./parser.js";
+import { prometheusFuncs, type QueryFn } from "./prometheus-funcs.js";
+import { Template } from "./template.js";
+import { GoStruct, stringMap, type Value } from "./values.js";
+
+export interface AlertTemplateInput {
+  /** The alert's labels (the sample's labels without __name__, plus the rule's). */
+  labels: Readonly<Record<string, string>>;
+  externalLabels?: Readonly<Record<string, string>>;
+  /** The sample value that triggered the alert. */
+  value: number;
+  externalURL?: string;
+  query?: QueryFn;
+  /** Rule evaluation time in milliseconds since the epoch (for `now`). */
+  timestampMs?: number;
+  /** The alerting rule's name; the template is named "__alert_<name>" in errors. */
+  alertName?: string;
+}
+
+/**
+ * The convenience variables the rule manager prepends. They are part of the
+ * template text, so error columns on line 1 count them too, as in Prometheus.
+ */
+export const ALERT_TEMPLATE_HEADER =
+  "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}";
+
+const ALERT_DATA_TYPE =
+  "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value interface {} }";
+
+/** template.AlertTemplateData. */
+export function alertTemplateData(input: AlertTemplateInput): Value {
+  return new GoStruct(
+    ALERT_DATA_TYPE,
+    new Map<string, Value>([
+      ["Labels", stringMap(input.labels)],
+      ["ExternalLabels", stringMap(input.externalLabels ?? {})],
+      ["ExternalURL", input.externalURL ?? ""],
+      ["Value", input.value],
+    ]),
+  );
+}
+
+/** Expander.Expand: the expanded text, or an Error carrying Prometheus's message. */
+export async function expandTemplate(name: string, text: string, data: Value, input: AlertTemplateInput): Promise<string> {
+  const funcs = prometheusFuncs({
+    query: input.query,
+    timestampMs: input.timestampMs ?? 0,
+    externalURL: input.externalURL ?? "",
+  });
+  let tmpl: Template;
+  try {
+    // Prometheus's default option is missingkey=zero.
+    tmpl = Template.parse(name, text, { funcs, missingKey: "zero" });
+  } catch (e) {
+    if (e instanceof TemplateParseError) throw new Error(`error parsing template ${name}: ${e.message}`);
+    throw e;
+  }
+  try {
+    return await tmpl.execute(data);
+  } catch (e) {
+    if (e instanceof ExecError) throw new Error(`error executing template ${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * Expands one alert label or annotation value. Like Prometheus, a failing
+ * template doesn't fail the rule: its output is "<error expanding template: ...>".
+ */
+export async function expandAlertTemplate(text: string, input: AlertTemplateInput): Promise<string> {
+  const name = `__alert_${input.alertName ?? ""}`;
+  try {
+    return await expandTemplate(name, ALERT_TEMPLATE_HEADER + text, alertTemplateData(input), input);
+  } catch (e) {
+    return `<error expanding template: ${(e as Error).message}>`;
+  }
+}

@@ -1,0 +1,575 @@
+/**
+ * Parser for Go text/template (text/template/parse/parse.go), with the same
+ * three-token lookahead, variable scoping checks and error messages, e.g.
+ * `template: x:1: function "foo" not defined`.
+ */
+import { isKeyword, Lexer, type Item, type ItemType } from "./lexer.js";
+import {
+  isEmptyTree,
+  nodeString,
+  type BranchNode,
+  type CommandNode,
+  type ListNode,
+  type Node,
+  type NumberNode,
+  type PipeNode,
+  type VariableNode,
+} from "./nodes.js";
+import { parseFloat64, quote, unquote, unquoteChar } from "./strconv.js";
+
+export interface Tree {
+  name: string;
+  /** Name of the top-level template being parsed, used in error locations. */
+  parseName: string;
+  root: ListNode;
+  text: string;
+}
+
+export class TemplateParseError extends Error {}
+
+const MAX_STACK_DEPTH = 10000;
+
+/** Go's item.String, as used in "unexpected X in Y" messages. */
+function itemString(i: Item): string {
+  if (i.type === "eof") return "EOF";
+  if (i.type === "error") return i.val;
+  if (isKeyword(i.type)) return `<${i.val}>`;
+  if ([...i.val].length > 10) return `${quote([...i.val].slice(0, 10).join(""))}...`;
+  return quote(i.val);
+}
+
+class Parser {
+  private token: Item[] = [];
+  private peekCount = 0;
+  private vars: string[] = ["$"];
+  private actionLine = 0;
+  private rangeDepth = 0;
+  private stackDepth = 0;
+
+  constructor(
+    private readonly lex: Lexer,
+    private readonly treeSet: Map<string, Tree>,
+    private readonly hasFunction: (name: string) => boolean,
+    readonly parseName: string,
+    private name: string,
+  ) {}
+
+  private next(): Item {
+    if (this.peekCount > 0) this.peekCount--;
+    else this.token[0] = this.lex.nextItem();
+    return this.token[this.peekCount]!;
+  }
+
+  private backup(): void {
+    this.peekCount++;
+  }
+
+  private backup2(t1: Item): void {
+    this.token[1] = t1;
+    this.peekCount = 2;
+  }
+
+  private backup3(t2: Item, t1: Item): void {
+    this.token[1] = t1;
+    this.token[2] = t2;
+    this.peekCount = 3;
+  }
+
+  private peek(): Item {
+    if (this.peekCount > 0) return this.token[this.peekCount - 1]!;
+    this.peekCount = 1;
+    this.token[0] = this.lex.nextItem();
+    return this.token[0];
+  }
+
+  private nextNonSpace(): Item {
+    let t: Item;
+    do t = this.next();
+    while (t.type === "space");
+    return t;
+  }
+
+  private peekNonSpace(): Item {
+    const t = this.nextNonSpace();
+    this.backup();
+    return t;
+  }
+
+  errorf(msg: string): never {
+    // Go reports the line of the most recently lexed token.
+    const line = this.token[0]?.line ?? 1;
+    throw new TemplateParseError(`template: ${this.parseName}:${line}: ${msg}`);
+  }
+
+  private expect(expected: ItemType, context: string): Item {
+    const t = this.nextNonSpace();
+    if (t.type !== expected) this.unexpected(t, context);
+    return t;
+  }
+
+  private unexpected(t: Item, context: string): never {
+    if (t.type === "error") {
+      let extra = "";
+      if (this.actionLine !== 0 && this.actionLine !== t.line) {
+        extra = ` in action started at ${this.parseName}:${this.actionLine}`;
+        // Avoid "unclosed action in action started at ...".
+        if (t.val.endsWith(" action")) extra = extra.slice(" in action".length);
+      }
+      this.errorf(`${itemString(t)}${extra}`);
+    }
+    this.errorf(`unexpected ${itemString(t)} in ${context}`);
+  }
+
+  /** Top level: text, actions and {{define}}s up to EOF. */
+  parse(): ListNode {
+    const root: ListNode = { kind: "list", pos: this.peek().pos, nodes: [] };
+    while (this.peek().type !== "eof") {
+      if (this.peek().type === "leftDelim") {
+        const delim = this.next();
+        if (this.nextNonSpace().type === "define") {
+          const sub = new Parser(this.lex, this.treeSet, this.hasFunction, this.parseName, "definition");
+          sub.parseDefinition();
+          continue;
+        }
+        this.backup2(delim);
+      }
+      const n = this.textOrAction();
+      if (n.kind === "end" || n.kind === "else") this.errorf(`unexpected ${nodeString(n)}`);
+      root.nodes.push(n);
+    }
+    return root;
+  }
+
+  add(root: ListNode): void {
+    const existing = this.treeSet.get(this.name);
+    if (existing === undefined || isEmptyTree(existing.root)) {
+      this.treeSet.set(this.name, { name: this.name, parseName: this.parseName, root, text: this.lex.input });
+      return;
+    }
+    if (!isEmptyTree(root)) this.errorf(`template: multiple definition of template ${quote(this.name)}`);
+  }
+
+  private parseDefinition(): void {
+    const context = "define clause";
+    const nameTok = this.nextNonSpace();
+    if (nameTok.type !== "string" && nameTok.type !== "rawString") this.unexpected(nameTok, context);
+    this.name = this.unquoteOrFail(nameTok.val);
+    this.expect("rightDelim", context);
+    const [root, end] = this.itemList();
+    if (end.kind !== "end") this.errorf(`unexpected ${nodeString(end)} in ${context}`);
+    this.add(root);
+  }
+
+  private unquoteOrFail(lit: string): string {
+    try {
+      return unquote(lit);
+    } catch (e) {
+      this.errorf((e as Error).message);
+    }
+  }
+
+  /** textOrAction* up to {{end}} or {{else}}, which is returned separately. */
+  private itemList(): [ListNode, Node] {
+    const list: ListNode = { kind: "list", pos: this.peekNonSpace().pos, nodes: [] };
+    while (this.peekNonSpace().type !== "eof") {
+      const n = this.textOrAction();
+      if (n.kind === "end" || n.kind === "else") return [list, n];
+      list.nodes.push(n);
+    }
+    this.errorf("unexpected EOF");
+  }
+
+  private textOrAction(): Node {
+    const t = this.nextNonSpace();
+    switch (t.type) {
+      case "text":
+        return { kind: "text", pos: t.pos, text: t.val };
+      case "leftDelim": {
+        this.actionLine = t.line;
+        try {
+          return this.action();
+        } finally {
+          this.actionLine = 0;
+        }
+      }
+      default:
+        this.unexpected(t, "input");
+    }
+  }
+
+  private action(): Node {
+    const t = this.nextNonSpace();
+    switch (t.type) {
+      case "block":
+        return this.blockControl();
+      case "break":
+        return this.breakOrContinue("break", t);
+      case "continue":
+        return this.breakOrContinue("continue", t);
+      case "else":
+        return this.elseControl();
+      case "end":
+        return { kind: "end", pos: this.expect("rightDelim", "end").pos };
+      case "if":
+        return { kind: "if", ...this.parseControl("if") };
+      case "range":
+        return { kind: "range", ...this.parseControl("range") };
+      case "template":
+        return this.templateControl();
+      case "with":
+        return { kind: "with", ...this.parseControl("with") };
+    }
+    this.backup();
+    const tok = this.peek();
+    // Variables declared here persist until the enclosing {{end}}.
+    return { kind: "action", pos: tok.pos, line: tok.line, pipe: this.pipeline("command", "rightDelim") };
+  }
+
+  private breakOrContinue(word: "break" | "continue", t: Item): Node {
+    const next = this.nextNonSpace();
+    if (next.type !== "rightDelim") this.unexpected(next, `{{${word}}}`);
+    if (this.rangeDepth === 0) this.errorf(`{{${word}}} outside {{range}}`);
+    return { kind: word, pos: t.pos, line: t.line };
+  }
+
+  private pipeline(context: string, end: ItemType): PipeNode {
+    const first = this.peekNonSpace();
+    const pipe: PipeNode = { kind: "pipe", pos: first.pos, line: first.line, isAssign: false, decl: [], cmds: [] };
+    // Declarations need 3-token lookahead: in "$x foo", "foo" (not ":=")
+    // shows that $x is an argument rather than a declaration.
+    decls: for (;;) {
+      const v = this.peekNonSpace();
+      if (v.type !== "variable") break;
+      this.next();
+      const tokenAfterVariable = this.peek();
+      const next = this.peekNonSpace();
+      if (next.type === "assign" || next.type === "declare") {
+        pipe.isAssign = next.type === "assign";
+        this.nextNonSpace();
+        pipe.decl.push({ kind: "variable", pos: v.pos, ident: [v.val] });
+        this.vars.push(v.val);
+      } else if (next.type === "char" && next.val === ",") {
+        this.nextNonSpace();
+        pipe.decl.push({ kind: "variable", pos: v.pos, ident: [v.val] });
+        this.vars.push(v.val);
+        if (context === "range" && pipe.decl.length < 2) {
+          const after = this.peekNonSpace().type;
+          if (after === "variable" || after === "rightDelim" || after === "rightParen") {
+            continue decls; // the second variable of a range
+          }
+          this.errorf("range can only initialize variables");
+        }
+        this.errorf(`too many declarations in ${context}`);
+      } else if (tokenAfterVariable.type === "space") {
+        this.backup3(v, tokenAfterVariable);
+      } else {
+        this.backup2(v);
+      }
+      break;
+    }
+    for (;;) {
+      const t = this.nextNonSpace();
+      if (t.type === end) {
+        this.checkPipeline(pipe, context);
+        return pipe;
+      }
+      switch (t.type) {
+        case "bool":
+        case "charConstant":
+        case "complex":
+        case "dot":
+        case "field":
+        case "identifier":
+        case "number":
+        case "nil":
+        case "rawString":
+        case "string":
+        case "variable":
+        case "leftParen":
+          this.backup();
+          pipe.cmds.push(this.command());
+          break;
+        default:
+          this.unexpected(t, context);
+      }
+    }
+  }
+
+  private checkPipeline(pipe: PipeNode, context: string): void {
+    if (pipe.cmds.length === 0) this.errorf(`missing value for ${context}`);
+    // Only the first command of a pipeline may start with a non-executable operand.
+    pipe.cmds.slice(1).forEach((c, i) => {
+      const k = c.args[0]?.kind;
+      if (k === "bool" || k === "dot" || k === "nil" || k === "number" || k === "string") {
+        this.errorf(`non executable command in pipeline stage ${i + 2}`);
+      }
+    });
+  }
+
+  private parseControl(context: "if" | "range" | "with"): Omit<BranchNode, never> {
+    const mark = this.vars.length;
+    try {
+      const pipe = this.pipeline(context, "rightDelim");
+      if (context === "range") this.rangeDepth++;
+      let list: ListNode;
+      let next: Node;
+      try {
+        [list, next] = this.itemList();
+      } finally {
+        if (context === "range") this.rangeDepth--;
+      }
+      let elseList: ListNode | undefined;
+      if (next.kind === "else") {
+        // "{{else if x}}" and "{{else with x}}" parse as "{{else}}{{if x}}...{{end}}{{end}}",
+        // the inner control consuming the shared {{end}}.
+        if (context === "if" && this.peek().type === "if") {
+          this.next();
+          elseList = { kind: "list", pos: next.pos, nodes: [{ kind: "if", ...this.parseControl("if") }] };
+        } else if (context === "with" && this.peek().type === "with") {
+          this.next();
+          elseList = { kind: "list", pos: next.pos, nodes: [{ kind: "with", ...this.parseControl("with") }] };
+        } else {
+          let end: Node;
+          [elseList, end] = this.itemList();
+          if (end.kind !== "end") this.errorf(`expected end; found ${nodeString(end)}`);
+        }
+      }
+      return { pos: pipe.pos, line: pipe.line, pipe, list, elseList };
+    } finally {
+      this.vars.length = mark;
+    }
+  }
+
+  private elseControl(): Node {
+    const peek = this.peekNonSpace();
+    // Leave "if"/"with" pending for parseControl's else-if handling.
+    if (peek.type === "if" || peek.type === "with") return { kind: "else", pos: peek.pos, line: peek.line };
+    const t = this.expect("rightDelim", "else");
+    return { kind: "else", pos: t.pos, line: t.line };
+  }
+
+  private templateName(t: Item, context: string): string {
+    if (t.type !== "string" && t.type !== "rawString") this.unexpected(t, context);
+    return this.unquoteOrFail(t.val);
+  }
+
+  private blockControl(): Node {
+    const context = "block clause";
+    const t = this.nextNonSpace();
+    const name = this.templateName(t, context);
+    const pipe = this.pipeline(context, "rightDelim");
+    const block = new Parser(this.lex, this.treeSet, this.hasFunction, this.parseName, name);
+    const [root, end] = block.itemList();
+    if (end.kind !== "end") this.errorf(`unexpected ${nodeString(end)} in ${context}`);
+    block.add(root);
+    return { kind: "template", pos: t.pos, line: t.line, name, pipe };
+  }
+
+  private templateControl(): Node {
+    const context = "template clause";
+    const t = this.nextNonSpace();
+    const name = this.templateName(t, context);
+    let pipe: PipeNode | undefined;
+    if (this.nextNonSpace().type !== "rightDelim") {
+      this.backup();
+      pipe = this.pipeline(context, "rightDelim");
+    }
+    return { kind: "template", pos: t.pos, line: t.line, name, pipe };
+  }
+
+  private command(): CommandNode {
+    const cmd: CommandNode = { kind: "command", pos: this.peekNonSpace().pos, args: [] };
+    for (;;) {
+      this.peekNonSpace();
+      const operand = this.operand();
+      if (operand) cmd.args.push(operand);
+      const t = this.next();
+      if (t.type === "space") continue;
+      if (t.type === "rightDelim" || t.type === "rightParen") this.backup();
+      else if (t.type !== "pipe") this.unexpected(t, "operand");
+      break;
+    }
+    if (cmd.args.length === 0) this.errorf("empty command");
+    return cmd;
+  }
+
+  private operand(): Node | undefined {
+    const node = this.term();
+    if (!node) return undefined;
+    if (this.peek().type !== "field") return node;
+    const pos = this.peek().pos;
+    const fields: string[] = [];
+    while (this.peek().type === "field") fields.push(this.next().val.slice(1));
+    // Like Go, fold fields into a field or variable node; literals can't have fields.
+    switch (node.kind) {
+      case "field":
+        return { kind: "field", pos, ident: [...node.ident, ...fields] };
+      case "variable":
+        return { kind: "variable", pos, ident: [...node.ident, ...fields] };
+      case "bool":
+      case "string":
+      case "number":
+      case "nil":
+      case "dot":
+        this.errorf(`unexpected . after term ${quote(nodeString(node))}`);
+      default:
+        return { kind: "chain", pos, node, field: fields };
+    }
+  }
+
+  private term(): Node | undefined {
+    const t = this.nextNonSpace();
+    switch (t.type) {
+      case "identifier":
+        if (!this.hasFunction(t.val)) this.errorf(`function ${quote(t.val)} not defined`);
+        return { kind: "identifier", pos: t.pos, ident: t.val };
+      case "dot":
+        return { kind: "dot", pos: t.pos };
+      case "nil":
+        return { kind: "nil", pos: t.pos };
+      case "variable":
+        return this.useVar(t.pos, t.val);
+      case "field":
+        return { kind: "field", pos: t.pos, ident: [t.val.slice(1)] };
+      case "bool":
+        return { kind: "bool", pos: t.pos, value: t.val === "true" };
+      case "charConstant":
+      case "complex":
+      case "number":
+        try {
+          return newNumber(t.pos, t.val, t.type);
+        } catch (e) {
+          this.errorf((e as Error).message);
+        }
+      case "leftParen": {
+        if (this.stackDepth >= MAX_STACK_DEPTH) this.errorf("max expression depth exceeded");
+        this.stackDepth++;
+        try {
+          return this.pipeline("parenthesized pipeline", "rightParen");
+        } finally {
+          this.stackDepth--;
+        }
+      }
+      case "string":
+      case "rawString":
+        return { kind: "string", pos: t.pos, quoted: t.val, text: this.unquoteOrFail(t.val) };
+    }
+    this.backup();
+    return undefined;
+  }
+
+  private useVar(pos: number, name: string): VariableNode {
+    const ident = name.split(".");
+    if (!this.vars.includes(ident[0]!)) this.errorf(`undefined variable ${quote(ident[0]!)}`);
+    return { kind: "variable", pos, ident };
+  }
+}
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+const UINT64_MAX = (1n << 64n) - 1n;
+
+/** strconv.ParseInt/ParseUint with base 0: 0x, 0o, 0b and legacy 0 (octal) prefixes. */
+function parseIntBase0(text: string, signed: boolean): bigint | undefined {
+  let s = text;
+  let neg = false;
+  if (s.startsWith("+") || s.startsWith("-")) {
+    if (!signed) return undefined;
+    neg = s.startsWith("-");
+    s = s.slice(1);
+  }
+  let base = 10;
+  let digits = s;
+  if (/^0[xX]/.test(s)) [base, digits] = [16, s.slice(2)];
+  else if (/^0[bB]/.test(s)) [base, digits] = [2, s.slice(2)];
+  else if (/^0[oO]/.test(s)) [base, digits] = [8, s.slice(2)];
+  else if (s.length > 1 && s[0] === "0") [base, digits] = [8, s.slice(1)];
+  // Underscores may only separate digits (or follow a base prefix).
+  if (digits.includes("_")) {
+    const prefixed = digits !== s;
+    if (!(prefixed ? /^_?[^_]+(_[^_]+)*$/ : /^[^_]+(_[^_]+)*$/).test(digits)) return undefined;
+    digits = digits.replace(/_/g, "");
+  }
+  const valid = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[base as 2 | 8 | 10 | 16];
+  if (!valid.test(digits)) return undefined;
+  let v = 0n;
+  for (const ch of digits) v = v * BigInt(base) + BigInt(parseInt(ch, 16));
+  if (neg) v = -v;
+  if (signed ? v < INT64_MIN || v > INT64_MAX : v > UINT64_MAX) return undefined;
+  return v;
+}
+
+/** parse.newNumber: the same literal may be an int, a uint and a float at once. */
+export function newNumber(pos: number, text: string, type: ItemType): NumberNode {
+  const n: NumberNode = {
+    kind: "number", pos, text,
+    isInt: false, isUint: false, isFloat: false, isComplex: false,
+    int64: 0n, uint64: 0n, float64: 0,
+  };
+  if (type === "charConstant") {
+    const { value, next } = unquoteChar(text.slice(1), 0, text[0]!);
+    if (text.slice(1).slice(next) !== "'") throw new Error(`malformed character constant: ${text}`);
+    const r = BigInt(value.codePointAt(0)!);
+    Object.assign(n, { isInt: true, isUint: true, isFloat: true, int64: r, uint64: r, float64: Number(r) });
+    return n;
+  }
+  if (type === "complex" || text.endsWith("i")) {
+    n.isComplex = true;
+    return n;
+  }
+  const u = parseIntBase0(text, false);
+  if (u !== undefined) {
+    n.isUint = true;
+    n.uint64 = u;
+  }
+  const i = parseIntBase0(text, true);
+  if (i !== undefined) {
+    n.isInt = true;
+    n.int64 = i;
+    if (i === 0n) {
+      n.isUint = true; // in case of -0
+      n.uint64 = 0n;
+    }
+  }
+  if (n.isInt) {
+    n.isFloat = true;
+    n.float64 = Number(n.int64);
+  } else if (n.isUint) {
+    n.isFloat = true;
+    n.float64 = Number(n.uint64);
+  } else {
+    let f: number | undefined;
+    try {
+      f = parseFloat64(text);
+    } catch {
+      f = undefined;
+    }
+    if (f !== undefined && !/^[+-]?(inf|infinity|nan)$/i.test(text)) {
+      // Parsed as a float but looks like an integer: too large for an int.
+      if (!/[.eEpP]/.test(text)) throw new Error(`integer overflow: ${text}`);
+      n.isFloat = true;
+      n.float64 = f;
+      if (Number.isInteger(f) && f >= -(2 ** 63) && f < 2 ** 63) {
+        n.isInt = true;
+        n.int64 = BigInt(f);
+      }
+      if (Number.isInteger(f) && f >= 0 && f < 2 ** 64) {
+        n.isUint = true;
+        n.uint64 = BigInt(f);
+      }
+    }
+  }
+  if (!n.isInt && !n.isUint && !n.isFloat) throw new Error(`illegal number syntax: ${quote(text)}`);
+  return n;
+}
+
+/**
+ * Parses `text` as the template `name`; returns every template it defines
+ * (the top-level one under `name`), or throws TemplateParseError.
+ */
+export function parseTemplates(name: string, text: string, hasFunction: (name: string) => boolean): Map<string, Tree> {
+  const treeSet = new Map<string, Tree>();
+  const p = new Parser(new Lexer(text), treeSet, hasFunction, name, name);
+  p.add(p.parse());
+  return treeSet;
+}

@@ -1,0 +1,35 @@
+/**
+ * A parsed Go text/template with its function map: text/template's
+ * Template.New(name).Funcs(fm).Option(...).Parse(text), then Execute.
+ */
+import { execute, type FuncMap, type MissingKey } from "./exec.js";
+import { builtins } from "./funcs.js";
+import { parseTemplates, type Tree } from "./parser.js";
+import type { Value } from "./values.js";
+
+export interface TemplateOptions {
+  funcs?: FuncMap;
+  /** The missingkey option; Go's default is "invalid" (prints <no value>). */
+  missingKey?: MissingKey;
+}
+
+export class Template {
+  private constructor(
+    readonly name: string,
+    private readonly trees: ReadonlyMap<string, Tree>,
+    private readonly funcs: FuncMap,
+    private readonly missingKey: MissingKey,
+  ) {}
+
+  /** Parses `text`; throws TemplateParseError with Go's message. */
+  static parse(name: string, text: string, opts: TemplateOptions = {}): Template {
+    const funcs = opts.funcs ?? new Map();
+    const trees = parseTemplates(name, text, (fn) => funcs.has(fn) || builtins.has(fn));
+    return new Template(name, trees, funcs, opts.missingKey ?? "invalid");
+  }
+
+  /** Executes the template on `data`; throws ExecError with Go's message. */
+  execute(data: Value): Promise<string> {
+    return execute({ trees: this.trees, funcs: this.funcs, builtins, missingKey: this.missingKey }, this.name, data);
+  }
+}
