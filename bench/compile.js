@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// monac benchmarks. Run with `npm run bench` (builds dist/ first).
+// Compile benchmark (part of `npm run bench`, which builds dist/ first).
 //
 // compile: a generated workspace of 1,000 SLOs over 200 services plus 500
 // threshold alerts, built by the real CLI in a child process, measuring wall

@@ -5,7 +5,6 @@
  */
 import type { AggregateExpr } from "./ast.js";
 import { annotate, type Annotations } from "./annotations.js";
-import { kahanInc } from "./float-compare.js";
 import { GoHeap, goSort } from "./go-sort.js";
 import { Labels, METRIC_NAME } from "./labels.js";
 import { formatNumberLiteral } from "./literals.js";
@@ -42,14 +41,132 @@ export function* stepSamples(input: readonly StepSeries[], grid: StepGrid): Gene
   }
 }
 
-interface Group {
-  value: number;
-  kahanC: number;
-  mean: number;
-  count: number;
-  incrementalMean: boolean;
-  dropName: boolean;
-  values: number[];
+/**
+ * Per-group accumulator state for one step, as parallel typed arrays indexed
+ * by group: a 1,000-series range query aggregates millions of samples, and
+ * an object (plus a Kahan tuple) per sample was most of its cost.
+ */
+class Accumulators {
+  readonly value: Float64Array;
+  readonly kahanC: Float64Array;
+  readonly mean: Float64Array;
+  readonly count: Float64Array;
+  readonly incrementalMean: Uint8Array;
+  readonly dropName: Uint8Array;
+  readonly values: number[][];
+
+  constructor(
+    private readonly op: AggregateExpr["op"],
+    groups: number,
+  ) {
+    this.value = new Float64Array(groups);
+    this.kahanC = new Float64Array(groups);
+    this.mean = new Float64Array(groups);
+    this.count = new Float64Array(groups);
+    this.incrementalMean = new Uint8Array(groups);
+    this.dropName = new Uint8Array(groups);
+    this.values = op === "quantile" ? Array.from({ length: groups }, () => []) : [];
+  }
+
+  /** The group's first sample at this step. */
+  init(g: number, f: number, dropName: boolean): void {
+    this.value[g] = this.op === "stddev" || this.op === "stdvar" ? (Number.isFinite(f) ? 0 : NaN) : this.op === "group" ? 1 : f;
+    this.kahanC[g] = 0;
+    this.mean[g] = f;
+    this.count[g] = 1;
+    this.incrementalMean[g] = 0;
+    this.dropName[g] = dropName ? 1 : 0;
+    if (this.op === "quantile") this.values[g] = [f];
+  }
+
+  add(g: number, f: number): void {
+    switch (this.op) {
+      case "sum":
+        this.kahanAdd(g, f);
+        return;
+      case "avg": {
+        const n = ++this.count[g]!;
+        if (!this.incrementalMean[g]) {
+          const before = this.value[g]!;
+          const beforeC = this.kahanC[g]!;
+          this.kahanAdd(g, f);
+          const v = this.value[g]!;
+          if (v !== Infinity && v !== -Infinity) return;
+          // The running sum overflowed: continue with an incremental mean,
+          // which only overflows if the mean itself does.
+          this.incrementalMean[g] = 1;
+          this.mean[g] = before / (n - 1);
+          this.kahanC[g] = beforeC / (n - 1);
+        }
+        const q = (n - 1) / n;
+        kahanIncInto(this.mean, this.kahanC, g, f / n, q * this.mean[g]!, q * this.kahanC[g]!);
+        return;
+      }
+      case "max": {
+        const v = this.value[g]!;
+        if (v < f || Number.isNaN(v)) this.value[g] = f;
+        return;
+      }
+      case "min": {
+        const v = this.value[g]!;
+        if (v > f || Number.isNaN(v)) this.value[g] = f;
+        return;
+      }
+      case "count":
+        this.count[g]!++;
+        return;
+      case "group":
+        return;
+      case "stddev":
+      case "stdvar": {
+        const n = ++this.count[g]!;
+        const delta = f - this.mean[g]!;
+        this.mean[g]! += delta / n;
+        this.value[g]! += delta * (f - this.mean[g]!);
+        return;
+      }
+      case "quantile":
+        this.values[g]!.push(f);
+        return;
+      default:
+        throw new PromQLEvalError(`unexpected aggregation ${this.op}`);
+    }
+  }
+
+  result(g: number, q: number): number {
+    const value = this.value[g]!;
+    const count = this.count[g]!;
+    switch (this.op) {
+      case "sum":
+        // Once the sum is infinite the compensation term is meaningless.
+        return value === Infinity || value === -Infinity ? value : value + this.kahanC[g]!;
+      case "avg":
+        return this.incrementalMean[g] ? this.mean[g]! + this.kahanC[g]! : value / count + this.kahanC[g]! / count;
+      case "count":
+        return count;
+      case "stdvar":
+        return value / count;
+      case "stddev":
+        return Math.sqrt(value / count);
+      case "quantile":
+        return sampleQuantile(q, this.values[g]!);
+      default:
+        return value;
+    }
+  }
+
+  private kahanAdd(g: number, f: number): void {
+    kahanIncInto(this.value, this.kahanC, g, f, this.value[g]!, this.kahanC[g]!);
+  }
+}
+
+/** kahanInc without the tuple: writes the new sum and compensation at index g. */
+function kahanIncInto(sums: Float64Array, cs: Float64Array, g: number, inc: number, sum: number, c: number): void {
+  const t = sum + inc;
+  sums[g] = t;
+  if (t === Infinity || t === -Infinity) cs[g] = 0;
+  else if (Math.abs(sum) >= Math.abs(inc)) cs[g] = c + (sum - t + inc);
+  else cs[g] = c + (inc - t + sum);
 }
 
 const MAX_INT64 = 9223372036854775807;
@@ -118,104 +235,42 @@ export function aggregate(
     groupOf.push(i);
   }
   const out = groupLabels.map((metric): StepSeries => ({ metric, dropName: false, ts: [], vs: [] }));
+  const acc = new Accumulators(e.op, groupLabels.length);
+  // The step that last touched each group, and the groups touched this step.
+  const seenAt = new Int32Array(groupLabels.length).fill(-1);
+  const touched = new Int32Array(groupLabels.length);
+  const cursors = new Int32Array(input.length);
 
-  for (const [step, present] of stepSamples(input, grid)) {
+  for (let step = 0; step < grid.numSteps; step++) {
     const ts = grid.start + step * grid.interval;
-    const groups = new Map<number, Group>();
-    for (const [si, s] of present) {
+    let nTouched = 0;
+    // Input series order, as Prometheus accumulates: it fixes Kahan rounding.
+    for (let si = 0; si < input.length; si++) {
+      const s = input[si]!;
+      const c = cursors[si]!;
+      if (c >= s.ts.length || s.ts[c] !== ts) continue;
+      cursors[si] = c + 1;
+      const f = s.vs[c]!;
       const gi = groupOf[si]!;
-      const f = s.v;
-      let g = groups.get(gi);
-      if (g === undefined) {
-        g = { value: f, kahanC: 0, mean: f, count: 1, incrementalMean: false, dropName: s.dropName, values: [f] };
-        if (e.op === "stddev" || e.op === "stdvar") g.value = Number.isFinite(f) ? 0 : NaN;
-        if (e.op === "group") g.value = 1;
-        groups.set(gi, g);
+      if (seenAt[gi] !== step) {
+        seenAt[gi] = step;
+        touched[nTouched++] = gi;
+        acc.init(gi, f, s.dropName);
         continue;
       }
-      if (s.dropName) g.dropName = true;
-      accumulate(e.op, g, f);
+      if (s.dropName) acc.dropName[gi] = 1;
+      acc.add(gi, f);
     }
-    for (const [gi, g] of groups) {
-      const q = params?.[step] ?? NaN;
+    const q = params?.[step] ?? NaN;
+    for (let k = 0; k < nTouched; k++) {
+      const gi = touched[k]!;
       const series = out[gi]!;
       series.ts.push(ts);
-      series.vs.push(finish(e.op, g, q));
-      if (g.dropName) series.dropName = true;
+      series.vs.push(acc.result(gi, q));
+      if (acc.dropName[gi]) series.dropName = true;
     }
   }
   return out.filter((s) => s.ts.length > 0);
-}
-
-function accumulate(op: AggregateExpr["op"], g: Group, f: number): void {
-  switch (op) {
-    case "sum":
-      [g.value, g.kahanC] = kahanInc(f, g.value, g.kahanC);
-      return;
-    case "avg": {
-      g.count++;
-      if (!g.incrementalMean) {
-        const [v, c] = kahanInc(f, g.value, g.kahanC);
-        if (v !== Infinity && v !== -Infinity) {
-          g.value = v;
-          g.kahanC = c;
-          return;
-        }
-        // The running sum overflowed: continue with an incremental mean,
-        // which only overflows if the mean itself does.
-        g.incrementalMean = true;
-        g.mean = g.value / (g.count - 1);
-        g.kahanC /= g.count - 1;
-      }
-      const q = (g.count - 1) / g.count;
-      [g.mean, g.kahanC] = kahanInc(f / g.count, q * g.mean, q * g.kahanC);
-      return;
-    }
-    case "max":
-      if (g.value < f || Number.isNaN(g.value)) g.value = f;
-      return;
-    case "min":
-      if (g.value > f || Number.isNaN(g.value)) g.value = f;
-      return;
-    case "count":
-      g.count++;
-      return;
-    case "group":
-      return;
-    case "stddev":
-    case "stdvar": {
-      g.count++;
-      const delta = f - g.mean;
-      g.mean += delta / g.count;
-      g.value += delta * (f - g.mean);
-      return;
-    }
-    case "quantile":
-      g.values.push(f);
-      return;
-    default:
-      throw new PromQLEvalError(`unexpected aggregation ${op}`);
-  }
-}
-
-function finish(op: AggregateExpr["op"], g: Group, q: number): number {
-  switch (op) {
-    case "sum":
-      // Once the sum is infinite the compensation term is meaningless.
-      return g.value === Infinity || g.value === -Infinity ? g.value : g.value + g.kahanC;
-    case "avg":
-      return g.incrementalMean ? g.mean + g.kahanC : g.value / g.count + g.kahanC / g.count;
-    case "count":
-      return g.count;
-    case "stdvar":
-      return g.value / g.count;
-    case "stddev":
-      return Math.sqrt(g.value / g.count);
-    case "quantile":
-      return sampleQuantile(q, g.values);
-    default:
-      return g.value;
-  }
 }
 
 /** topk/bottomk keep input series (labels and all) rather than building group labels. */

@@ -51,6 +51,9 @@ const DEFAULT_LOOKBACK = 5 * 60_000;
 const DEFAULT_SUBQUERY_STEP = 60_000;
 
 /** Functions whose output keeps the metric name: they select a sample rather than compute one. */
+/** A range function's window, advanced in place from step to step. */
+type MovingWindow = { -readonly [K in keyof Window]: Window[K] };
+
 const NAME_PRESERVING_RANGE_FUNCTIONS = new Set(["last_over_time", "first_over_time"]);
 const COUNTER_SUFFIXES = ["_total", "_sum", "_count", "_bucket"];
 
@@ -465,6 +468,9 @@ class Evaluator implements StepGrid {
       let hi = 0;
       const ts: number[] = [];
       const vals: number[] = [];
+      // One window object per series, moved along the steps: range functions
+      // only read it, and a million short-lived windows cost more than rate().
+      const w: MovingWindow = { samples: src.samples, lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, rangeMs: range, ts: 0, metric: src.metric, index };
       for (let i = 0; i < this.numSteps; i++) {
         const ref = refAt(i);
         const rangeStart = ref - range;
@@ -477,7 +483,11 @@ class Evaluator implements StepGrid {
         scalarArgs.length = 0;
         for (const s of scalars) if (s !== undefined && s.kind === "scalar") scalarArgs.push(s.values[i]!);
         const stepT = this.start + i * this.interval;
-        const w: Window = { samples: src.samples, lo, hi, rangeStart, rangeEnd: ref, rangeMs: range, ts: stepT, metric: src.metric, index };
+        w.lo = lo;
+        w.hi = hi;
+        w.rangeStart = rangeStart;
+        w.rangeEnd = ref;
+        w.ts = stepT;
         const v = fn(w, scalarArgs);
         if (v === undefined) continue;
         if (e.func === "quantile_over_time") {
