@@ -3,6 +3,7 @@ import path from "node:path";
 import { loadWorkspace, WorkspaceIOError } from "../spec/workspace.js";
 import { formatDiagnostic } from "../spec/diagnostics.js";
 import { compileWorkspace } from "../compile/bundle.js";
+import { ruleTestArtifacts } from "../compile/tests/index.js";
 import { planOutput, writeOutput } from "../compile/write.js";
 import { EXIT, type CliIO } from "./main.js";
 
@@ -32,7 +33,7 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     io.err(`${n} error${n === 1 ? "" : "s"}; nothing written`);
     return EXIT.findings;
   }
-  const artifacts = compileWorkspace(loaded.model);
+  const artifacts = [...compileWorkspace(loaded.model), ...(await ruleTestArtifacts(loaded.model))];
   const summary = `${loaded.model.slos.length} SLOs, ${loaded.model.thresholds.length} threshold alerts`;
   if (!opts.write) {
     io.out(`ok: ${summary}`);

@@ -8,6 +8,7 @@ import type { Artifact } from "./bundle.js";
 /** Directories monac owns inside out/, with the file names it generates there. */
 const MANAGED: { dir: string; pattern: RegExp }[] = [
   { dir: "prometheus/rules", pattern: /\.rules\.yaml$/ },
+  { dir: "prometheus/tests", pattern: /\.test\.yaml$/ },
   { dir: "alertmanager", pattern: /^alertmanager\.yml$/ },
 ];
 

@@ -1,0 +1,34 @@
+// What promtool expects an alert to look like: the rule's labels and
+// annotations expanded for one sample, exactly as the rule manager does.
+import { expandAlertTemplate } from "../../ruletest/template/index.js";
+import type { AlertingRule } from "../rules.js";
+import type { ExpectedAlert } from "./rule-test-file.js";
+
+// Thousands of generated alerts share a handful of templates and values.
+const expansions = new Map<string, Promise<string>>();
+
+/**
+ * `sampleLabels` are the labels of the alert expression's result (what
+ * `$labels` sees); the alert carries them without `__name__`, plus the rule's.
+ */
+export async function expectedAlert(rule: AlertingRule, sampleLabels: Record<string, string>, value: number, timestampMs: number): Promise<ExpectedAlert> {
+  const labelsKey = JSON.stringify(sampleLabels);
+  const expand = (text: string): Promise<string> => {
+    if (!text.includes("{{")) return Promise.resolve(text);
+    // Only templates that can see the labels need them in the key.
+    const seesLabels = /labels|Labels|query/.test(text);
+    const key = `${rule.alert}\u0000${text}\u0000${value}\u0000${timestampMs}\u0000${seesLabels ? labelsKey : ""}`;
+    let hit = expansions.get(key);
+    if (hit === undefined) {
+      if (expansions.size >= 50_000) expansions.clear();
+      hit = expandAlertTemplate(text, { labels: sampleLabels, value, alertName: rule.alert, timestampMs });
+      expansions.set(key, hit);
+    }
+    return hit;
+  };
+  const { __name__: _name, ...labels } = sampleLabels;
+  for (const [k, v] of Object.entries(rule.labels)) labels[k] = await expand(v);
+  const annotations: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rule.annotations)) annotations[k] = await expand(v);
+  return { exp_labels: labels, exp_annotations: annotations };
+}

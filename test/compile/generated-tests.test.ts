@@ -1,0 +1,144 @@
+// The rule tests `monac build` generates: what they cover and that their
+// scenarios mean what their names say. That they pass is proven by the real
+// promtool (test/e2e/rule-eval.test.ts) and by `monac test`.
+import { describe, expect, it } from "vitest";
+import { sloTests } from "../../src/compile/tests/slo-tests.js";
+import { thresholdTests } from "../../src/compile/tests/threshold-tests.js";
+import { regexSamples, labelsMatching, variantAvoiding } from "../../src/compile/tests/synthetic-labels.js";
+import { counterValues } from "../../src/compile/tests/rule-test-file.js";
+import { parseSequence } from "../../src/promql/series-notation.js";
+import { modelFrom } from "../support/workspace.js";
+
+const SLO = `service: shop
+team: shop
+slos:
+  - name: availability
+    objective: 99.9
+    sli:
+      ratio:
+        errors: http_requests_total{job="shop", code=~"5.."}
+        total: http_requests_total{job="shop"}
+    alerting:
+      minEvents: 100
+      noData: { for: 10m }
+`;
+
+describe("generated SLO tests", () => {
+  it("cover every tier, quiet traffic and missing data", async () => {
+    const { groups, notes } = await sloTests(modelFrom({ "slos/shop.yaml": SLO }).slos[0]!);
+    expect(notes).toEqual([]);
+    expect(groups.map((g) => g.name)).toEqual([
+      "shop/availability: after 6h of healthy traffic, burning 15.84x the budget fires page-fast 1h into the incident",
+      "shop/availability: after 1d of healthy traffic, burning 6.6x the budget fires page-slow 5h45m into the incident",
+      "shop/availability: after 3d of healthy traffic, burning 3.3x the budget fires ticket-fast 22h50m into the incident",
+      "shop/availability: after 3d of healthy traffic, burning 1.1x the budget fires ticket-slow 2d20h30m into the incident",
+      "shop/availability: burning 0.5x the budget (half the slowest tier) fires nothing",
+      "shop/availability: no SLI data fires SLINoData after 10m",
+    ]);
+  });
+
+  it("detect a 1.1x-factor burn when the long window has seen enough of it, plus for", async () => {
+    // A burn at 1.1 times a tier's factor crosses the threshold after 1/1.1 of
+    // the long window (10.9 of 12 5m-steps for 1h: the 11th), then waits `for`
+    // (2m: the next 5m evaluation). Page-fast fires 60m into the incident.
+    const { groups } = await sloTests(modelFrom({ "slos/shop.yaml": SLO }).slos[0]!);
+    const pageFast = groups[0]!;
+    const [before, at] = pageFast.alert_rule_test!;
+    expect([before!.eval_time, before!.exp_alerts.length]).toEqual(["6h55m", 0]);
+    expect(at!.eval_time).toBe("7h");
+    expect(at!.exp_alerts.map((a) => a.exp_labels.tier)).toEqual(["page-fast"]);
+    expect(at!.exp_alerts[0]!.exp_annotations.description).toMatch(/^1\.584% of events failed over the last 1h/);
+  });
+
+  it("feed the errors selector and its complement in total", async () => {
+    const { groups } = await sloTests(modelFrom({ "slos/shop.yaml": SLO }).slos[0]!);
+    expect(groups[0]!.input_series.map((s) => s.series)).toEqual([
+      'http_requests_total{code="500", job="shop"}',
+      'http_requests_total{code="200", job="shop"}',
+    ]);
+  });
+
+  it("explain what they cannot generate", async () => {
+    const raw = SLO.replace(/ratio:\n.*\n.*\n/, "raw:\n        errorRatio: sum(rate(e[$window])) / sum(rate(t[$window]))\n").replace("      minEvents: 100\n", "");
+    const { groups, notes } = await sloTests(modelFrom({ "slos/shop.yaml": raw }).slos[0]!);
+    expect(groups).toEqual([]);
+    expect(notes[0]).toMatch(/raw SLIs are arbitrary expressions/);
+  });
+});
+
+const ALERTS = `service: shop
+team: shop
+alerts:
+  - name: HighCpu
+    expr: 100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])))
+    unit: percent
+    warning: 80
+    critical: 90
+    for: 10m
+  - name: LowHitRatio
+    expr: sum(rate(hits_total[5m])) / (sum(rate(hits_total[5m])) + sum(rate(misses_total[5m])))
+    direction: below
+    unit: ratio
+    warning: 0.9
+    critical: 0.85
+  - name: Down
+    condition: up{job="shop"} == 0
+    severity: critical
+    for: 1m
+`;
+
+describe("generated threshold tests", () => {
+  const model = modelFrom({ "alerts/shop.yaml": ALERTS });
+
+  it("put the value just past each threshold and just inside", async () => {
+    const { groups } = await thresholdTests(model.thresholds[0]!);
+    expect(groups.map((g) => [g.name, g.alert_rule_test![0]!.exp_alerts.map((a) => a.exp_labels.severity)])).toEqual([
+      ["shop/HighCpu: 80.8333, just above warning (80), fires warning", ["warning"]],
+      ["shop/HighCpu: 90.8333, just above critical (90), fires critical and warning", ["critical", "warning"]],
+      ["shop/HighCpu: 80, just inside warning (80), fires nothing", []],
+    ]);
+    // rate() needs two samples (first value at 5m), then `for: 10m`.
+    expect(groups.map((g) => g.alert_rule_test![0]!.eval_time)).toEqual(["15m", "15m", "15m"]);
+  });
+
+  it("solve non-linear expressions and the below direction", async () => {
+    const { groups } = await thresholdTests(model.thresholds[1]!);
+    expect(groups.map((g) => g.alert_rule_test![0]!.exp_alerts.length)).toEqual([1, 2, 0]);
+    expect(groups[0]!.name).toMatch(/just below warning \(0\.9\)/);
+  });
+
+  it("treat a comparison with a number as a threshold (for: 1m fires at the next 5m evaluation)", async () => {
+    const { groups } = await thresholdTests(model.thresholds[2]!);
+    expect(groups.map((g) => g.name)).toEqual(["shop/Down: value 0 fires critical", "shop/Down: value 1 fires nothing"]);
+    expect(groups[0]!.input_series).toEqual([{ series: 'up{instance="test-instance", job="shop"}', values: "0x5" }]);
+  });
+});
+
+describe("synthetic series", () => {
+  it("find values for the regular expressions label matchers use", () => {
+    expect(regexSamples("5..")).toEqual(["500"]);
+    expect(regexSamples("(5..|429)")).toEqual(["500"]);
+    expect(regexSamples("tmpfs|overlay")).toEqual(["tmpfs", "overlay"]);
+    expect(regexSamples("[45]\\d{2}")).toEqual(["400"]);
+  });
+
+  it("build the good-requests sibling of a failing series", () => {
+    const errors = [
+      { name: "__name__", op: "=", value: "x" },
+      { name: "code", op: "=~", value: "5.." },
+    ] as const;
+    const total = [{ name: "__name__", op: "=", value: "x" }] as const;
+    const bad = labelsMatching([...errors]);
+    expect(bad).toEqual({ __name__: "x", code: "500" });
+    expect(variantAvoiding(bad!, [...total], [...errors])).toEqual({ __name__: "x", code: "200" });
+  });
+
+  it("write counters in promtool's notation, continuous across segments", () => {
+    const text = counterValues([
+      { samples: 3, increment: 0 },
+      { samples: 2, increment: 5 },
+    ]);
+    expect(text).toBe("0+0x3 5+5x1");
+    expect(parseSequence(text).map((v) => (v.kind === "value" ? v.value : v.kind))).toEqual([0, 0, 0, 0, 5, 10]);
+  });
+});
