@@ -5,6 +5,7 @@
  */
 import type { AggregateExpr } from "./ast.js";
 import { annotate, type Annotations } from "./annotations.js";
+import { goMax, goMin } from "./go-math.js";
 import { GoHeap, goSort } from "./go-sort.js";
 import { Labels, METRIC_NAME } from "./labels.js";
 import { formatNumberLiteral } from "./literals.js";
@@ -211,14 +212,13 @@ export function aggregate(
   }
   if (e.op === "quantile" && params !== undefined) {
     const pos = e.param!.pos;
-    // Go's math.Max/Min propagate NaN, so with a NaN parameter only that is reported.
+    // Prometheus folds the parameters with math.Max/Min, which propagate NaN
+    // unless an infinity of the right sign wins (goMax/goMin).
     if (params.some(Number.isNaN)) annotations.add(annotate.invalidQuantile(NaN, pos));
-    else {
-      const max = Math.max(...params);
-      const min = Math.min(...params);
-      if (max > 1) annotations.add(annotate.invalidQuantile(max, pos));
-      if (min < 0) annotations.add(annotate.invalidQuantile(min, pos));
-    }
+    const max = params.reduce(goMax, -Number.MAX_VALUE);
+    const min = params.reduce(goMin, Number.MAX_VALUE);
+    if (max > 1) annotations.add(annotate.invalidQuantile(max, pos));
+    if (min < 0) annotations.add(annotate.invalidQuantile(min, pos));
   }
 
   const groupOf: number[] = [];

@@ -341,17 +341,24 @@ class Evaluator implements StepGrid {
   private selectInstant(vs: VectorSelector, valueIsTimestamp: boolean): StepSeries[] {
     const at = this.resolveAt(vs.at);
     const offset = this.duration(vs.offset, vs.offsetExpr);
+    // timestamp(x @ t offset o) in Prometheus: the storage returns only the
+    // samples in [t - o - lookback + 1, t - o] (the selector's time range),
+    // but the lookup then happens at t itself, because the engine replaces
+    // the offset with "step time - t" for every step.
+    const atTimestamp = valueIsTimestamp && at !== undefined;
+    const loaded = atTimestamp ? { from: at - offset - this.ctx.lookback + 1, to: at - offset } : undefined;
     const out: StepSeries[] = [];
     for (const s of this.select(vs)) {
       const ts: number[] = [];
       const vals: number[] = [];
       for (let i = 0; i < this.numSteps; i++) {
         const stepT = this.start + i * this.interval;
-        const ref = (at ?? stepT) - offset;
-        const idx = s.lastAtOrBefore(ref);
+        const ref = atTimestamp ? at : (at ?? stepT) - offset;
+        const idx = s.lastAtOrBefore(loaded === undefined ? ref : Math.min(ref, loaded.to));
         if (idx < 0) continue;
         const t = s.timestamp(idx);
         if (t <= ref - this.ctx.lookback || s.isStale(idx)) continue;
+        if (loaded !== undefined && t < loaded.from) continue;
         ts.push(stepT);
         vals.push(valueIsTimestamp ? t / 1000 : s.value(idx));
       }

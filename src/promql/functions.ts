@@ -7,6 +7,7 @@
 import type { Call, Expr } from "./ast.js";
 import { allMatchers } from "./ast.js";
 import { annotate, type Annotations } from "./annotations.js";
+import { goFloatToInt64, goLog, goLog10, goLog2, goMax, goMin, GoTime } from "./go-math.js";
 import { goSort } from "./go-sort.js";
 import { Labels, METRIC_NAME } from "./labels.js";
 import { bucketQuantile, type Bucket } from "./quantile.js";
@@ -41,29 +42,27 @@ function mapValues(f: (v: number) => number): StepFunction {
 
 function clamp(v: readonly StepSample[], min: number, max: number): StepSample[] {
   if (max < min) return [];
-  return v.map((s) => ({ metric: s.metric, v: Math.max(min, Math.min(max, s.v)), dropName: true }));
+  return v.map((s) => ({ metric: s.metric, v: goMax(min, goMin(max, s.v)), dropName: true }));
 }
 
 /**
- * Date functions take Unix seconds from the sample values (truncated to whole
- * seconds, like Go's time.Unix(int64(v), 0)), or the evaluation time when
- * called without argument.
+ * Date functions take Unix seconds from the sample values (Go's
+ * time.Unix(int64(v), 0): truncated, and NaN, ±Inf or values beyond int64
+ * become math.MinInt64), or the evaluation time when called without
+ * argument. The calendar is Go's, which covers years far beyond JS Date.
  */
-function dateFunction(f: (d: Date) => number): StepFunction {
+function dateFunction(f: (t: GoTime) => number): StepFunction {
   return (args, ctx) => {
     if (args.length === 0) {
-      return [{ metric: Labels.EMPTY, v: f(new Date(Math.trunc(ctx.ts / 1000) * 1000)), dropName: false }];
+      return [{ metric: Labels.EMPTY, v: f(GoTime.unix(BigInt(Math.trunc(ctx.ts / 1000)))), dropName: false }];
     }
-    return vec(args[0]).map((s) => ({ metric: s.metric, v: f(new Date(Math.trunc(s.v) * 1000)), dropName: true }));
+    return vec(args[0]).map((s) => ({ metric: s.metric, v: f(GoTime.unix(goFloatToInt64(s.v))), dropName: true }));
   };
 }
 
-function daysInMonth(d: Date): number {
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-}
-
-function dayOfYear(d: Date): number {
-  return Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+/** Prometheus: 32 - time.Date(t.Year(), t.Month(), 32, 0, 0, 0, 0, time.UTC).Day(). */
+function daysInMonth(t: GoTime): number {
+  return 32 - GoTime.date(t.year(), t.month(), 32).day();
 }
 
 /** Sort with NaN last in both directions, like Prometheus's value heaps reversed. */
@@ -87,10 +86,13 @@ export function labelsForAbsent(arg: Expr): Labels {
   const seen = new Set<string>();
   for (const m of allMatchers(vs)) {
     if (m.name === METRIC_NAME) continue;
-    // A label constrained twice is ambiguous, so Prometheus leaves it out.
-    if (m.op === "=" && !seen.has(m.name)) set.set(m.name, m.value);
-    else set.delete(m.name);
-    seen.add(m.name);
+    // Like Go's createLabelsForAbsentFunction: the first equality matcher of a
+    // label sets it; any later matcher of that label, or a non-equality one
+    // before it, removes it (only a label actually set counts as seen).
+    if (m.op === "=" && !seen.has(m.name)) {
+      set.set(m.name, m.value);
+      seen.add(m.name);
+    } else set.delete(m.name);
   }
   return Labels.from(set);
 }
@@ -149,9 +151,10 @@ export const STEP_FUNCTIONS: Readonly<Record<string, StepFunction>> = {
   floor: mapValues(Math.floor),
   exp: mapValues(Math.exp),
   sqrt: mapValues(Math.sqrt),
-  ln: mapValues(Math.log),
-  log2: mapValues(Math.log2),
-  log10: mapValues(Math.log10),
+  // Go's algorithms, so results match Prometheus to the last bit.
+  ln: mapValues(goLog),
+  log2: mapValues(goLog2),
+  log10: mapValues(goLog10),
   sin: mapValues(Math.sin),
   cos: mapValues(Math.cos),
   tan: mapValues(Math.tan),
@@ -189,13 +192,13 @@ export const STEP_FUNCTIONS: Readonly<Record<string, StepFunction>> = {
   sort_desc: sortByValue(true),
   absent: ([v], ctx) => (vec(v).length > 0 ? [] : [{ metric: labelsForAbsent(ctx.call.args[0]!), v: 1, dropName: false }]),
   days_in_month: dateFunction(daysInMonth),
-  day_of_month: dateFunction((d) => d.getUTCDate()),
-  day_of_week: dateFunction((d) => d.getUTCDay()),
-  day_of_year: dateFunction(dayOfYear),
-  hour: dateFunction((d) => d.getUTCHours()),
-  minute: dateFunction((d) => d.getUTCMinutes()),
-  month: dateFunction((d) => d.getUTCMonth() + 1),
-  year: dateFunction((d) => d.getUTCFullYear()),
+  day_of_month: dateFunction((t) => t.day()),
+  day_of_week: dateFunction((t) => t.weekday()),
+  day_of_year: dateFunction((t) => t.yearDay()),
+  hour: dateFunction((t) => t.hour()),
+  minute: dateFunction((t) => t.minute()),
+  month: dateFunction((t) => t.month()),
+  year: dateFunction((t) => t.year()),
   histogram_quantile: histogramQuantile,
   // Native-histogram accessors: float samples are ignored, as in Prometheus.
   histogram_count: () => [],

@@ -27,6 +27,7 @@ import {
 } from "./ast.js";
 import { isDurationLiteral, parseDuration } from "./durations.js";
 import { FUNCTION_SIGNATURES } from "./function-signatures.js";
+import { goMax, goMin } from "./go-math.js";
 import { LiteralError, parseNumber, unquoteString } from "./literals.js";
 import { compileAnchoredRegex, RegexError } from "./regex.js";
 
@@ -323,13 +324,36 @@ const PRECEDENCE: Record<BinaryOp, number> = {
  * PromQL precedence. (A genuinely parenthesised operand is a ParenExpr and is
  * never rotated.)
  */
-function rebalance(e: BinaryExpr): BinaryExpr {
+function rebalance(e: BinaryExpr, src: string): Expr {
   const l = e.lhs;
-  if (l.type !== "BinaryExpr") return e;
+  if (l.type !== "BinaryExpr") {
+    const sign = e.op === "^" ? leadingSign(l, src) : undefined;
+    if (sign === undefined) return e;
+    const power = rebalance({ ...e, lhs: sign.operand, pos: { start: sign.operand.pos.start, end: e.pos.end } }, src);
+    return { type: "UnaryExpr", op: sign.op, expr: power, pos: { start: l.pos.start, end: e.pos.end } };
+  }
   const looser = PRECEDENCE[l.op] < PRECEDENCE[e.op] || (PRECEDENCE[l.op] === PRECEDENCE[e.op] && e.op === "^");
   if (!looser) return e;
-  const inner = rebalance({ ...e, lhs: l.rhs, pos: { start: l.rhs.pos.start, end: e.pos.end } });
+  const inner = rebalance({ ...e, lhs: l.rhs, pos: { start: l.rhs.pos.start, end: e.pos.end } }, src);
   return { ...l, rhs: inner, pos: { start: l.pos.start, end: e.pos.end } };
+}
+
+/**
+ * In Prometheus's grammar a unary operator has the precedence of `*`, so
+ * `-3 ^ 2` is `-(3 ^ 2)` and `-x offset 1m ^ 2` is `-(x offset 1m ^ 2)`; an
+ * unparenthesised sign can never be the left operand of `^`. lezer lexes
+ * `-3` as one signed number, and the postfix quirk leaves `-x offset 1m` as
+ * a unary left operand: such a sign is returned here, to be lifted over the
+ * whole power.
+ */
+function leadingSign(e: Expr, src: string): { op: "+" | "-"; operand: Expr } | undefined {
+  if (e.type === "UnaryExpr") return { op: e.op, operand: e.expr };
+  if (e.type !== "NumberLiteral") return undefined;
+  const m = /^([+-])(?:\s|#[^\n]*)*/.exec(src.slice(e.pos.start, e.pos.end));
+  if (m === null) return undefined;
+  const op = m[1] === "-" ? "-" : "+";
+  const unsigned = op === "-" ? -e.value : e.value;
+  return { op, operand: { ...e, value: unsigned, pos: { start: e.pos.start + m[0].length, end: e.pos.end } } };
 }
 
 function pos2node(pos: PositionRange): { from: number; to: number } {
@@ -392,7 +416,8 @@ class Converter {
   }
 
   private numberLiteral(n: SyntaxNode): Expr {
-    const text = this.text(n).replace(/\s+/g, "");
+    // A signed literal may have whitespace or a comment after its sign.
+    const text = this.text(n).replace(/(?:\s|#[^\n]*)+/g, "");
     const sign = text.startsWith("-") ? -1 : 1;
     const body = text.replace(/^[+-]/, "");
     if (isDurationLiteral(body)) {
@@ -605,7 +630,7 @@ class Converter {
       returnBool,
       matching,
       pos: this.pos(n),
-    });
+    }, this.src);
   }
 
   private fillModifier(n: SyntaxNode): { lhs?: number; rhs?: number } {
@@ -742,7 +767,7 @@ export function foldDuration(d: DurationExpr, ctx: { stepMs: number; rangeMs: nu
         const a = sec(x.lhs);
         const b = sec(x.rhs);
         if (a === undefined || b === undefined) return undefined;
-        return x.fn === "min_of" ? Math.min(a, b) : Math.max(a, b);
+        return x.fn === "min_of" ? goMin(a, b) : goMax(a, b);
       }
       case "binary": {
         const a = sec(x.lhs);

@@ -3,6 +3,7 @@
  * histogram_quantile, and plain sample quantiles for quantile() and
  * quantile_over_time(). Same algorithms as Prometheus's quantile.go.
  */
+import { goMax, goMin } from "./go-math.js";
 import { goSort } from "./go-sort.js";
 import { almostEqual } from "./float-compare.js";
 
@@ -102,8 +103,8 @@ export function sampleQuantile(q: number, values: number[]): number {
   goSort(values, lessWithNaNFirst);
   const n = values.length;
   const rank = q * (n - 1);
-  const lower = Math.max(0, Math.floor(rank));
-  const upper = Math.min(n - 1, lower + 1);
+  const lower = goMax(0, Math.floor(rank));
+  const upper = goMin(n - 1, lower + 1);
   const weight = rank - Math.floor(rank);
   return values[lower]! * (1 - weight) + values[upper]! * weight;
 }

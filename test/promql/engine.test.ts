@@ -183,3 +183,55 @@ describe("delayed name removal", () => {
     expect(() => engine.instantQuery('-{__name__=~"x|y"}', 0)).toThrow("vector cannot contain metrics with the same labelset");
   });
 });
+
+describe("agreement with promtool 3.5 (values checked against promtool)", () => {
+  const engine = new Engine(store({ 'x{job="a"}': [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] }));
+  const at = (q: string, t = 8 * MIN): Record<string, number> => vector(engine.instantQuery(q, t).value);
+  const scalar = (q: string): number => {
+    const v = engine.instantQuery(q, 0).value;
+    if (v.type !== "scalar") throw new Error(`expected scalar, got ${v.type}`);
+    return v.v;
+  };
+
+  it("absent() keeps a label whose first equality matcher follows a regex matcher", () => {
+    expect(at('absent(nonexistent{job=~"a.*", job="api"})')).toEqual({ '{job="api"}': 1 });
+    expect(at('absent(nonexistent{job="a", job="b", env="x"})')).toEqual({ '{env="x"}': 1 });
+  });
+
+  it("clamps with Go's math.Max/Min: an infinite bound beats NaN", () => {
+    expect(at("clamp_min(vector(NaN), Inf)")).toEqual({ "{}": Infinity });
+    expect(at("clamp_max(vector(NaN), -Inf)")).toEqual({ "{}": -Infinity });
+    expect(at("clamp(vector(NaN), 0, 1)")["{}"]).toBeNaN();
+  });
+
+  it("takes date functions through Go's int64 conversion and calendar", () => {
+    expect(at("hour(vector(NaN))")).toEqual({ "{}": 15 });
+    expect(at("year(vector(NaN))")).toEqual({ "{}": 292277026596 });
+    expect(at("year(vector(1e17))")).toEqual({ "{}": 3168875820 });
+    expect(at("day_of_week(vector(-1.5))")).toEqual({ "{}": 3 });
+  });
+
+  it("looks up timestamp(x @ t offset o) at t within the samples the selector loaded", () => {
+    expect(at("timestamp(x @ 360 offset 5m)")).toEqual({});
+    expect(at("timestamp(x @ 120 offset -1m)")).toEqual({ '{job="a"}': 120 });
+    expect(at("timestamp(x @ 360 offset 4m)")).toEqual({ '{job="a"}': 120 });
+  });
+
+  it("binds unary minus looser than ^", () => {
+    expect(scalar("-3 ^ 2")).toBe(-9);
+    expect(scalar("- 3 ^ 2")).toBe(-9);
+    expect(scalar("--3 ^ 2")).toBe(9);
+    expect(scalar("2 ^ -3 ^ 2")).toBe(0.001953125);
+    expect(scalar("-3 * 2 ^ 2")).toBe(-12);
+    expect(at("-x offset 1m ^ 2")).toEqual({ '{job="a"}': -49 });
+    expect(at("(-x) ^ 2")).toEqual({ '{job="a"}': 64 });
+  });
+
+  it("computes ln, log2 and log10 with Go's algorithms", () => {
+    expect(at("log10(vector(1e15))")).toEqual({ "{}": 14.999999999999998 });
+    expect(at("log10(vector(1e23))")).toEqual({ "{}": 23 });
+    expect(at("ln(vector(0.01))")).toEqual({ "{}": -4.605170185988092 });
+    expect(at("ln(vector(5e-324))")).toEqual({ "{}": -709.0895657128241 });
+    expect(at("log2(vector(1.0000000001))")).toEqual({ "{}": 1.442695962694529e-10 });
+  });
+});
