@@ -6,7 +6,8 @@ import type { LabelMatcher } from "../promql/syntax.js";
 
 export interface SourceRef {
   file: string;
-  line: number;
+  /** Field path of the SLO or alert in its file, e.g. "slos[1]". */
+  path: string;
 }
 
 /** How an SLI counts events over a window, in the terms the compiler needs. */

@@ -60,7 +60,7 @@ function buildUnique<Spec extends { service: string; team: string }, Entry exten
   ctx: { teams: Set<string> | undefined; f: Findings; addSource: (service: string, file: string) => void },
 ): Model[] {
   const models: Model[] = [];
-  const seen = new Map<string, { file: string; line: number }>();
+  const seen = new Map<string, { source: YamlSource; path: Path }>();
   for (const file of files) {
     const { service } = file.spec;
     checkTeam(file.source, file.spec.team, ctx.teams, ctx.f);
@@ -69,10 +69,12 @@ function buildUnique<Spec extends { service: string; team: string }, Entry exten
       const path: Path = [listKey, i, "name"];
       const previous = seen.get(`${service}/${entry.name}`);
       if (previous) {
-        ctx.f.add(file.source, path, `duplicate ${what} "${entry.name}" for service "${service}" (first defined at ${previous.file}:${previous.line})`);
+        const first = `${previous.source.file}:${positionOf(previous.source, previous.path).line}`;
+        ctx.f.add(file.source, path, `duplicate ${what} "${entry.name}" for service "${service}" (first defined at ${first})`);
         return;
       }
-      seen.set(`${service}/${entry.name}`, { file: file.source.file, line: positionOf(file.source, path).line });
+      // Positions cost a walk of the YAML tree: look one up only for a finding.
+      seen.set(`${service}/${entry.name}`, { source: file.source, path });
       const model = build(file, entry, i, ctx.f);
       if (model !== undefined) models.push(model);
     });
@@ -168,7 +170,7 @@ function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f:
       noData: noData ? { forMs: durationMs(noData.for), severity: noData.severity } : undefined,
       tiers,
     },
-    source: { file: src.file, line: positionOf(src, base).line },
+    source: { file: src.file, path: formatPath(base) },
   };
 }
 
@@ -335,7 +337,7 @@ function buildThreshold(file: ParsedFile<ThresholdFileSpec>, alert: ThresholdAle
     description: alert.description,
     runbook: alert.runbook,
     labels: { ...file.spec.labels, ...alert.labels },
-    source: { file: src.file, line: positionOf(src, base).line },
+    source: { file: src.file, path: formatPath(base) },
   };
 }
 

@@ -47,15 +47,9 @@ export function alertTemplateData(input: AlertTemplateInput): Value {
 
 /** Expander.Expand: the expanded text, or an Error carrying Prometheus's message. */
 export async function expandTemplate(name: string, text: string, data: Value, input: AlertTemplateInput): Promise<string> {
-  const funcs = prometheusFuncs({
-    query: input.query,
-    timestampMs: input.timestampMs ?? 0,
-    externalURL: input.externalURL ?? "",
-  });
   let tmpl: Template;
   try {
-    // Prometheus's default option is missingkey=zero.
-    tmpl = Template.parse(name, text, { funcs, missingKey: "zero" });
+    tmpl = parsed(name, text, input);
   } catch (e) {
     if (e instanceof TemplateParseError) throw new Error(`error parsing template ${name}: ${e.message}`);
     throw e;
@@ -66,6 +60,28 @@ export async function expandTemplate(name: string, text: string, data: Value, in
     if (e instanceof ExecError) throw new Error(`error executing template ${name}: ${e.message}`);
     throw e;
   }
+}
+
+// A rule's templates are expanded at every evaluation with new data; without
+// a query function (bound per evaluation) the parsed template can be reused.
+const cache = new Map<string, Template>();
+
+function parsed(name: string, text: string, input: AlertTemplateInput): Template {
+  const make = () =>
+    // Prometheus's default option is missingkey=zero.
+    Template.parse(name, text, {
+      funcs: prometheusFuncs({ query: input.query, timestampMs: input.timestampMs ?? 0, externalURL: input.externalURL ?? "" }),
+      missingKey: "zero",
+    });
+  if (input.query !== undefined) return make();
+  const key = `${name}\u0000${input.timestampMs ?? 0}\u0000${input.externalURL ?? ""}\u0000${text}`;
+  let tmpl = cache.get(key);
+  if (tmpl === undefined) {
+    if (cache.size >= 10_000) cache.clear();
+    tmpl = make();
+    cache.set(key, tmpl);
+  }
+  return tmpl;
 }
 
 /**
