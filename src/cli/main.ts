@@ -1,9 +1,8 @@
 // The `monac` command. Thin: parse flags, call a stage, print, pick an exit code
 // (0 ok, 1 findings or failures, 2 usage or I/O error).
+// Commands are imported when run: `monac test` need not load the compiler,
+// nor `monac build` the rule-test runner.
 import { parseArgs } from "node:util";
-import { buildCommand } from "./build.js";
-import { schemaCommand } from "./schema.js";
-import { promqltestCommand } from "./promqltest.js";
 
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
@@ -14,6 +13,7 @@ Usage:
   monac validate [--dir DIR]                      validate specs, write nothing
   monac schema [--out DIR] [--check]              write the spec files' JSON Schemas (default: schemas/)
   monac promqltest [--verbose] FILE...            run Prometheus PromQL test scripts on monac's engine
+  monac test [--run REGEX] [--junit FILE] [PATH...]  run promtool rule unit tests (default: out/prometheus/tests, test/rules)
   monac help                                      this text
 
 Options:
@@ -38,7 +38,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
           strict: true,
           allowPositionals: false,
         });
-        return await buildCommand({ dir: values.dir!, out: values.out, check: values.check!, write: command === "build" }, io);
+        return await (await import("./build.js")).buildCommand({ dir: values.dir!, out: values.out, check: values.check!, write: command === "build" }, io);
       }
       case "schema": {
         const { values } = parseArgs({
@@ -47,10 +47,12 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
           strict: true,
           allowPositionals: false,
         });
-        return await schemaCommand(values.out!, values.check!, io);
+        return await (await import("./schema.js")).schemaCommand(values.out!, values.check!, io);
       }
       case "promqltest":
-        return await promqltestCommand(rest, io);
+        return await (await import("./promqltest.js")).promqltestCommand(rest, io);
+      case "test":
+        return await (await import("./test.js")).testCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

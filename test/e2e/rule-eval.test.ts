@@ -5,7 +5,8 @@
 // relative to itself).
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
 import { describeWithTool, REPO_ROOT, runTool } from "../support/tools.js";
 
 // Hand-written scenarios, and the tests `monac build` generates for every spec.
@@ -45,4 +46,20 @@ describeWithTool("promtool", "promtool test rules", () => {
       PROMTOOL_TIMEOUT_MS + 10_000,
     );
   }
+});
+
+// The same files under monac's own runner: CI proves them with both.
+describe("monac test", () => {
+  it("passes every hand-written and generated rule test", async () => {
+    let out = "";
+    const cwd = process.cwd();
+    process.chdir(REPO_ROOT);
+    try {
+      const code = await main(["test", ...TEST_DIRS], { out: (t) => (out += `${t}\n`), err: (t) => (out += `${t}\n`) });
+      expect(code, out).toBe(0);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(out).toMatch(/^\d+ passed, 0 failed$/m);
+  });
 });

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// Rule unit tests: a 30-day SLO test, promtool 3.5 vs monac (`npm run build` first).
+//
+// The rules are Sloth's generated getting-started SLO rules (16 recording
+// rules with windows up to 30d, two multi-window burn-rate alerts). The test
+// file has two input series at 1m for 30 days (a request counter and an error
+// counter with a two-hour incident), one alert check and one expression
+// check, and is run twice:
+//   A. evaluation_interval 5m (8,641 evaluations), as promtool can run it;
+//   B. evaluation_interval 1m (43,201 evaluations): promtool rejects it, the
+//      30d windows load more than its 10,000-sample query limit.
+// Each tool runs in its own process; the figures are that process's wall
+// time and peak RSS (promtool via /usr/bin/time, monac via resourceUsage()).
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "..");
+
+if (process.argv[2] === "--child") {
+  // Runs one test file in this process and reports on stdout.
+  const { runTestFile } = await import(path.join(root, "dist", "ruletest", "index.js"));
+  const started = performance.now();
+  const r = await runTestFile(process.argv[3]);
+  const ms = performance.now() - started;
+  const problems = r.groups.flatMap((g) => [...g.errors, ...g.mismatches.map((m) => `${m.title}: ${m.lines.join("; ")}`)]);
+  console.log(JSON.stringify({ status: r.status, ms, maxRSSKB: process.resourceUsage().maxRSS, paths: r.groups.map((g) => g.path), problems: [...r.errors, ...problems] }));
+  process.exit(0);
+}
+
+const SLOTH_RULES = path.resolve(root, "..", "shared", "reference", "sloth", "_gen_getting-started.yml");
+const PROMTOOL = path.join(root, ".tools", "bin", "promtool");
+const MINUTES = 30 * 1440;
+// The incident: 50 errors a minute for two hours from minute 20,100, against
+// 1,000 requests a minute; outside it 0.2 errors a minute (a 0.02% error ratio).
+const INCIDENT_START = 20_100;
+const INCIDENT_MINUTES = 120;
+
+function testFile(evaluationInterval) {
+  const before = INCIDENT_START;
+  const base = 0.2;
+  const atStart = before * base;
+  const atEnd = atStart + INCIDENT_MINUTES * 50;
+  const after = MINUTES - before - INCIDENT_MINUTES;
+  const errors = `0+${base}x${before} ${atStart + 50}+50x${INCIDENT_MINUTES - 1} ${atEnd + base}+${base}x${after - 1}`;
+  return `rule_files:
+  - sloth-rules.yml
+evaluation_interval: ${evaluationInterval}
+# Without an order promtool runs the groups in random order; evaluated before
+# the recordings, the alerts would read series written one interval earlier,
+# which at a 5m interval fall just outside the 5m lookback window.
+group_eval_order:
+  - sloth-slo-sli-recordings-myservice-requests-availability
+  - sloth-slo-meta-recordings-myservice-requests-availability
+  - sloth-slo-alerts-myservice-requests-availability
+tests:
+  - name: 30 days with a two-hour incident
+    interval: 1m
+    input_series:
+      - series: 'http_request_duration_seconds_count{job="myservice",code="200"}'
+        values: '0+1000x${MINUTES}'
+      - series: 'http_request_duration_seconds_count{job="myservice",code="500"}'
+        values: '${errors}'
+    alert_rule_test:
+      - eval_time: 14d
+        alertname: MyServiceHighErrorRate
+        exp_alerts:
+          - exp_labels:
+              category: availability
+              routing_key: myteam
+              severity: pageteam
+              sloth_severity: page
+              sloth_id: myservice-requests-availability
+              sloth_service: myservice
+              sloth_slo: requests-availability
+              cmd: examplesgen.sh
+              owner: myteam
+              repo: myorg/myservice
+              tier: "2"
+            exp_annotations:
+              summary: High error rate on 'myservice' requests responses
+              title: (page) myservice requests-availability SLO error budget burn rate is too fast.
+    promql_expr_test:
+      - expr: count(slo:period_error_budget_remaining:ratio > 0.5)
+        eval_time: 30d
+        exp_samples:
+          - value: 1
+`;
+}
+
+function runPromtool(file) {
+  if (!existsSync(PROMTOOL)) return undefined;
+  const started = performance.now();
+  const r = spawnSync("/usr/bin/time", ["-f", "%M", PROMTOOL, "test", "rules", file], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const ms = performance.now() - started;
+  const lines = r.stderr.trim().split("\n");
+  const maxRSSKB = Number(lines[lines.length - 1]);
+  const ok = /SUCCESS/.test(r.stdout) && r.status === 0;
+  return { ms, maxRSSKB, status: ok ? "ok" : "failed", output: (r.stdout + r.stderr).trim().split("\n").slice(0, 6).join("\n") };
+}
+
+function runMonac(file) {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", file], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const wallMs = performance.now() - started;
+  if (r.status !== 0) throw new Error(`monac child failed:\n${r.stderr}`);
+  return { ...JSON.parse(r.stdout.trim().split("\n").pop()), wallMs };
+}
+
+const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
+const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+const dir = mkdtempSync(path.join(tmpdir(), "monac-bench-ruletest-"));
+try {
+  copyFileSync(SLOTH_RULES, path.join(dir, "sloth-rules.yml"));
+  console.log("rule unit tests: Sloth getting-started SLO, 30 days of 1m input, 1 alert check, 1 expression check");
+  for (const [label, interval] of [["A. evaluation_interval 5m", "5m"], ["B. evaluation_interval 1m", "1m"]]) {
+    const file = path.join(dir, `slo-30d-${interval}.test.yml`);
+    writeFileSync(file, testFile(interval));
+    const monac = runMonac(file);
+    const promtool = runPromtool(file);
+    console.log(`\n${label}`);
+    console.log(`  monac    ${sec(monac.wallMs)} (${sec(monac.ms)} in the runner), peak RSS ${mb(monac.maxRSSKB)}, ${monac.status}, ${monac.paths.join(", ")} path`);
+    for (const p of monac.problems) console.log(`    ${p}`);
+    if (promtool === undefined) {
+      console.log("  promtool not installed (bash scripts/install-tools.sh); no comparison");
+      continue;
+    }
+    console.log(`  promtool ${sec(promtool.ms)}, peak RSS ${mb(promtool.maxRSSKB)}, ${promtool.status}`);
+    if (promtool.status === "ok") {
+      console.log(`  speed-up ${(promtool.ms / monac.wallMs).toFixed(1)}x, memory ${(monac.maxRSSKB / promtool.maxRSSKB).toFixed(2)}x promtool's`);
+    } else {
+      console.log(`  promtool could not run it:\n${promtool.output.replace(/^/gm, "    ")}`);
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

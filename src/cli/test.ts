@@ -1,0 +1,110 @@
+/**
+ * `monac test [--run REGEX]... [--junit FILE] [--verbose] [--exact] [FILE|DIR...]`:
+ * runs promtool rule unit-test files. Without paths it runs
+ * out/prometheus/tests/ and test/rules/ (each if present). Directories are
+ * searched recursively for *.yml / *.yaml test files; files there with a
+ * top-level `groups:` and no `tests:` are rule files and are skipped.
+ * Exit status: 0 all test groups passed, 1 some failed, 2 a test file could
+ * not be read or is invalid, or bad usage.
+ */
+import { existsSync } from "node:fs";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { exitCode, formatFileResult, formatSummary, junitXML, runTestFile, summarize, type FileResult } from "../ruletest/index.js";
+import type { CliIO } from "./main.js";
+
+const USAGE = `usage: monac test [--run REGEX]... [--junit FILE] [--verbose] [--exact] [FILE|DIR...]
+
+  --run REGEX   only test groups whose name matches (may be repeated, like promtool's --run)
+  --junit FILE  also write the results as JUnit XML
+  --verbose     list passing groups too, with time and evaluation strategy
+  --exact       always use promtool's step-by-step loop (slower; for cross-checking)
+
+Without FILE|DIR: out/prometheus/tests/ and test/rules/.`;
+
+const DEFAULT_DIRS = ["out/prometheus/tests", "test/rules"];
+
+export async function testCommand(argv: string[], io: CliIO): Promise<number> {
+  let values: { run?: string[]; junit?: string; verbose?: boolean; exact?: boolean; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        run: { type: "string", multiple: true },
+        junit: { type: "string" },
+        verbose: { type: "boolean", short: "v" },
+        exact: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: true,
+    }));
+  } catch (e) {
+    io.err(`monac test: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  let run: RegExp | undefined;
+  if (values.run !== undefined && values.run.length > 0) {
+    try {
+      run = new RegExp(values.run.join("|"), "u");
+    } catch (e) {
+      io.err(`monac test: invalid --run pattern: ${(e as Error).message}`);
+      return 2;
+    }
+  }
+
+  const roots = positionals.length > 0 ? positionals : DEFAULT_DIRS.filter((d) => existsSync(d));
+  if (roots.length === 0) {
+    io.err(`monac test: no test files given and none of ${DEFAULT_DIRS.join(", ")} exists\n${USAGE}`);
+    return 2;
+  }
+  const files: string[] = [];
+  for (const root of roots) files.push(...(await expand(root)));
+
+  const results: FileResult[] = [];
+  for (const file of files) {
+    const r = await runTestFile(file, { run, mode: values.exact ? "exact" : "auto" });
+    results.push(r);
+    io.out(formatFileResult(r, { verbose: values.verbose ?? false }));
+  }
+  io.out(formatSummary(summarize(results)));
+  if (values.junit !== undefined) {
+    try {
+      await writeFile(values.junit, junitXML(results));
+    } catch (e) {
+      io.err(`monac test: cannot write ${values.junit}: ${(e as Error).message}`);
+      return 2;
+    }
+  }
+  return exitCode(results);
+}
+
+/** A file as given (even if missing: the runner reports it), or the test files under a directory. */
+async function expand(root: string): Promise<string[]> {
+  let isDir = false;
+  try {
+    isDir = (await stat(root)).isDirectory();
+  } catch {
+    return [root];
+  }
+  if (!isDir) return [root];
+  const out: string[] = [];
+  const entries = (await readdir(root, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const p = path.join(root, e.name);
+    if (e.isDirectory()) out.push(...(await expand(p)));
+    else if (/\.ya?ml$/.test(e.name) && !(await isRuleFile(p))) out.push(p);
+  }
+  return out;
+}
+
+async function isRuleFile(file: string): Promise<boolean> {
+  const text = await readFile(file, "utf8").catch(() => "");
+  return /^groups\s*:/m.test(text) && !/^tests\s*:/m.test(text);
+}

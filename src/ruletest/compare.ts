@@ -1,0 +1,168 @@
+/**
+ * Comparing what a test expects with what the rules produced, as promtool
+ * does (sorted label sets, exact float equality or one ULP under
+ * fuzzy_compare), and describing a mismatch so a reader sees what differs:
+ * which alerts or samples are missing or unexpected, and for near matches
+ * only the labels, annotations or values that differ.
+ */
+import { compareLabels, Labels, parseSeriesDescription } from "../promql/index.js";
+import type { AlertSnapshot } from "./evaluator.js";
+import type { ExpectedAlert, ExpectedSample } from "./test-file.js";
+
+export interface Mismatch {
+  /** e.g. `alert InstanceDown at 5m` */
+  title: string;
+  lines: string[];
+}
+
+const f64 = new Float64Array(1);
+const i64 = new BigInt64Array(f64.buffer);
+
+/** math.Nextafter(x, ±Inf). */
+function nextAfter(x: number, up: boolean): number {
+  if (Number.isNaN(x) || x === (up ? Infinity : -Infinity)) return x;
+  if (x === 0) return up ? Number.MIN_VALUE : -Number.MIN_VALUE;
+  f64[0] = x;
+  i64[0] = i64[0]! + ((x > 0) === up ? 1n : -1n);
+  return f64[0]!;
+}
+
+/** Go's == (NaN never equal), or within one ULP under fuzzy_compare. */
+export function floatsEqual(exp: number, got: number, fuzzy: boolean): boolean {
+  if (exp === got) return true;
+  return fuzzy && (nextAfter(exp, false) === got || nextAfter(exp, true) === got);
+}
+
+function quote(s: string): string {
+  return JSON.stringify(s);
+}
+
+// -- alerts ---------------------------------------------------------------------
+
+interface AlertItem {
+  labels: Labels;
+  annotations: Labels;
+}
+
+function alertKey(a: AlertItem): string {
+  return `${a.labels.key}\u0000${a.annotations.key}`;
+}
+
+/** promtool adds the alertname to the expected labels itself. */
+export function expectedAlerts(alertname: string, exp: readonly ExpectedAlert[]): AlertItem[] {
+  return exp.map((a) => ({ labels: Labels.from({ ...a.labels, alertname }), annotations: Labels.from(a.annotations) }));
+}
+
+function sortAlerts(xs: AlertItem[]): AlertItem[] {
+  return [...xs].sort((a, b) => compareLabels(a.labels, b.labels) || compareLabels(a.annotations, b.annotations));
+}
+
+function sameCount(a: Labels, b: Labels): number {
+  let n = 0;
+  for (const [k, v] of a.entries()) if (b.has(k) && b.get(k) === v) n++;
+  return n;
+}
+
+function pairDiff(kind: string, exp: Labels, got: Labels): string[] {
+  const out: string[] = [];
+  const names = [...new Set([...exp.names, ...got.names])].sort();
+  for (const n of names) {
+    const e = exp.has(n) ? quote(exp.get(n)) : "(none)";
+    const g = got.has(n) ? quote(got.get(n)) : "(none)";
+    if (e !== g) out.push(`${kind}${n}: exp ${e} got ${g}`);
+  }
+  return out;
+}
+
+/**
+ * Compares firing (or, with exp_pending, pending) alerts. `other` are the
+ * alerts in the other state, used to explain a missing alert.
+ */
+export function compareAlerts(
+  title: string,
+  state: "firing" | "pending",
+  expected: AlertItem[],
+  got: readonly AlertSnapshot[],
+  other: readonly AlertSnapshot[],
+): Mismatch | undefined {
+  const exp = sortAlerts(expected);
+  const act = sortAlerts([...got]);
+  if (exp.length === act.length && exp.every((e, i) => alertKey(e) === alertKey(act[i]!))) return undefined;
+
+  // Exact matches are fine; pair the rest by how many labels they share.
+  const restGot = [...act];
+  const restExp: AlertItem[] = [];
+  for (const e of exp) {
+    const i = restGot.findIndex((g) => alertKey(g) === alertKey(e));
+    if (i >= 0) restGot.splice(i, 1);
+    else restExp.push(e);
+  }
+  const lines: string[] = [];
+  for (const e of restExp) {
+    let best = -1;
+    let bestScore = -1;
+    restGot.forEach((g, i) => {
+      const score = sameCount(e.labels, g.labels) * 2 + sameCount(e.annotations, g.annotations);
+      if (score > bestScore) [best, bestScore] = [i, score];
+    });
+    // alertname alone scores 2: pair only alerts that share more, or the last two left.
+    const lastPair = restExp.length === 1 && restGot.length === 1;
+    if (best >= 0 && (lastPair || bestScore > 2)) {
+      const g = restGot.splice(best, 1)[0]!;
+      lines.push(`${state} alert ${g.labels.toString()} differs:`);
+      for (const d of [...pairDiff("", e.labels, g.labels), ...pairDiff("annotation ", e.annotations, g.annotations)]) lines.push(`  ${d}`);
+      continue;
+    }
+    lines.push(`missing ${state} alert ${e.labels.toString()}${annotationsText(e.annotations)}`);
+    const elsewhere = other.find((o) => o.labels.key === e.labels.key);
+    if (elsewhere !== undefined) lines.push(`  (it is ${state === "firing" ? "pending" : "firing"} at this time)`);
+  }
+  for (const g of restGot) lines.push(`unexpected ${state} alert ${g.labels.toString()}${annotationsText(g.annotations)}`);
+  return { title, lines };
+}
+
+function annotationsText(a: Labels): string {
+  return a.size === 0 ? "" : ` annotations ${a.toString()}`;
+}
+
+// -- samples ----------------------------------------------------------------------
+
+export interface ParsedSample {
+  labels: Labels;
+  value: number;
+}
+
+/** parser.ParseMetric on an exp_samples `labels` string ("" is the empty label set). */
+export function parseExpectedLabels(text: string): Labels {
+  if (text.trim() === "") return Labels.EMPTY;
+  const desc = parseSeriesDescription(text);
+  if (desc.values.length > 0) throw new Error(`unexpected values after the label set`);
+  return desc.labels;
+}
+
+export function expectedSamples(exp: readonly ExpectedSample[]): ParsedSample[] {
+  return exp.map((s) => ({ labels: parseExpectedLabels(s.labels), value: s.value }));
+}
+
+function formatValue(v: number): string {
+  return Number.isNaN(v) ? "NaN" : v === Infinity ? "+Inf" : v === -Infinity ? "-Inf" : String(v);
+}
+
+export function compareSamples(title: string, exp: readonly ParsedSample[], got: readonly ParsedSample[], fuzzy: boolean): Mismatch | undefined {
+  const e = [...exp].sort((a, b) => compareLabels(a.labels, b.labels));
+  const g = [...got].sort((a, b) => compareLabels(a.labels, b.labels));
+  if (e.length === g.length && e.every((x, i) => x.labels.key === g[i]!.labels.key && floatsEqual(x.value, g[i]!.value, fuzzy))) return undefined;
+  const lines: string[] = [];
+  const rest = [...g];
+  for (const x of e) {
+    const i = rest.findIndex((y) => y.labels.key === x.labels.key);
+    if (i < 0) {
+      lines.push(`missing ${x.labels.toSeriesString()} ${formatValue(x.value)}`);
+      continue;
+    }
+    const y = rest.splice(i, 1)[0]!;
+    if (!floatsEqual(x.value, y.value, fuzzy)) lines.push(`${x.labels.toSeriesString()}: exp ${formatValue(x.value)} got ${formatValue(y.value)}`);
+  }
+  for (const y of rest) lines.push(`unexpected ${y.labels.toSeriesString()} ${formatValue(y.value)}`);
+  return { title, lines };
+}

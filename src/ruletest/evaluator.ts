@@ -1,0 +1,529 @@
+/**
+ * The rule evaluation loop of a promtool test group, in two implementations
+ * that must agree sample for sample:
+ *
+ * - `exact`: promtool's loop. Every evaluation_interval from the start to the
+ *   group's largest eval_time, the input is loaded up to that instant, then
+ *   every group (in group_eval_order) evaluates its rules in order, each rule
+ *   one instant query whose samples are appended before the next rule runs.
+ *
+ * - `fast`: each rule is ONE range query over all loop timestamps, its output
+ *   series (with staleness markers where a series disappears) written to the
+ *   storage before the next rule; alert state is then derived by walking the
+ *   alert expression's per-step results through the same state machine.
+ *
+ * The fast path gives the same result whenever no rule can observe the
+ * difference in ordering; `fastPathBlocker` lists what breaks that (reading
+ * a later rule's or its own output, looking past the lazily loaded input with
+ * `@` or negative offsets, `limit`, templates running queries). Any error in
+ * the fast path also falls back to the exact loop, which then reports it at
+ * the right loop time with the right preceding state.
+ */
+import {
+  compareLabels,
+  Engine,
+  Labels,
+  staleNaN,
+  walk,
+  type Expr,
+  type LabelMatcher,
+  type QueryResult,
+  type VectorSelector,
+} from "../promql/index.js";
+import { matcherPredicate } from "../promql/storage.js";
+import { AlertRuleState, AlertTemplates, RuleEvalError, type AlertInput, type OutputSample, type TemplateContext } from "./alerts.js";
+import { goDurationString } from "./go-durations.js";
+import type { InputSamples } from "./input.js";
+import type { AlertingRule, Rule, RuleGroup } from "./rule-files.js";
+import { GoCallError, type QueryFn, type Sample as TemplateSample } from "./template/index.js";
+import { AppendError, TestStorage } from "./test-storage.js";
+
+export interface EvalPlan {
+  /** Rule groups in evaluation order. */
+  groups: readonly RuleGroup[];
+  input: readonly InputSamples[];
+  /** ms, the test file's evaluation_interval. */
+  evaluationInterval: number;
+  /** Start of the loop (the group's start_timestamp), ms. */
+  start: number;
+  /** Largest eval_time of the group (relative to start), ms. */
+  maxEvalTime: number;
+  /** Alert checks: eval_time (relative) -> alert names looked at then. */
+  alertChecks: ReadonlyMap<number, ReadonlySet<string>>;
+  templates: TemplateContext;
+  /** Steps per range query in the fast path (default 1024); tests use small values to cross chunk borders. */
+  chunkSteps?: number;
+}
+
+export interface AlertSnapshot {
+  labels: Labels;
+  annotations: Labels;
+}
+
+export interface AlertsAt {
+  firing: AlertSnapshot[];
+  pending: AlertSnapshot[];
+}
+
+export interface EvalResult {
+  storage: TestStorage;
+  engine: Engine;
+  /** eval_time -> alertname -> alerts, for every alert check reached. */
+  alerts: Map<number, Map<string, AlertsAt>>;
+  /** The eval_times of alert checks whose loop step completed (all, unless a rule error stopped the loop). */
+  checksReached: Set<number>;
+  /** promtool-shaped rule errors (`rule: X, time: T, err: E`) that stopped the loop. */
+  errors: string[];
+  path: "fast" | "exact";
+  /** Why the fast path was not taken, when it wasn't. */
+  fallbackReason: string | undefined;
+}
+
+export type EvalMode = "auto" | "exact" | "fast";
+
+/** Evaluates the rules of a test group. `fast` fails instead of falling back (for equivalence tests). */
+export async function evaluate(plan: EvalPlan, mode: EvalMode = "auto"): Promise<EvalResult> {
+  if (mode === "exact") return runExact(plan, "exact loop requested");
+  const blocker = fastPathBlocker(plan.groups);
+  if (blocker !== undefined) {
+    if (mode === "fast") throw new Error(`fast path not applicable: ${blocker}`);
+    return runExact(plan, blocker);
+  }
+  try {
+    return await runFast(plan);
+  } catch (e) {
+    if (!(e instanceof FastPathAbort)) throw e;
+    if (mode === "fast") throw new Error(`fast path aborted: ${e.message}`);
+    return runExact(plan, e.message);
+  }
+}
+
+function newEngine(storage: TestStorage, plan: EvalPlan): Engine {
+  // promtool sets the engine's default subquery step to the evaluation interval.
+  return new Engine(storage.store, { defaultSubqueryStep: plan.evaluationInterval });
+}
+
+function loopSteps(plan: EvalPlan): number {
+  return Math.floor(plan.maxEvalTime / plan.evaluationInterval) + 1;
+}
+
+/** The loop step whose evaluation an alert check at `evalTime` looks at (ts <= eval_time < ts + interval). */
+function checkStep(evalTime: number, interval: number): number {
+  return Math.floor(evalTime / interval);
+}
+
+function checksByStep(plan: EvalPlan): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const t of [...plan.alertChecks.keys()].sort((a, b) => a - b)) {
+    const k = checkStep(t, plan.evaluationInterval);
+    const list = out.get(k);
+    if (list) list.push(t);
+    else out.set(k, [t]);
+  }
+  return out;
+}
+
+// -- shared pieces --------------------------------------------------------------
+
+interface AlertRuleRuntime {
+  rule: AlertingRule;
+  state: AlertRuleState;
+  templates: AlertTemplates;
+}
+
+function alertRuntimes(plan: EvalPlan): Map<AlertingRule, AlertRuleRuntime> {
+  const out = new Map<AlertingRule, AlertRuleRuntime>();
+  for (const g of plan.groups) {
+    for (const r of g.rules) {
+      if (r.kind === "alert") out.set(r, { rule: r, state: new AlertRuleState(r), templates: new AlertTemplates(r, plan.templates) });
+    }
+  }
+  return out;
+}
+
+/** RecordingRule.Eval's relabelling: the record name, then the rule's labels ("" removes). */
+function recordLabels(rule: Rule, metric: Labels): Labels {
+  let out = metric.with("__name__", rule.name);
+  for (const [k, v] of rule.labels) out = out.with(k, v);
+  return out;
+}
+
+async function snapshot(rt: AlertRuleRuntime): Promise<AlertsAt> {
+  const out: AlertsAt = { firing: [], pending: [] };
+  for (const a of rt.state.activeAlerts()) {
+    if (a.state === "inactive") continue;
+    const annotations = a.annotations ?? (await rt.templates.annotations(a.source.metric, a.source.value, a.source.ts));
+    (a.state === "firing" ? out.firing : out.pending).push({ labels: a.labels, annotations: Labels.from(annotations) });
+  }
+  out.firing.sort((x, y) => compareLabels(x.labels, y.labels));
+  out.pending.sort((x, y) => compareLabels(x.labels, y.labels));
+  return out;
+}
+
+function addSnapshot(alerts: Map<number, Map<string, AlertsAt>>, evalTime: number, name: string, snap: AlertsAt): void {
+  let byName = alerts.get(evalTime);
+  if (byName === undefined) alerts.set(evalTime, (byName = new Map()));
+  const prev = byName.get(name);
+  // The same alert name can be used by several rules; promtool collects them all.
+  if (prev === undefined) byName.set(name, snap);
+  else {
+    prev.firing.push(...snap.firing);
+    prev.pending.push(...snap.pending);
+  }
+}
+
+// -- exact loop -----------------------------------------------------------------
+
+/** The result of an instant query as the rule manager sees it (EngineQueryFunc). */
+function instantVector(res: QueryResult): Array<{ metric: Labels; value: number }> {
+  const v = res.value;
+  if (v.type === "vector") return v.samples.map((s) => ({ metric: s.metric, value: s.v }));
+  if (v.type === "scalar") return [{ metric: Labels.EMPTY, value: v.v }];
+  throw new RuleEvalError("rule result is not a vector or scalar");
+}
+
+function templateQuery(engine: Engine, ts: number): QueryFn {
+  return (q: string): TemplateSample[] => {
+    try {
+      return instantVector(engine.instantQuery(q, ts)).map((s) => ({ labels: Object.fromEntries(s.metric.entries()), value: s.value }));
+    } catch (e) {
+      throw new GoCallError((e as Error).message);
+    }
+  };
+}
+
+async function runExact(plan: EvalPlan, reason: string): Promise<EvalResult> {
+  const storage = new TestStorage(plan.input);
+  const engine = newEngine(storage, plan);
+  const alertRt = alertRuntimes(plan);
+  const alerts = new Map<number, Map<string, AlertsAt>>();
+  const previous = new Map<Rule, Map<string, Labels>>();
+  const checks = checksByStep(plan);
+  const checksReached = new Set<number>();
+  const steps = loopSteps(plan);
+
+  for (let k = 0; k < steps; k++) {
+    const ts = plan.start + k * plan.evaluationInterval;
+    storage.loadInputTill(ts);
+    const errors: string[] = [];
+    for (const group of plan.groups) {
+      for (const rule of group.rules) {
+        try {
+          await evalRuleOnce(rule, group, ts, storage, engine, alertRt.get(rule as AlertingRule), previous);
+        } catch (e) {
+          if (e instanceof FastPathAbort) throw e;
+          // promtool prints the loop time as a Go duration since the epoch.
+          errors.push(`rule: ${rule.name}, time: ${goDurationString(ts)}, err: ${(e as Error).message}`);
+        }
+      }
+    }
+    if (errors.length > 0) return { storage, engine, alerts, checksReached, errors, path: "exact", fallbackReason: reason };
+    for (const evalTime of checks.get(k) ?? []) {
+      checksReached.add(evalTime);
+      for (const rt of alertRt.values()) {
+        if (plan.alertChecks.get(evalTime)?.has(rt.rule.name)) addSnapshot(alerts, evalTime, rt.rule.name, await snapshot(rt));
+      }
+    }
+  }
+  return { storage, engine, alerts, checksReached, errors: [], path: "exact", fallbackReason: reason };
+}
+
+/** Group.Eval for one rule at loop time ts: query, build samples, append, mark vanished series stale. */
+async function evalRuleOnce(
+  rule: Rule,
+  group: RuleGroup,
+  ts: number,
+  storage: TestStorage,
+  engine: Engine,
+  rt: AlertRuleRuntime | undefined,
+  previous: Map<Rule, Map<string, Labels>>,
+): Promise<void> {
+  const evalTs = ts - group.queryOffset;
+  const vector = instantVector(engine.instantQuery(rule.expr, evalTs));
+  let out: OutputSample[];
+  if (rule.kind === "record") {
+    out = vector.map((s) => ({ labels: recordLabels(rule, s.metric), value: s.value }));
+    const keys = new Set(out.map((s) => s.labels.key));
+    if (keys.size !== out.length) throw new RuleEvalError("vector contains metrics with the same labelset after applying rule labels");
+    if (group.limit > 0 && out.length > group.limit) throw new RuleEvalError(`exceeded limit of ${group.limit} with ${out.length} series`);
+  } else {
+    const query = templateQuery(engine, ts);
+    const inputs: AlertInput[] = [];
+    const annotations = new Map<string, Array<[string, string]>>();
+    for (const s of vector) {
+      const alertLabels = await rt!.templates.alertLabels(s.metric, s.value, ts, query);
+      inputs.push({ alertLabels, metric: s.metric, value: s.value });
+      // Templates that query must see the storage as it is now, not when a test looks.
+      if (rt!.templates.usesQuery) annotations.set(alertLabels.key, await rt!.templates.annotations(s.metric, s.value, ts, query));
+    }
+    out = rt!.state.eval(ts, inputs, group.limit, rt!.templates.usesQuery ? annotations : undefined);
+  }
+
+  let appendError: Error | undefined;
+  const returned = new Map<string, Labels>();
+  for (const s of out) {
+    try {
+      storage.append(s.labels, evalTs, s.value);
+      returned.set(s.labels.key, s.labels);
+    } catch (e) {
+      if (!(e instanceof AppendError)) throw e;
+      appendError = e;
+    }
+  }
+  for (const [key, labels] of previous.get(rule) ?? []) {
+    if (returned.has(key)) continue;
+    try {
+      storage.append(labels, evalTs, staleNaN());
+    } catch (e) {
+      // Expected when another rule writes the same series; Prometheus ignores it too.
+      if (!(e instanceof AppendError)) throw e;
+    }
+  }
+  previous.set(rule, returned);
+  if (appendError !== undefined) throw appendError;
+}
+
+// -- fast path -------------------------------------------------------------------
+
+class FastPathAbort extends Error {}
+
+/**
+ * Why the fast path could differ from promtool's loop for these groups, or
+ * undefined when it cannot.
+ */
+export function fastPathBlocker(groups: readonly RuleGroup[]): string | undefined {
+  const order: Array<{ rule: Rule; group: RuleGroup }> = groups.flatMap((g) => g.rules.map((rule) => ({ rule, group: g })));
+  for (const [p, { rule, group }] of order.entries()) {
+    if (group.limit > 0) return `group "${group.name}" has a limit`;
+    const lookahead = lookaheadReason(rule.expr);
+    if (lookahead !== undefined) return `rule ${rule.name}: ${lookahead}`;
+    if (rule.kind === "alert" && [...rule.labels, ...rule.annotations].some(([, v]) => v.includes("{{") && /\bquery\b/.test(v))) {
+      return `alert ${rule.name}: a template runs a query`;
+    }
+    for (const sel of selectors(rule.expr)) {
+      for (const [q, other] of order.entries()) {
+        if (!mayRead(sel, other.rule)) continue;
+        // At loop time t, promtool's rule p sees rule q's samples written at
+        // t only if q ran before p; it never sees samples of later loop times.
+        if (q >= p) return `rule ${rule.name} reads the output of ${q === p ? "itself" : `${other.rule.name}, evaluated after it`}`;
+        if (other.group.queryOffset > group.queryOffset) {
+          return `rule ${rule.name} reads the output of ${other.rule.name}, which has a larger query_offset`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function selectors(expr: Expr): VectorSelector[] {
+  const out: VectorSelector[] = [];
+  walk(expr, (n) => {
+    if (n.type === "VectorSelector") out.push(n);
+  });
+  return out;
+}
+
+/**
+ * `@`, negative offsets and duration expressions (`step()`, `range()`) can
+ * read past the lazily loaded input or differ between an instant query and
+ * the steps of a range query.
+ */
+function lookaheadReason(expr: Expr): string | undefined {
+  let reason: string | undefined;
+  walk(expr, (n) => {
+    if (reason !== undefined) return;
+    if (n.type === "VectorSelector") {
+      if (n.at !== undefined) reason = "uses the @ modifier";
+      else if (n.offset < 0) reason = "uses a negative offset";
+      else if (n.offsetExpr !== undefined) reason = "uses a duration expression";
+    } else if (n.type === "MatrixSelector") {
+      if (n.rangeExpr !== undefined) reason = "uses a duration expression";
+    } else if (n.type === "SubqueryExpr") {
+      if (n.at !== undefined) reason = "uses the @ modifier";
+      else if (n.offset < 0) reason = "uses a negative offset";
+      else if (n.offsetExpr !== undefined || n.rangeExpr !== undefined || n.stepExpr !== undefined) reason = "uses a duration expression";
+    }
+  });
+  return reason;
+}
+
+/**
+ * Whether a selector could match series a rule writes, judged by what is
+ * fixed about them: the metric name, alertname, and the rule's labels
+ * without templates (the rule manager sets those on every output series).
+ */
+function mayRead(sel: VectorSelector, rule: Rule): boolean {
+  const matchers: LabelMatcher[] = sel.name === undefined ? sel.matchers : [...sel.matchers, { name: "__name__", op: "=", value: sel.name }];
+  const fixed = new Map<string, string>(rule.labels.filter(([, v]) => !v.includes("{{")));
+  const names = rule.kind === "record" ? [rule.name] : ["ALERTS", "ALERTS_FOR_STATE"];
+  if (rule.kind === "alert") fixed.set("alertname", rule.name);
+  return names.some((name) =>
+    matchers.every((m) => {
+      if (m.name === "__name__") return matcherPredicate(m)(name);
+      const v = fixed.get(m.name);
+      return v === undefined || matcherPredicate(m)(v);
+    }),
+  );
+}
+
+/** Writes rule outputs in the fast path; anything promtool would reject aborts it. */
+class OutputWriter {
+  private readonly owner = new Map<string, Rule>();
+
+  constructor(private readonly storage: TestStorage) {}
+
+  append(rule: Rule, labels: Labels, t: number, v: number): void {
+    const owner = this.owner.get(labels.key);
+    if (owner !== undefined && owner !== rule) throw new FastPathAbort(`rules ${owner.name} and ${rule.name} write the same series`);
+    if (owner === undefined) {
+      if (this.storage.isInputSeries(labels)) throw new FastPathAbort(`rule ${rule.name} writes input series ${labels.toSeriesString()}`);
+      this.owner.set(labels.key, rule);
+    }
+    try {
+      this.storage.append(labels, t, v);
+    } catch (e) {
+      if (e instanceof AppendError) throw new FastPathAbort(e.message);
+      throw e;
+    }
+  }
+}
+
+async function runFast(plan: EvalPlan): Promise<EvalResult> {
+  const storage = new TestStorage(plan.input);
+  const engine = newEngine(storage, plan);
+  const steps = loopSteps(plan);
+  const interval = plan.evaluationInterval;
+  const lastTs = plan.start + (steps - 1) * interval;
+  // Without lookahead, no query at loop time t reads input samples after t,
+  // so loading everything the loop would load is indistinguishable.
+  storage.loadInputTill(lastTs);
+  const writer = new OutputWriter(storage);
+  const alertRt = alertRuntimes(plan);
+  const alerts = new Map<number, Map<string, AlertsAt>>();
+  const checks = checksByStep(plan);
+
+  for (const group of plan.groups) {
+    const off = group.queryOffset;
+    for (const rule of group.rules) {
+      const series = rangeSteps(engine, rule, plan.start - off, steps, interval, plan.chunkSteps ?? CHUNK_STEPS);
+      if (rule.kind === "record") writeRecorded(rule, series, steps, plan.start - off, interval, writer);
+      else await walkAlerts(alertRt.get(rule)!, plan, series, steps, off, writer, checks, alerts);
+    }
+  }
+  const checksReached = new Set(plan.alertChecks.keys());
+  return { storage, engine, alerts, checksReached, errors: [], path: "fast", fallbackReason: undefined };
+}
+
+/**
+ * Steps per range query. Each step of a range query is computed
+ * independently of the others (nothing in a fast-path rule depends on the
+ * query's start or end), so a long loop is evaluated in chunks: the engine's
+ * per-step working set stays bounded however many days a test covers.
+ */
+const CHUNK_STEPS = 1024;
+
+/** A rule's expression at every loop step, as per-series step indexes and values. */
+function rangeSteps(engine: Engine, rule: Rule, t0: number, steps: number, interval: number, chunk: number): StepSeries[] {
+  const bySeries = new Map<string, StepSeries>();
+  for (let first = 0; first < steps; first += chunk) {
+    const last = Math.min(steps, first + chunk) - 1;
+    let res: QueryResult;
+    try {
+      res = engine.rangeQuery(rule.expr, t0 + first * interval, t0 + last * interval, interval);
+    } catch (e) {
+      throw new FastPathAbort(`rule ${rule.name}: ${(e as Error).message}`);
+    }
+    if (res.value.type !== "matrix") throw new FastPathAbort(`rule ${rule.name}: unexpected result type`);
+    for (const s of res.value.series) {
+      let acc = bySeries.get(s.metric.key);
+      if (acc === undefined) bySeries.set(s.metric.key, (acc = { metric: s.metric, steps: [], v: [] }));
+      for (let i = 0; i < s.t.length; i++) {
+        acc.steps.push(Math.round((s.t[i]! - t0) / interval));
+        acc.v.push(s.v[i]!);
+      }
+    }
+  }
+  return [...bySeries.values()];
+}
+
+interface StepSeries {
+  metric: Labels;
+  /** Loop step indexes where the series has a value, ascending. */
+  steps: number[];
+  v: number[];
+}
+
+/** A recording rule's samples at every step, and a staleness marker wherever a series stops. */
+function writeRecorded(rule: Rule, series: StepSeries[], steps: number, t0: number, interval: number, writer: OutputWriter): void {
+  const byKey = new Map<string, { labels: Labels; parts: StepSeries[] }>();
+  for (const s of series) {
+    const labels = recordLabels(rule, s.metric);
+    const entry = byKey.get(labels.key);
+    if (entry) entry.parts.push(s);
+    else byKey.set(labels.key, { labels, parts: [s] });
+  }
+  for (const { labels, parts } of byKey.values()) {
+    const points = parts.length === 1 ? zip(parts[0]!) : parts.flatMap(zip).sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < points.length; i++) {
+      if (points[i]![0] === points[i - 1]![0]) throw new FastPathAbort(`rule ${rule.name}: same labelset after applying rule labels`);
+    }
+    for (let i = 0; i < points.length; i++) {
+      const [k, v] = points[i]!;
+      writer.append(rule, labels, t0 + k * interval, v);
+      const next = points[i + 1]?.[0];
+      if (k + 1 < steps && next !== k + 1) writer.append(rule, labels, t0 + (k + 1) * interval, staleNaN());
+    }
+  }
+}
+
+function zip(s: StepSeries): Array<[number, number]> {
+  return s.steps.map((k, i) => [k, s.v[i]!]);
+}
+
+/** Feeds an alert expression's per-step results through the state machine, writing ALERTS as it goes. */
+async function walkAlerts(
+  rt: AlertRuleRuntime,
+  plan: EvalPlan,
+  series: StepSeries[],
+  steps: number,
+  off: number,
+  writer: OutputWriter,
+  checks: Map<number, number[]>,
+  alerts: Map<number, Map<string, AlertsAt>>,
+): Promise<void> {
+  const cursors = series.map(() => 0);
+  let previous = new Map<string, Labels>();
+  const limit = 0; // groups with a limit never take the fast path
+  for (let k = 0; k < steps; k++) {
+    const ts = plan.start + k * plan.evaluationInterval;
+    const inputs: AlertInput[] = [];
+    for (const [i, s] of series.entries()) {
+      const c = cursors[i]!;
+      if (s.steps[c] !== k) continue;
+      cursors[i] = c + 1;
+      const value = s.v[c]!;
+      inputs.push({ alertLabels: await rt.templates.alertLabels(s.metric, value, ts), metric: s.metric, value });
+    }
+    // Nothing active, nothing new, nothing to mark stale: an evaluation would
+    // change nothing observable (resolved alerts are replaced when they return).
+    if (inputs.length > 0 || previous.size > 0 || rt.state.hasActive()) {
+      let out: OutputSample[];
+      try {
+        out = rt.state.eval(ts, inputs, limit);
+      } catch (e) {
+        if (e instanceof RuleEvalError) throw new FastPathAbort(`alert ${rt.rule.name}: ${e.message}`);
+        throw e;
+      }
+      const returned = new Map<string, Labels>();
+      for (const s of out) {
+        writer.append(rt.rule, s.labels, ts - off, s.value);
+        returned.set(s.labels.key, s.labels);
+      }
+      for (const [key, labels] of previous) if (!returned.has(key)) writer.append(rt.rule, labels, ts - off, staleNaN());
+      previous = returned;
+    }
+    for (const evalTime of checks.get(k) ?? []) {
+      if (plan.alertChecks.get(evalTime)?.has(rt.rule.name)) addSnapshot(alerts, evalTime, rt.rule.name, await snapshot(rt));
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * `input_series` as promtool loads them: each item becomes the line
+ * `<series> <values>` of a promqltest `load <interval>` command, so the
+ * series notation is the full one (`a+bxn`, `a-bxn`, `_`, `_xn`, `stale`),
+ * samples start at the group's start timestamp, a blank line ends the load,
+ * and a series defined twice keeps its last definition.
+ */
+import { Labels, parseSeriesDescription } from "../promql/index.js";
+import type { TestGroup } from "./test-file.js";
+
+export interface InputSamples {
+  labels: Labels;
+  /** Sample timestamps (ms), ascending. */
+  t: number[];
+  v: number[];
+  /** Staleness markers among the samples. */
+  stale: boolean[];
+}
+
+/** A series whose notation does not parse; `line` is the input_series item's line. */
+export class InputSeriesError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "InputSeriesError";
+  }
+}
+
+/**
+ * Native histogram samples (`{{...}}`) in input series. monac's engine
+ * stores float samples only, so such a group cannot be evaluated faithfully:
+ * it is reported as an error rather than run without them.
+ */
+export class UnsupportedInputError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "UnsupportedInputError";
+  }
+}
+
+export function parseInputSeries(group: TestGroup): InputSamples[] {
+  const bySeries = new Map<string, InputSamples>();
+  for (const [i, item] of group.inputSeries.entries()) {
+    const line = `${item.series} ${item.values}`.trim();
+    // promqltest drops comment lines, and an empty line ends the load command.
+    if (line === "" || line.startsWith("#")) break;
+    let desc: ReturnType<typeof parseSeriesDescription>;
+    try {
+      desc = parseSeriesDescription(line);
+    } catch (e) {
+      throw new InputSeriesError(item.line, `input_series[${i}]: ${JSON.stringify(line)}: ${(e as Error).message}`);
+    }
+    const samples: InputSamples = { labels: desc.labels, t: [], v: [], stale: [] };
+    desc.values.forEach((value, k) => {
+      const ts = group.startTimestamp + k * group.interval;
+      switch (value.kind) {
+        case "omitted":
+          return;
+        case "histogram":
+          throw new UnsupportedInputError(
+            item.line,
+            `input_series[${i}] (${item.series}): native histogram samples are not supported by monac's engine; ` +
+              "this test group cannot be evaluated",
+          );
+        case "stale":
+          samples.t.push(ts);
+          samples.v.push(NaN);
+          samples.stale.push(true);
+          return;
+        case "value":
+          samples.t.push(ts);
+          samples.v.push(value.value);
+          samples.stale.push(false);
+      }
+    });
+    bySeries.set(desc.labels.key, samples);
+  }
+  return [...bySeries.values()];
+}

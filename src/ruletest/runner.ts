@@ -1,0 +1,221 @@
+/**
+ * Runs promtool unit-test files: reads a file, loads its rule files, and for
+ * each selected test group evaluates the rules and checks the expected
+ * alerts and expression results, in promtool's order of checks.
+ */
+import { readFile } from "node:fs/promises";
+import { Labels } from "../promql/index.js";
+import { compareAlerts, compareSamples, expectedAlerts, expectedSamples, type Mismatch, type ParsedSample } from "./compare.js";
+import { evaluate, type EvalMode, type EvalPlan, type EvalResult } from "./evaluator.js";
+import { modelDurationString } from "./go-durations.js";
+import { InputSeriesError, parseInputSeries, UnsupportedInputError, type InputSamples } from "./input.js";
+import { loadRuleFile, resolveRuleFiles, RuleFileError, type RuleGroup } from "./rule-files.js";
+import { parseTestFile, testGroupName, YamlFileError, type TestFile, type TestGroup } from "./test-file.js";
+
+export interface RunOptions {
+  /** Only test groups whose name matches (promtool's --run). */
+  run?: RegExp;
+  /** Evaluation strategy; "auto" takes the fast path where it is exact. */
+  mode?: EvalMode;
+}
+
+export type GroupStatus = "passed" | "failed" | "error";
+
+export interface GroupResult {
+  name: string;
+  line: number;
+  status: GroupStatus;
+  /** Rule evaluation errors and other reasons the group could not be checked. */
+  errors: string[];
+  mismatches: Mismatch[];
+  /** How the rules were evaluated (undefined when they were not). */
+  path: "fast" | "exact" | undefined;
+  fallbackReason: string | undefined;
+  durationMs: number;
+}
+
+export interface FileResult {
+  file: string;
+  /** ok: every group passed; failed: some group failed; invalid: the file could not be read or is malformed. */
+  status: "ok" | "failed" | "invalid";
+  groups: GroupResult[];
+  /** Why the file is invalid, or why its rule files could not be loaded (file:line:col: ...). */
+  errors: string[];
+  warnings: string[];
+  durationMs: number;
+}
+
+export async function runTestFile(file: string, opts: RunOptions = {}): Promise<FileResult> {
+  const started = performance.now();
+  const result: FileResult = { file, status: "ok", groups: [], errors: [], warnings: [], durationMs: 0 };
+  const finish = (): FileResult => {
+    result.durationMs = performance.now() - started;
+    if (result.status !== "invalid" && result.groups.some((g) => g.status !== "passed")) result.status = "failed";
+    return result;
+  };
+
+  let tf: TestFile;
+  try {
+    tf = parseTestFile(file, await readFile(file, "utf8"));
+  } catch (e) {
+    result.status = "invalid";
+    result.errors.push(e instanceof YamlFileError ? e.message : `${file}: ${(e as Error).message}`);
+    return finish();
+  }
+  const selected = tf.tests.filter((g) => opts.run === undefined || opts.run.test(g.name));
+  // Like promtool, rule files are only read when some test group runs.
+  if (selected.length === 0) return finish();
+
+  const { files, warnings } = resolveRuleFiles(file, tf.ruleFiles);
+  result.warnings.push(...warnings);
+  let groups: RuleGroup[] | undefined;
+  try {
+    groups = orderGroups(
+      files.flatMap((f) => loadRuleFile(f)),
+      tf.groupEvalOrder,
+    );
+  } catch (e) {
+    if (!(e instanceof RuleFileError)) throw e;
+    result.errors.push(...e.problems);
+  }
+
+  for (const g of selected) {
+    const gStart = performance.now();
+    const gr: GroupResult = {
+      name: testGroupName(g),
+      line: g.line,
+      status: "passed",
+      errors: [],
+      mismatches: [],
+      path: undefined,
+      fallbackReason: undefined,
+      durationMs: 0,
+    };
+    result.groups.push(gr);
+    try {
+      if (groups === undefined) gr.errors.push("not run: the rule files could not be loaded");
+      else await runGroup(tf, g, groups, opts.mode ?? "auto", gr);
+    } catch (e) {
+      if (e instanceof InputSeriesError) {
+        // A malformed series makes the test file itself invalid.
+        result.status = "invalid";
+        result.errors.push(`${file}:${e.line}: ${e.message}`);
+        gr.errors.push(e.message);
+      } else if (e instanceof UnsupportedInputError) {
+        gr.status = "error";
+        gr.errors.push(`${file}:${e.line}: ${e.message}`);
+      } else throw e;
+    }
+    if (gr.status === "passed" && (gr.errors.length > 0 || gr.mismatches.length > 0)) gr.status = "failed";
+    gr.durationMs = performance.now() - gStart;
+  }
+  return finish();
+}
+
+/**
+ * promtool sorts groups by their position in group_eval_order (groups not
+ * listed count as position 0) with an unstable sort over a map, so groups
+ * of equal position run in an unspecified order. monac keeps the file order
+ * among them, which is one of promtool's possible orders.
+ */
+function orderGroups(groups: RuleGroup[], order: readonly string[]): RuleGroup[] {
+  const pos = (g: RuleGroup): number => Math.max(0, order.indexOf(g.name));
+  return groups.map((g, i) => ({ g, i })).sort((a, b) => pos(a.g) - pos(b.g) || a.i - b.i).map((x) => x.g);
+}
+
+/**
+ * What evaluating a test group needs. Throws InputSeriesError or
+ * UnsupportedInputError for input monac cannot load.
+ */
+export function buildPlan(tf: TestFile, g: TestGroup, groups: readonly RuleGroup[]): EvalPlan {
+  const input: InputSamples[] = parseInputSeries(g);
+  const alertChecks = new Map<number, Set<string>>();
+  for (const a of g.alertRuleTests) {
+    const names = alertChecks.get(a.evalTime) ?? new Set<string>();
+    names.add(a.alertname);
+    alertChecks.set(a.evalTime, names);
+  }
+  return {
+    groups,
+    input,
+    evaluationInterval: tf.evaluationInterval,
+    start: g.startTimestamp,
+    maxEvalTime: Math.max(0, ...g.alertRuleTests.map((a) => a.evalTime), ...g.promqlExprTests.map((p) => p.evalTime)),
+    alertChecks,
+    templates: { externalLabels: g.externalLabels, externalURL: g.externalURL },
+  };
+}
+
+/** Loads a test file and its rule groups (in evaluation order); throws YamlFileError or RuleFileError. */
+export async function loadTestFile(file: string): Promise<{ testFile: TestFile; ruleGroups: RuleGroup[] }> {
+  const testFile = parseTestFile(file, await readFile(file, "utf8"));
+  const { files } = resolveRuleFiles(file, testFile.ruleFiles);
+  return { testFile, ruleGroups: orderGroups(files.flatMap((f) => loadRuleFile(f)), testFile.groupEvalOrder) };
+}
+
+async function runGroup(tf: TestFile, g: TestGroup, groups: RuleGroup[], mode: EvalMode, gr: GroupResult): Promise<void> {
+  const plan = buildPlan(tf, g, groups);
+  const histogram = g.promqlExprTests.flatMap((t) => t.expSamples).find((s) => s.histogram !== "");
+  if (histogram !== undefined) {
+    throw new UnsupportedInputError(histogram.line, "expected native histogram samples are not supported by monac's engine; this test group cannot be checked");
+  }
+  for (const a of g.alertRuleTests) {
+    if (a.alertname === "") {
+      const where = g.name === "" ? "" : ` (in TestGroup ${g.name})`;
+      gr.errors.push(`an item under alert_rule_test misses required attribute alertname at eval_time ${modelDurationString(a.evalTime)}${where}`);
+      return;
+    }
+  }
+  const res = await evaluate(plan, mode);
+  gr.path = res.path;
+  gr.fallbackReason = res.fallbackReason;
+
+  checkAlerts(g, res, gr);
+  if (res.errors.length > 0) {
+    // promtool stops at the first loop time with rule errors; nothing after it is checked.
+    gr.errors.push(...res.errors);
+    return;
+  }
+  checkExpressions(tf, g, res, gr);
+}
+
+function checkAlerts(g: TestGroup, res: EvalResult, gr: GroupResult): void {
+  for (const a of [...g.alertRuleTests].sort((x, y) => x.evalTime - y.evalTime)) {
+    const byName = res.alerts.get(a.evalTime);
+    // Checks at loop times after a rule error were never reached.
+    if (byName === undefined && !res.checksReached.has(a.evalTime)) continue;
+    const got = byName?.get(a.alertname) ?? { firing: [], pending: [] };
+    const title = `alert ${a.alertname} at ${modelDurationString(a.evalTime)}`;
+    const firing = compareAlerts(title, "firing", expectedAlerts(a.alertname, a.expAlerts), got.firing, got.pending);
+    if (firing !== undefined) gr.mismatches.push(firing);
+    if (a.expPending !== undefined) {
+      const pending = compareAlerts(`${title} (pending)`, "pending", expectedAlerts(a.alertname, a.expPending), got.pending, got.firing);
+      if (pending !== undefined) gr.mismatches.push(pending);
+    }
+  }
+}
+
+function checkExpressions(tf: TestFile, g: TestGroup, res: EvalResult, gr: GroupResult): void {
+  for (const t of g.promqlExprTests) {
+    const title = `expr ${JSON.stringify(t.expr)} at ${modelDurationString(t.evalTime)}`;
+    let got: ParsedSample[];
+    try {
+      const v = res.engine.instantQuery(t.expr, g.startTimestamp + t.evalTime).value;
+      if (v.type === "vector") got = v.samples.map((s) => ({ labels: s.metric, value: s.v }));
+      else if (v.type === "scalar") got = [{ labels: Labels.EMPTY, value: v.v }];
+      else throw new Error("rule result is not a vector or scalar");
+    } catch (e) {
+      gr.errors.push(`expr: ${JSON.stringify(t.expr)}, time: ${modelDurationString(t.evalTime)}, err: ${(e as Error).message}`);
+      continue;
+    }
+    let exp: ParsedSample[];
+    try {
+      exp = expectedSamples(t.expSamples);
+    } catch (e) {
+      gr.errors.push(`expr: ${JSON.stringify(t.expr)}, time: ${modelDurationString(t.evalTime)}, err: exp_samples labels: ${(e as Error).message}`);
+      continue;
+    }
+    const m = compareSamples(title, exp, got, tf.fuzzyCompare);
+    if (m !== undefined) gr.mismatches.push(m);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Strict decoding of YAML nodes with positions, shared by the test-file and
+ * rule-file readers. It mirrors how the Go YAML libraries promtool uses turn
+ * scalars into Go values: a string field takes the scalar's text whatever its
+ * YAML type (`values: 0x10` is the text "0x10", not 16), durations go through
+ * model.ParseDuration, and unknown or repeated fields are errors.
+ */
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
+import { parseDuration } from "../promql/index.js";
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** A finding in a YAML file: `file:line:col: message`. */
+export class YamlFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly position: Position | undefined,
+    readonly detail: string,
+  ) {
+    super(position === undefined ? `${file}: ${detail}` : `${file}:${position.line}:${position.column}: ${detail}`);
+    this.name = "YamlFileError";
+  }
+}
+
+export class YamlReader {
+  private readonly lines = new LineCounter();
+  readonly doc: Document.Parsed;
+
+  /**
+   * `version` picks the scalar schema: promtool reads test files with
+   * yaml.v2 (YAML 1.1: `yes` is a boolean) and rule files with yaml.v3.
+   */
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    version: "1.1" | "1.2",
+  ) {
+    this.doc = parseDocument(text, { lineCounter: this.lines, version, uniqueKeys: true, prettyErrors: false });
+    const first = this.doc.errors[0];
+    if (first !== undefined) {
+      const message = first.code === "DUPLICATE_KEY" ? "duplicate key" : first.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
+      throw new YamlFileError(file, this.position(first.pos[0]), `invalid YAML: ${message}`);
+    }
+  }
+
+  get root(): Node | null {
+    return (this.doc.contents as Node | null) ?? null;
+  }
+
+  position(offset: number): Position {
+    const { line, col } = this.lines.linePos(Math.max(0, Math.min(offset, this.text.length)));
+    return { line, column: col };
+  }
+
+  positionOf(node: Node | Pair | null | undefined): Position | undefined {
+    const n = node !== null && node !== undefined && "range" in node ? node : undefined;
+    return n?.range ? this.position(n.range[0]) : undefined;
+  }
+
+  error(node: Node | Pair | null | undefined, message: string): YamlFileError {
+    return new YamlFileError(this.file, this.positionOf(node), message);
+  }
+
+  /**
+   * The fields of a mapping (null reads as an empty mapping). An unknown key
+   * is an error naming the type, like yaml's strict mode.
+   */
+  fields(nodeOrAlias: Node | null | undefined, known: readonly string[], what: string): Map<string, { key: Node; value: Node | null }> {
+    const node = this.deref(nodeOrAlias);
+    const out = new Map<string, { key: Node; value: Node | null }>();
+    if (isNull(node)) return out;
+    if (!isMap(node)) throw this.error(node, `${what} must be a mapping`);
+    for (const pair of (node as YAMLMap<Node, Node | null>).items) {
+      const key = pair.key;
+      const name = isScalar(key) ? String(key.value) : "";
+      if (!known.includes(name)) {
+        throw this.error(key, `unknown field "${name}" in ${what} (known fields: ${known.join(", ")})`);
+      }
+      out.set(name, { key, value: pair.value ?? null });
+    }
+    return out;
+  }
+
+  items(nodeOrAlias: Node | null | undefined, what: string): Node[] {
+    const node = this.deref(nodeOrAlias);
+    if (isNull(node)) return [];
+    if (!isSeq(node)) throw this.error(node, `${what} must be a list`);
+    return node.items as Node[];
+  }
+
+  /** Follows YAML aliases (`*name`) to the anchored node. */
+  private deref(node: Node | null | undefined): Node | null | undefined {
+    let n = node;
+    for (let i = 0; i < 100 && isAlias(n); i++) n = n.resolve(this.doc) as Node | undefined;
+    return n;
+  }
+
+  /** The scalar's text as a Go string field receives it; null is "". */
+  string(nodeOrAlias: Node | null | undefined, what: string): string {
+    const node = this.deref(nodeOrAlias);
+    if (isNull(node)) return "";
+    if (!isScalar(node)) throw this.error(node, `${what} must be a string`);
+    if (typeof node.value === "string") return node.value;
+    return node.source ?? String(node.value);
+  }
+
+  /** A model.Duration: "5m", "1h30m", "0"; null is 0. */
+  duration(node: Node | null | undefined, what: string): number {
+    const text = this.string(node, what);
+    if (text === "") return 0;
+    try {
+      return parseDuration(text);
+    } catch {
+      throw this.error(node, `${what}: not a valid duration string: "${text}"`);
+    }
+  }
+
+  float(nodeOrAlias: Node | null | undefined, what: string): number {
+    const node = this.deref(nodeOrAlias);
+    if (isNull(node)) return 0;
+    if (isScalar(node) && typeof node.value === "number") return node.value;
+    throw this.error(node, `${what} must be a number, got ${JSON.stringify(isScalar(node) ? node.source ?? node.value : "a collection")}`);
+  }
+
+  int(node: Node | null | undefined, what: string): number {
+    const v = this.float(node, what);
+    if (!Number.isInteger(v)) throw this.error(node, `${what} must be an integer`);
+    return v;
+  }
+
+  bool(nodeOrAlias: Node | null | undefined, what: string): boolean {
+    const node = this.deref(nodeOrAlias);
+    if (isNull(node)) return false;
+    if (isScalar(node) && typeof node.value === "boolean") return node.value;
+    throw this.error(node, `${what} must be a boolean`);
+  }
+
+  /** A map[string]string: keys and values as text. */
+  stringMap(nodeOrAlias: Node | null | undefined, what: string): Array<[string, string, Node]> {
+    const node = this.deref(nodeOrAlias);
+    if (isNull(node)) return [];
+    if (!isMap(node)) throw this.error(node, `${what} must be a mapping`);
+    return (node as YAMLMap<Node, Node | null>).items.map((pair) => [
+      this.string(pair.key, `${what} key`),
+      this.string(pair.value, `${what}.${this.string(pair.key, "key")}`),
+      pair.key,
+    ]);
+  }
+}
+
+function isNull(node: Node | null | undefined): node is null | undefined {
+  return node === null || node === undefined || (isScalar(node) && node.value === null);
+}
