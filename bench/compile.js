@@ -56,11 +56,11 @@ ${teams.map((t) => `  ${t}:\n    critical: [${t}-pd, ${t}-slack]\n    warning: [
 }
 
 // Runs the CLI in a child so peak RSS is the build's own, measured by the kernel.
-function timedBuild(dir) {
+function timedBuild(dir, extra = []) {
   const script = `
     const { main } = await import(${JSON.stringify(path.join(root, "dist", "cli", "main.js"))});
     const t0 = performance.now();
-    const code = await main(["build", "--dir", ${JSON.stringify(dir)}], { out() {}, err: (t) => process.stderr.write(t + "\\n") });
+    const code = await main(["build", "--dir", ${JSON.stringify(dir)}, ...${JSON.stringify(extra)}], { out() {}, err: (t) => process.stderr.write(t + "\\n") });
     const ms = performance.now() - t0;
     process.stdout.write(JSON.stringify({ code, ms, maxRssKb: process.resourceUsage().maxRSS }));
   `;
@@ -80,15 +80,19 @@ function countRules(file) {
 const dir = mkdtempSync(path.join(tmpdir(), "monac-bench-"));
 try {
   generateWorkspace(dir, { services: 200, slosPerService: 5, thresholdFiles: 100, alertsPerFile: 5 });
-  const runs = [timedBuild(dir), timedBuild(dir), timedBuild(dir)];
-  // First run writes every file; the next ones find nothing changed (the CI --check case).
-  const cold = runs[0];
-  const warm = runs.slice(1).sort((a, b) => a.wallMs - b.wallMs)[0];
+  // Rules and Alertmanager only (what the target was set for), then the full
+  // build with the generated rule tests; each first into an empty out/.
+  const rulesOnly = timedBuild(dir, ["--no-tests"]);
+  rmSync(path.join(dir, "out"), { recursive: true, force: true });
+  const full = timedBuild(dir);
+  const rebuild = [timedBuild(dir), timedBuild(dir)].sort((a, b) => a.wallMs - b.wallMs)[0];
   const sample = countRules(path.join(dir, "out", "prometheus", "rules", "svc-000.rules.yaml"));
+  const line = (name, r) => `  ${name.padEnd(42)} ${String(r.wallMs.toFixed(0)).padStart(5)} ms wall (${r.ms.toFixed(0)} ms in build), peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB`;
   console.log("compile: 1,000 SLOs over 200 services + 500 threshold alerts");
-  console.log(`  first build (writes out/): ${cold.wallMs.toFixed(0)} ms wall (${cold.ms.toFixed(0)} ms in build), peak RSS ${(cold.maxRssKb / 1024).toFixed(0)} MB`);
-  console.log(`  rebuild (nothing changed): ${warm.wallMs.toFixed(0)} ms wall (${warm.ms.toFixed(0)} ms in build), peak RSS ${(warm.maxRssKb / 1024).toFixed(0)} MB`);
-  console.log(`  targets: < 2000 ms wall, < 300 MB peak RSS -> ${cold.wallMs < 2000 && cold.maxRssKb < 300 * 1024 ? "met" : "MISSED"}`);
+  console.log(line("rules + Alertmanager (--no-tests):", rulesOnly));
+  console.log(line("full build, with generated rule tests:", full));
+  console.log(line("rebuild, nothing changed:", rebuild));
+  console.log(`  target (< 2000 ms wall, < 300 MB) for rules + Alertmanager: ${rulesOnly.wallMs < 2000 && rulesOnly.maxRssKb < 300 * 1024 ? "met" : "MISSED"}; full build: ${full.wallMs < 2000 && full.maxRssKb < 300 * 1024 ? "met" : "missed"}`);
   console.log(`  5 SLOs of svc-000 (ratio, latency, boolGauge, ratio-good, raw): ${sample.recording} recording + ${sample.alerting} alert rules`);
 } finally {
   if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); else console.log(dir);

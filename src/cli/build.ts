@@ -3,7 +3,7 @@ import path from "node:path";
 import { loadWorkspace, WorkspaceIOError } from "../spec/workspace.js";
 import { formatDiagnostic } from "../spec/diagnostics.js";
 import { compileWorkspace } from "../compile/bundle.js";
-import { ruleTestArtifacts } from "../compile/tests/index.js";
+import { ruleTestArtifacts, TESTS_DIR } from "../compile/tests/index.js";
 import { planOutput, writeOutput } from "../compile/write.js";
 import { EXIT, type CliIO } from "./main.js";
 
@@ -11,6 +11,8 @@ export interface BuildOptions {
   dir: string;
   out: string | undefined;
   check: boolean;
+  /** Skip generating rule tests (out/prometheus/tests is left as it is). */
+  noTests?: boolean;
   /** false for `monac validate`. */
   write: boolean;
 }
@@ -33,7 +35,8 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     io.err(`${n} error${n === 1 ? "" : "s"}; nothing written`);
     return EXIT.findings;
   }
-  const artifacts = [...compileWorkspace(loaded.model), ...(await ruleTestArtifacts(loaded.model))];
+  const artifacts = [...compileWorkspace(loaded.model), ...(opts.noTests ? [] : await ruleTestArtifacts(loaded.model))];
+  const skip = opts.noTests ? [TESTS_DIR] : [];
   const summary = `${loaded.model.slos.length} SLOs, ${loaded.model.thresholds.length} threshold alerts`;
   if (!opts.write) {
     io.out(`ok: ${summary}`);
@@ -41,7 +44,7 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
   }
   try {
     if (opts.check) {
-      const stale = await planOutput(outDir, artifacts);
+      const stale = await planOutput(outDir, artifacts, skip);
       if (stale.length === 0) {
         io.out(`ok: ${outDir} is up to date (${summary})`);
         return EXIT.ok;
@@ -50,7 +53,7 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
       io.err(`${stale.length} file${stale.length === 1 ? "" : "s"} out of date; run \`npx monac build\` and commit the result`);
       return EXIT.findings;
     }
-    const changes = await writeOutput(outDir, artifacts);
+    const changes = await writeOutput(outDir, artifacts, skip);
     for (const c of changes) io.out(`${c.change.padEnd(7)} ${path.join(outDir, c.path)}`);
     io.out(`built ${artifacts.length} files (${changes.length} changed) from ${summary}`);
     return EXIT.ok;

@@ -9,7 +9,8 @@ export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 const USAGE = `monac — monitoring as code for the Prometheus stack
 
 Usage:
-  monac build [--dir DIR] [--out DIR] [--check]   validate specs and write out/
+  monac build [--dir DIR] [--out DIR] [--check] [--no-tests]
+                                                  validate specs and write out/
   monac validate [--dir DIR]                      validate specs, write nothing
   monac schema [--out DIR] [--check]              write the spec files' JSON Schemas (default: schemas/)
   monac promqltest [--verbose] FILE...            run Prometheus PromQL test scripts on monac's engine
@@ -20,6 +21,7 @@ Options:
   --dir DIR   workspace with monac.yaml, slos/ and alerts/ (default: .)
   --out DIR   output directory (default: DIR/out)
   --check     write nothing; exit 1 listing every stale, missing or orphaned file
+  --no-tests  do not generate rule tests (out/prometheus/tests is left untouched)
 `;
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
@@ -34,11 +36,15 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
             dir: { type: "string", default: "." },
             out: { type: "string" },
             check: { type: "boolean", default: false },
+            "no-tests": { type: "boolean", default: false },
           },
           strict: true,
           allowPositionals: false,
         });
-        return await (await import("./build.js")).buildCommand({ dir: values.dir!, out: values.out, check: values.check!, write: command === "build" }, io);
+        return await (await import("./build.js")).buildCommand(
+          { dir: values.dir!, out: values.out, check: values.check!, noTests: values["no-tests"]!, write: command === "build" },
+          io,
+        );
       }
       case "schema": {
         const { values } = parseArgs({

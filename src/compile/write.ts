@@ -17,7 +17,11 @@ export interface OutputChange {
   change: "created" | "updated" | "removed";
 }
 
-export async function planOutput(outDir: string, artifacts: Artifact[]): Promise<OutputChange[]> {
+/**
+ * `skip` names managed directories this run does not produce (generated tests
+ * under `--no-tests`): their files are neither checked nor removed.
+ */
+export async function planOutput(outDir: string, artifacts: Artifact[], skip: readonly string[] = []): Promise<OutputChange[]> {
   const changes: OutputChange[] = [];
   for (const a of artifacts) {
     const current = await readIfExists(path.join(outDir, a.path));
@@ -25,7 +29,7 @@ export async function planOutput(outDir: string, artifacts: Artifact[]): Promise
     else if (current !== a.content) changes.push({ path: a.path, change: "updated" });
   }
   const wanted = new Set(artifacts.map((a) => a.path));
-  for (const { dir, pattern } of MANAGED) {
+  for (const { dir, pattern } of MANAGED.filter((m) => !skip.includes(m.dir))) {
     for (const name of await listFiles(path.join(outDir, dir))) {
       const rel = `${dir}/${name}`;
       if (pattern.test(name) && !wanted.has(rel)) changes.push({ path: rel, change: "removed" });
@@ -34,8 +38,8 @@ export async function planOutput(outDir: string, artifacts: Artifact[]): Promise
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export async function writeOutput(outDir: string, artifacts: Artifact[]): Promise<OutputChange[]> {
-  const changes = await planOutput(outDir, artifacts);
+export async function writeOutput(outDir: string, artifacts: Artifact[], skip: readonly string[] = []): Promise<OutputChange[]> {
+  const changes = await planOutput(outDir, artifacts, skip);
   const byPath = new Map(artifacts.map((a) => [a.path, a]));
   for (const c of changes) {
     const target = path.join(outDir, c.path);

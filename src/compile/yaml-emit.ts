@@ -12,6 +12,11 @@ export function emitYaml(value: YamlValue): string {
   return out.join("");
 }
 
+const SPACES: string[] = [];
+function spaces(n: number): string {
+  return (SPACES[n] ??= " ".repeat(n));
+}
+
 function emitNode(value: YamlValue, indent: number, out: string[], context: "top" | "map" | "seq"): void {
   if (Array.isArray(value)) {
     if (value.length === 0) {
@@ -20,7 +25,7 @@ function emitNode(value: YamlValue, indent: number, out: string[], context: "top
     }
     if (context === "map") out.push("\n");
     // Sequences under a key are indented one level deeper than the key.
-    const pad = " ".repeat(context === "map" ? indent + 2 : indent);
+    const pad = spaces(context === "map" ? indent + 2 : indent);
     value.forEach((item, i) => {
       out.push(context === "seq" && i === 0 ? "- " : `${pad}- `);
       emitNode(item, (context === "map" ? indent + 2 : indent) + 2, out, "seq");
@@ -35,7 +40,7 @@ function emitNode(value: YamlValue, indent: number, out: string[], context: "top
     }
     if (context === "map") out.push("\n");
     const childIndent = context === "map" ? indent + 2 : indent;
-    const pad = " ".repeat(childIndent);
+    const pad = spaces(childIndent);
     entries.forEach(([key, v], i) => {
       out.push(context === "seq" && i === 0 ? "" : pad, scalar(key, childIndent), ":");
       emitNode(v, childIndent, out, "map");
@@ -68,7 +73,7 @@ function scalar(value: YamlValue, indent: number): string {
 function literalBlock(value: string, indent: number): string {
   const keep = value.endsWith("\n");
   const body = keep ? value.slice(0, -1) : value;
-  const pad = " ".repeat(indent + 2);
+  const pad = spaces(indent + 2);
   return `${keep ? "|" : "|-"}\n${body
     .split("\n")
     .map((line) => (line === "" ? "" : pad + line))
@@ -82,8 +87,13 @@ const KEYWORDS = /^(?:true|false|yes|no|on|off|null|y|n|~|<<)$/i;
 const NUMBER_LIKE = /^[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?$|^[-+]?\.(?:inf|nan)$|^0[xob][\da-f_]+$|^[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.\d*)?$|^\d{4}-\d\d?-\d\d?(?:[Tt ]|$)/i;
 const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
 
+// Identifiers, paths and hostnames: the bulk of generated text. Starting with
+// a letter or "_" rules out numbers; only the YAML 1.1 keywords remain to check.
+const SIMPLE = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+
 /** True when the string reads back as the same string without quotes. */
 function isPlainSafe(s: string): boolean {
+  if (SIMPLE.test(s)) return !KEYWORDS.test(s);
   return (
     s.length > 0 &&
     s === s.trim() &&

@@ -19,7 +19,7 @@ const parsed = new Map<string, { expr: Expr } | { problem: PromQLProblem }>();
 function parseCached(text: string): { expr: Expr } | { problem: PromQLProblem } {
   let entry = parsed.get(text);
   if (entry === undefined) {
-    if (parsed.size >= 10_000) parsed.clear();
+    if (parsed.size >= 100_000) parsed.clear();
     const r = tryParsePromQL(text);
     entry = r.ok ? { expr: r.expr } : { problem: { offset: r.error.pos.start, message: r.error.reason } };
     parsed.set(text, entry);

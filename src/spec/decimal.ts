@@ -67,8 +67,14 @@ export class Decimal {
     return Decimal.fraction(rounded, scale);
   }
 
+  private text: string | undefined;
+
   /** Plain decimal text (no exponent). Only for terminating values; round() others first. */
   toString(): string {
+    return (this.text ??= this.format());
+  }
+
+  private format(): string {
     if (!this.terminates) throw new Error("non-terminating decimal: round it before printing");
     const neg = this.num < 0n;
     let places = 0;

@@ -92,6 +92,14 @@ describe("monac build", () => {
     expect(await snapshotDir(path.join(ws, "out"))).toEqual(before);
   });
 
+  it("--no-tests leaves the generated tests alone", async () => {
+    expect((await run("build", "--dir", ws, "--no-tests")).code).toBe(0);
+    const files = Object.keys(await snapshotDir(path.join(ws, "out")));
+    expect(files.some((f) => f.startsWith("prometheus/tests/"))).toBe(false);
+    expect((await run("build", "--dir", ws)).code).toBe(0);
+    expect((await run("build", "--dir", ws, "--no-tests", "--check")).code).toBe(0);
+  });
+
   it("validate checks without writing", async () => {
     const r = await run("validate", "--dir", ws);
     expect(r.code).toBe(0);

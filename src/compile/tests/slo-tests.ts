@@ -250,7 +250,18 @@ function tierScenario(slo: SloModel, tier: TierModel): Scenario | string {
   return cached(tierScenarios, `${configKey(slo)}/${tier.name}`, () => findScenario(slo, tier));
 }
 
+const configKeys = new WeakMap<SloModel, string>();
+
 function configKey(slo: SloModel): string {
+  let key = configKeys.get(slo);
+  if (key === undefined) {
+    key = computeConfigKey(slo);
+    configKeys.set(slo, key);
+  }
+  return key;
+}
+
+function computeConfigKey(slo: SloModel): string {
   return JSON.stringify([
     slo.errorBudget.toString(),
     slo.periodMs,
