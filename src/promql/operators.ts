@@ -45,7 +45,8 @@ function arithmetic(op: BinaryOp, l: number, r: number): number {
   }
 }
 
-function compare(op: BinaryOp, l: number, r: number): boolean {
+/** A comparison operator applied to two floats, as PromQL's filters and `bool` do. */
+export function compare(op: BinaryOp, l: number, r: number): boolean {
   switch (op) {
     case "==":
       return l === r;

@@ -11,6 +11,7 @@
 // value the engine computes; promtool then checks all of it independently.
 import { walk, type Expr, type LabelMatcher, type VectorSelector } from "../../promql/ast.js";
 import { Engine } from "../../promql/engine.js";
+import { compare } from "../../promql/operators.js";
 import { Labels } from "../../promql/labels.js";
 import { parseExpression } from "../../promql/syntax.js";
 import { printPromQL } from "../../promql/printer.js";
@@ -57,7 +58,7 @@ export async function thresholdTests(alert: ThresholdAlertModel): Promise<Thresh
   for (const scenario of scenarios(watched)) {
     const solved = solveScenario(watched, inputs, scenario.target, forMs, shape);
     if (typeof solved === "string") return { groups: [], notes: [`${alert.name}: no generated tests: ${solved}`] };
-    const firing = watched.thresholds.filter((t) => compare(solved.value, watched.op, t.value)).map((t) => t.severity);
+    const firing = watched.thresholds.filter((t) => compare(watched.op, solved.value, t.value)).map((t) => t.severity);
     const expected: ExpectedAlert[] = [];
     for (const rule of rules) {
       if (firing.includes(rule.labels.severity as Severity)) {
@@ -235,7 +236,7 @@ function solveScenario(w: Watched, inputs: SyntheticSeries[], target: number, fo
   const known = solutions.get(key);
   if (known) {
     const r = evaluate(known.params, known.evalMs, known.evalMs / MINUTE);
-    const verdicts = (v: number) => w.thresholds.map((t) => compare(v, w.op, t.value)).join();
+    const verdicts = (v: number) => verdictsOf(w, v);
     if (r && verdicts(r.value) === verdicts(target)) return finish(known.params, known.evalMs, r);
   }
   const solved = solveFresh(w, inputs, target, forMs, evaluate);
@@ -274,7 +275,7 @@ function solveFresh(
   if (firstMs === undefined) return "the expression has no value for the synthetic series";
   const evalMs = firstMs + Math.ceil(forMs / STEP_MS) * STEP_MS;
   const minutes = evalMs / MINUTE;
-  const pastTarget = compare(target, w.op, w.thresholds[0]!.value) || w.thresholds.some((t) => compare(target, w.op, t.value));
+  const pastTarget = w.thresholds.some((t) => compare(w.op, target, t.value));
   const solveAt = pastTarget ? firstMs : evalMs;
 
   for (let driver = 0; driver < inputs.length; driver++) {
@@ -288,7 +289,7 @@ function solveFresh(
     // The value must be on the intended side of every threshold at every
     // evaluation up to the check. Among parameters that do that, prefer the
     // shortest to read: 11.52, not 11.520000000000007.
-    const verdicts = (v: number) => w.thresholds.map((t) => compare(v, w.op, t.value)).join();
+    const verdicts = (v: number) => verdictsOf(w, v);
     const want = verdicts(target);
     const steady = (p: number[]) => {
       for (let t = firstMs; t <= evalMs; t += STEP_MS) {
@@ -384,23 +385,11 @@ function solve(f: (x: number) => number | undefined, target: number, kind: Synth
 
 // ------------------------------------------------------------- helpers
 
-
-function compare(v: number, op: Comparison, t: number): boolean {
-  switch (op) {
-    case ">":
-      return v > t;
-    case "<":
-      return v < t;
-    case ">=":
-      return v >= t;
-    case "<=":
-      return v <= t;
-    case "==":
-      return v === t;
-    case "!=":
-      return v !== t;
-  }
+/** Which thresholds a value is past, as one comparable string. */
+function verdictsOf(w: Watched, v: number): string {
+  return w.thresholds.map((t) => compare(w.op, v, t.value)).join();
 }
+
 
 function isComparison(op: string): op is Comparison {
   return [">", "<", ">=", "<=", "==", "!="].includes(op);
