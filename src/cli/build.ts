@@ -3,6 +3,7 @@ import path from "node:path";
 import { loadWorkspace, WorkspaceIOError } from "../spec/workspace.js";
 import { formatDiagnostic } from "../spec/diagnostics.js";
 import { compileWorkspace } from "../compile/bundle.js";
+import { DashboardCheckError } from "../compile/dashboards/index.js";
 import { ruleTestArtifacts, TESTS_DIR } from "../compile/tests/index.js";
 import { planOutput, writeOutput } from "../compile/write.js";
 import { EXIT, type CliIO } from "./main.js";
@@ -13,6 +14,8 @@ export interface BuildOptions {
   check: boolean;
   /** Skip generating rule tests (out/prometheus/tests is left as it is). */
   noTests?: boolean;
+  /** Skip generating Grafana dashboards (out/grafana is left as it is). */
+  noDashboards?: boolean;
   /** false for `monac validate`. */
   write: boolean;
 }
@@ -35,8 +38,17 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     io.err(`${n} error${n === 1 ? "" : "s"}; nothing written`);
     return EXIT.findings;
   }
-  const artifacts = [...compileWorkspace(loaded.model), ...(opts.noTests ? [] : await ruleTestArtifacts(loaded.model))];
-  const skip = opts.noTests ? [TESTS_DIR] : [];
+  let compiled;
+  try {
+    compiled = compileWorkspace(loaded.model, { dashboards: !opts.noDashboards });
+  } catch (e) {
+    if (!(e instanceof DashboardCheckError)) throw e;
+    for (const p of e.problems) io.err(`monac: ${p}`);
+    io.err(`${e.problems.length} dashboard error${e.problems.length === 1 ? "" : "s"}; nothing written`);
+    return EXIT.findings;
+  }
+  const artifacts = [...compiled, ...(opts.noTests ? [] : await ruleTestArtifacts(loaded.model))];
+  const skip = [...(opts.noTests ? [TESTS_DIR] : []), ...(opts.noDashboards ? ["grafana/dashboards", "grafana/provisioning"] : [])];
   const summary = `${loaded.model.slos.length} SLOs, ${loaded.model.thresholds.length} threshold alerts`;
   if (!opts.write) {
     io.out(`ok: ${summary}`);

@@ -9,7 +9,7 @@ export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 const USAGE = `monac — monitoring as code for the Prometheus stack
 
 Usage:
-  monac build [--dir DIR] [--out DIR] [--check] [--no-tests]
+  monac build [--dir DIR] [--out DIR] [--check] [--no-tests] [--no-dashboards]
                                                   validate specs and write out/
   monac validate [--dir DIR]                      validate specs, write nothing
   monac schema [--out DIR] [--check]              write the spec files' JSON Schemas (default: schemas/)
@@ -22,6 +22,7 @@ Options:
   --out DIR   output directory (default: DIR/out)
   --check     write nothing; exit 1 listing every stale, missing or orphaned file
   --no-tests  do not generate rule tests (out/prometheus/tests is left untouched)
+  --no-dashboards  do not generate Grafana dashboards (out/grafana is left untouched)
 `;
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
@@ -37,12 +38,13 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
             out: { type: "string" },
             check: { type: "boolean", default: false },
             "no-tests": { type: "boolean", default: false },
+            "no-dashboards": { type: "boolean", default: false },
           },
           strict: true,
           allowPositionals: false,
         });
         return await (await import("./build.js")).buildCommand(
-          { dir: values.dir!, out: values.out, check: values.check!, noTests: values["no-tests"]!, write: command === "build" },
+          { dir: values.dir!, out: values.out, check: values.check!, noTests: values["no-tests"]!, noDashboards: values["no-dashboards"]!, write: command === "build" },
           io,
         );
       }

@@ -5,6 +5,7 @@ import { alertmanagerYaml } from "./alertmanager.js";
 import { ruleFileYaml, type RuleGroup } from "./rules.js";
 import { sloRuleGroup } from "./slo-rules.js";
 import { thresholdRuleGroup } from "./threshold-rules.js";
+import { dashboardArtifacts } from "./dashboards/index.js";
 
 export interface Artifact {
   /** Path relative to the output directory, forward slashes. */
@@ -15,16 +16,25 @@ export interface Artifact {
 export const RULES_DIR = "prometheus/rules";
 export const ALERTMANAGER_FILE = "alertmanager/alertmanager.yml";
 
-export function compileWorkspace(model: WorkspaceModel): Artifact[] {
+export interface CompileOptions {
+  /** Generate Grafana dashboards (default true). */
+  dashboards?: boolean;
+}
+
+export function compileWorkspace(model: WorkspaceModel, opts: CompileOptions = {}): Artifact[] {
   const services = [...new Set([...model.slos.map((s) => s.service), ...model.thresholds.map((t) => t.service)])].sort();
+  const allGroups: RuleGroup[] = [];
   const artifacts: Artifact[] = services.map((service) => {
     const groups: RuleGroup[] = model.slos.filter((s) => s.service === service).map(sloRuleGroup);
     const thresholds = model.thresholds.filter((t) => t.service === service);
     if (thresholds.length > 0) groups.push(thresholdRuleGroup(service, thresholds));
+    allGroups.push(...groups);
     const sources = [...(model.sourcesByService.get(service) ?? [])].sort();
     return { path: `${RULES_DIR}/${service}.rules.yaml`, content: ruleFileYaml(generatedHeader(sources), groups) };
   });
   artifacts.push({ path: ALERTMANAGER_FILE, content: alertmanagerYaml(model.routing, generatedHeader(["monac.yaml"])) });
+  // Dashboards read the series these groups record, so they are checked against them.
+  if (opts.dashboards !== false) artifacts.push(...dashboardArtifacts(model, allGroups, generatedHeader(["slos/", "alerts/", "dashboards/"])));
   return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -10,6 +10,8 @@ const MANAGED: { dir: string; pattern: RegExp }[] = [
   { dir: "prometheus/rules", pattern: /\.rules\.yaml$/ },
   { dir: "prometheus/tests", pattern: /\.test\.yaml$/ },
   { dir: "alertmanager", pattern: /^alertmanager\.yml$/ },
+  { dir: "grafana/dashboards", pattern: /\.json$/ },
+  { dir: "grafana/provisioning", pattern: /^dashboards\.yaml$/ },
 ];
 
 export interface OutputChange {

@@ -1,12 +1,13 @@
 // JSON Schemas of the spec files, for editor completion and validation
 // (yaml-language-server reads a `# yaml-language-server: $schema=...` line).
 import * as z from "zod";
-import { SloFile, ThresholdFile, WorkspaceFile } from "./schema.js";
+import { DashboardFile, SloFile, ThresholdFile, WorkspaceFile } from "./schema.js";
 
 export const SCHEMA_FILES = {
   "slos.schema.json": { schema: SloFile, title: "monac SLO file (slos/*.yaml)" },
   "alerts.schema.json": { schema: ThresholdFile, title: "monac threshold alert file (alerts/*.yaml)" },
   "monac.schema.json": { schema: WorkspaceFile, title: "monac workspace file (monac.yaml)" },
+  "dashboards.schema.json": { schema: DashboardFile, title: "monac custom dashboard file (dashboards/*.yaml)" },
 } as const;
 
 export function specJsonSchemas(): { name: string; content: string }[] {

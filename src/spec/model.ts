@@ -1,7 +1,7 @@
 // The validated, defaulted model every compile stage reads. Specs are parsed
 // once into this shape; compile functions never look at YAML again.
 import type { Decimal } from "./decimal.js";
-import type { Severity, TierName } from "./schema.js";
+import type { PanelKind, PanelUnit, Severity, TierName } from "./schema.js";
 import type { LabelMatcher } from "../promql/syntax.js";
 
 export interface SourceRef {
@@ -132,4 +132,35 @@ export interface WorkspaceModel {
   routing: RoutingModel;
   /** Spec files per service, for "generated from" headers. */
   sourcesByService: Map<string, string[]>;
+  /** Custom dashboards from dashboards/*.yaml, in file order (absent in models built by hand). */
+  dashboards?: DashboardModel[];
+}
+
+export interface PanelThresholdsModel {
+  warning: number | undefined;
+  critical: number | undefined;
+  direction: "above" | "below";
+}
+
+export interface PanelModel {
+  title: string;
+  kind: PanelKind;
+  description: string | undefined;
+  unit: PanelUnit;
+  min: number | undefined;
+  max: number | undefined;
+  thresholds: PanelThresholdsModel | undefined;
+  width: number | undefined;
+  queries: { expr: string; legend: string | undefined }[];
+}
+
+export interface DashboardModel {
+  title: string;
+  description: string | undefined;
+  tags: string[];
+  /** Exporter metrics the file declares it reads (see series-check.ts). */
+  metrics: string[];
+  variables: { name: string; label: string | undefined; values: string; multi: boolean }[];
+  rows: { title: string; panels: PanelModel[] }[];
+  source: SourceRef;
 }

@@ -285,3 +285,81 @@ export type ThresholdFileSpec = z.output<typeof ThresholdFile>;
 export type ThresholdAlertSpec = z.output<typeof ThresholdAlert>;
 export type WorkspaceFileSpec = z.output<typeof WorkspaceFile>;
 export type ReceiverSpec = z.output<typeof Receiver>;
+
+// ---------------------------------------------------------- dashboards
+//
+//   dashboards/*.yaml  DashboardFile  one custom Grafana dashboard per file
+
+/** Units a panel can show, named as SREs say them; mapped to Grafana's unit ids at compile time. */
+export const PANEL_UNITS = [
+  "none",
+  "short",
+  "percent",
+  "ratio",
+  "seconds",
+  "milliseconds",
+  "bytes",
+  "bytesPerSecond",
+  "bitsPerSecond",
+  "requestsPerSecond",
+  "operationsPerSecond",
+  "days",
+] as const;
+export const PANEL_KINDS = ["timeseries", "stat", "gauge", "table"] as const;
+
+const PanelQuery = z.strictObject({
+  expr: promql.describe("PromQL; may use Grafana's $__rate_interval, $__interval and $__range, and this dashboard's variables."),
+  legend: z.string().optional().describe('Legend format, e.g. "{{instance}}".'),
+});
+
+const PanelThresholds = z.strictObject({
+  warning: z.number().optional(),
+  critical: z.number().optional(),
+  direction: z.enum(["above", "below"], { error: "direction must be above or below" }).default("above")
+    .describe("above: values over the thresholds are bad (CPU); below: values under them are (hit ratio)."),
+});
+
+export const DashboardPanel = z.strictObject({
+  title: z.string().min(1, { error: "expected a panel title" }),
+  kind: z.enum(PANEL_KINDS, { error: (iss) => `kind must be one of ${PANEL_KINDS.join(", ")}, got ${JSON.stringify(iss.input)}` }),
+  description: z.string().optional(),
+  unit: z.enum(PANEL_UNITS, { error: (iss) => `unit must be one of ${PANEL_UNITS.join(", ")}, got ${JSON.stringify(iss.input)}` }).default("none"),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  thresholds: PanelThresholds.optional(),
+  width: z.number().int().min(1, { error: "width is in grid columns, 1 to 24" }).max(24, { error: "width is in grid columns, 1 to 24" }).optional()
+    .describe("Grid columns out of 24; default 12 for timeseries, 24 for table, 6 for stat and gauge."),
+  queries: z.array(PanelQuery).min(1, { error: "expected at least one query" }),
+});
+
+const DashboardRow = z.strictObject({
+  title: z.string().min(1, { error: "expected a row title" }),
+  panels: z.array(DashboardPanel).min(1, { error: "expected at least one panel" }),
+});
+
+const DashboardVariable = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: (iss) => `variable names must match [a-zA-Z_][a-zA-Z0-9_]*, got ${JSON.stringify(iss.input)}` }),
+  label: z.string().optional(),
+  values: promql.describe("Selector whose values of the label named like the variable are offered, e.g. node_uname_info."),
+  multi: z.boolean().default(true),
+});
+
+export const DashboardFile = z.strictObject({
+  title: z.string().min(1, { error: "expected a dashboard title" }),
+  description: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  /**
+   * Exporter metrics this dashboard reads that no SLO or alert names. Listing
+   * them is deliberate: a query reading any other unknown name is a typo.
+   */
+  metrics: z.array(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: (iss) => `expected a metric name, got ${JSON.stringify(iss.input)}` }))
+    .optional()
+    .describe("Exporter metrics read here that no slos/ or alerts/ spec names; queries may read only known series."),
+  variables: z.array(DashboardVariable).optional(),
+  rows: z.array(DashboardRow).min(1, { error: "expected at least one row" }),
+});
+
+export type DashboardFileSpec = z.output<typeof DashboardFile>;
+export type DashboardPanelSpec = z.output<typeof DashboardPanel>;
+export type PanelUnit = (typeof PANEL_UNITS)[number];
+export type PanelKind = (typeof PANEL_KINDS)[number];

@@ -11,6 +11,11 @@ import type { RoutingModel, SliModel, SloModel, ThresholdAlertModel, ThresholdLe
 import type { ParsedFile, ParsedWorkspace } from "./workspace.js";
 import { findProblem, parseVectorSelector, type SelectorInfo } from "../promql/syntax.js";
 import { thresholdCondition } from "../compile/threshold-expr.js";
+import { sloRuleGroup } from "../compile/slo-rules.js";
+import { addRecordedSeries, queryProblems, specMetrics, type KnownSeries } from "../compile/dashboards/series-check.js";
+import { customDashboardUid } from "../compile/dashboards/custom-dashboard.js";
+import type { DashboardFileSpec } from "./schema.js";
+import type { DashboardModel } from "./model.js";
 
 /** monac records 5-minute event counts; no alert window can be shorter. */
 export const COUNT_WINDOW_MS = 5 * 60 * 1000;
@@ -43,8 +48,10 @@ export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | u
   const slos = buildUnique(parsed.slos, "slos", "SLO", (file) => file.spec.slos, buildSlo, { teams, f, addSource });
   const thresholds = buildUnique(parsed.thresholds, "alerts", "alert", (file) => file.spec.alerts, buildThreshold, { teams, f, addSource });
 
+  const dashboards = buildDashboards(parsed.dashboards, slos, thresholds, f);
+
   if (!routing || f.list.length > 0) return { model: undefined, diagnostics: f.list };
-  return { model: { slos, thresholds, routing, sourcesByService }, diagnostics: f.list };
+  return { model: { slos, thresholds, routing, sourcesByService, dashboards }, diagnostics: f.list };
 }
 
 /**
@@ -413,4 +420,96 @@ function buildRouting(file: ParsedFile<WorkspaceFileSpec>, f: Findings): Routing
     teams,
     timeIntervals: Object.entries(spec.timeIntervals ?? {}).map(([name, intervals]) => ({ name, intervals })),
   };
+}
+
+// ------------------------------------------------------------ dashboards
+
+/**
+ * Custom dashboards: unique titles (they name the uid and the file), unique
+ * panel titles per dashboard (Grafana links and alerts refer to panels by
+ * title), and queries that parse and read only known series.
+ */
+function buildDashboards(
+  files: ParsedFile<DashboardFileSpec>[],
+  slos: SloModel[],
+  thresholds: ThresholdAlertModel[],
+  f: Findings,
+): DashboardModel[] {
+  if (files.length === 0) return [];
+  const known = knownSeriesFor(files, slos, thresholds);
+  const byUid = new Map<string, { source: YamlSource; title: string }>();
+  const out: DashboardModel[] = [];
+  for (const { source, spec } of files) {
+    const errorsBefore = f.list.length;
+    const uid = customDashboardUid(spec.title);
+    const previous = byUid.get(uid);
+    if (previous) {
+      const first = `${previous.source.file}:${positionOf(previous.source, ["title"]).line}`;
+      f.add(
+        source,
+        ["title"],
+        previous.title === spec.title
+          ? `duplicate dashboard title "${spec.title}" (first defined at ${first})`
+          : `dashboard title "${spec.title}" gives the same uid "${uid}" as "${previous.title}" (${first}); choose a distinct title`,
+      );
+    } else byUid.set(uid, { source, title: spec.title });
+
+    spec.variables?.forEach((v, i) => checkDashboardQuery(source, ["variables", i, "values"], v.values, known, f));
+    const panelTitles = new Map<string, Path>();
+    spec.rows.forEach((row, r) =>
+      row.panels.forEach((panel, p) => {
+        const at: Path = ["rows", r, "panels", p];
+        const first = panelTitles.get(panel.title);
+        if (first) f.add(source, [...at, "title"], `duplicate panel title "${panel.title}" in this dashboard (first at line ${positionOf(source, first).line})`);
+        else panelTitles.set(panel.title, [...at, "title"]);
+        if (panel.min !== undefined && panel.max !== undefined && panel.min >= panel.max) {
+          f.add(source, [...at, "max"], `max (${panel.max}) must be greater than min (${panel.min})`);
+        }
+        panel.queries.forEach((q, k) => checkDashboardQuery(source, [...at, "queries", k, "expr"], q.expr, known, f));
+      }),
+    );
+    if (f.list.length > errorsBefore) continue;
+    out.push({
+      title: spec.title,
+      description: spec.description,
+      tags: spec.tags ?? [],
+      metrics: spec.metrics ?? [],
+      variables: (spec.variables ?? []).map((v) => ({ name: v.name, label: v.label, values: v.values.trim(), multi: v.multi })),
+      rows: spec.rows.map((row) => ({
+        title: row.title,
+        panels: row.panels.map((p) => ({
+          title: p.title,
+          kind: p.kind,
+          description: p.description,
+          unit: p.unit,
+          min: p.min,
+          max: p.max,
+          thresholds: p.thresholds ? { warning: p.thresholds.warning, critical: p.thresholds.critical, direction: p.thresholds.direction } : undefined,
+          width: p.width,
+          queries: p.queries.map((q) => ({ expr: q.expr.trim(), legend: q.legend })),
+        })),
+      })),
+      source: { file: source.file, path: "" },
+    });
+  }
+  return out;
+}
+
+/**
+ * Series a custom dashboard may read: those any spec names or any generated
+ * recording rule records, plus the exporter metrics any dashboards/ file
+ * declares (see compile/dashboards/series-check.ts).
+ */
+function knownSeriesFor(files: ParsedFile<DashboardFileSpec>[], slos: SloModel[], thresholds: ThresholdAlertModel[]): KnownSeries {
+  const known = addRecordedSeries(specMetrics({ slos, thresholds }), slos.map(sloRuleGroup));
+  for (const { spec } of files) for (const m of spec.metrics ?? []) known.add(m);
+  return known;
+}
+
+function checkDashboardQuery(src: YamlSource, path: Path, text: string, known: KnownSeries, f: Findings): void {
+  const problems = queryProblems(text.trim(), known);
+  if (problems.length === 0) return;
+  // The query was trimmed; the file's text was not.
+  const leading = text.length - text.trimStart().length;
+  for (const problem of problems) f.addAt(src, path, problem.offset + leading, problem.message);
 }

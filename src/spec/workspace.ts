@@ -7,12 +7,12 @@ import { isPair, isScalar, isSeq, visit } from "yaml";
 import { compareDiagnostics, formatPath, type Diagnostic } from "./diagnostics.js";
 import { parseYamlSource, positionAt, type YamlSource } from "./yaml-source.js";
 import { zodDiagnostics } from "./zod-diagnostics.js";
-import { SloFile, ThresholdFile, WorkspaceFile } from "./schema.js";
+import { DashboardFile, SloFile, ThresholdFile, WorkspaceFile } from "./schema.js";
 import { buildModel } from "./validate.js";
 import type { WorkspaceModel } from "./model.js";
 
 export const WORKSPACE_FILE = "monac.yaml";
-export const SPEC_DIRS = { slos: "slos", alerts: "alerts" } as const;
+export const SPEC_DIRS = { slos: "slos", alerts: "alerts", dashboards: "dashboards" } as const;
 
 export interface ParsedFile<T> {
   source: YamlSource;
@@ -23,6 +23,7 @@ export interface ParsedWorkspace {
   workspace: ParsedFile<z.output<typeof WorkspaceFile>> | undefined;
   slos: ParsedFile<z.output<typeof SloFile>>[];
   thresholds: ParsedFile<z.output<typeof ThresholdFile>>[];
+  dashboards: ParsedFile<z.output<typeof DashboardFile>>[];
   /** Team names from monac.yaml even when the rest of it is invalid, so team references are still checked. */
   teamNames: Set<string> | undefined;
 }
@@ -52,7 +53,7 @@ export async function loadWorkspace(dir: string): Promise<LoadResult> {
 /** The same as loadWorkspace, from in-memory files (tests, benchmarks, editors). */
 export function loadWorkspaceFromTexts(files: readonly { rel: string; text: string }[]): LoadResult {
   const diagnostics: Diagnostic[] = [];
-  const parsed: ParsedWorkspace = { workspace: undefined, slos: [], thresholds: [], teamNames: undefined };
+  const parsed: ParsedWorkspace = { workspace: undefined, slos: [], thresholds: [], dashboards: [], teamNames: undefined };
   const sorted = [...files].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   let sawWorkspace = false;
   for (const { rel, text } of sorted) {
@@ -71,6 +72,9 @@ export function loadWorkspaceFromTexts(files: readonly { rel: string; text: stri
     } else if (kind === "slos") {
       const spec = validateShape(source, SloFile, diagnostics);
       if (spec) parsed.slos.push({ source, spec });
+    } else if (kind === "dashboards") {
+      const spec = validateShape(source, DashboardFile, diagnostics);
+      if (spec) parsed.dashboards.push({ source, spec });
     } else {
       const spec = validateShape(source, ThresholdFile, diagnostics);
       if (spec) parsed.thresholds.push({ source, spec });
@@ -100,11 +104,12 @@ export function loadWorkspaceFromTexts(files: readonly { rel: string; text: stri
   return { model: shapeErrors || diagnostics.length > 0 ? undefined : model, diagnostics };
 }
 
-function specKind(rel: string): "workspace" | "slos" | "thresholds" | undefined {
+function specKind(rel: string): "workspace" | "slos" | "thresholds" | "dashboards" | undefined {
   if (rel === WORKSPACE_FILE) return "workspace";
   if (!/\.ya?ml$/.test(rel)) return undefined;
   if (rel.startsWith(`${SPEC_DIRS.slos}/`)) return "slos";
   if (rel.startsWith(`${SPEC_DIRS.alerts}/`)) return "thresholds";
+  if (rel.startsWith(`${SPEC_DIRS.dashboards}/`)) return "dashboards";
   return undefined;
 }
 

@@ -32,7 +32,7 @@ async function snapshotDir(dir: string): Promise<Record<string, string>> {
 let ws: string;
 beforeEach(async () => {
   ws = await mkdtemp(path.join(tmpdir(), "monac-cli-"));
-  for (const entry of ["monac.yaml", "slos", "alerts"]) await cp(path.join(REPO_ROOT, entry), path.join(ws, entry), { recursive: true });
+  for (const entry of ["monac.yaml", "slos", "alerts", "dashboards"]) await cp(path.join(REPO_ROOT, entry), path.join(ws, entry), { recursive: true });
 });
 afterEach(async () => {
   await rm(ws, { recursive: true, force: true });
@@ -69,7 +69,9 @@ describe("monac build", () => {
     expect(r.err).toContain(`${path.join(ws, "out", "prometheus", "rules", "gone.rules.yaml")}: orphaned`);
     // The objective also changes the generated tests' thresholds.
     expect(r.err).toContain(`${path.join(ws, "out", "prometheus", "tests", "checkout.test.yaml")}: stale`);
-    expect(r.err).toContain("4 files out of date");
+    // ... and the SLO dashboard's objective line and stat colours.
+    expect(r.err).toContain(`${path.join(ws, "out", "grafana", "dashboards", "monac-slo-checkout.json")}: stale`);
+    expect(r.err).toContain("5 files out of date");
     expect(await snapshotDir(path.join(ws, "out"))).toEqual(before);
 
     expect((await run("build", "--dir", ws)).code).toBe(0);

@@ -21,6 +21,7 @@ describe("spec JSON Schemas", () => {
     ["monac.schema.json", "monac.yaml"],
     ...readdirSync(path.join(REPO_ROOT, "slos")).map((f) => ["slos.schema.json", `slos/${f}`]),
     ...readdirSync(path.join(REPO_ROOT, "alerts")).map((f) => ["alerts.schema.json", `alerts/${f}`]),
+    ...readdirSync(path.join(REPO_ROOT, "dashboards")).map((f) => ["dashboards.schema.json", `dashboards/${f}`]),
   ];
 
   it.each(examples)("%s accepts the example %s", (schema, file) => {

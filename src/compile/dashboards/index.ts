@@ -1,0 +1,80 @@
+// Dashboards stage: the model (and the rule groups compiled from it) in, the
+// files of out/grafana out. Generated dashboards are checked here, so a query
+// reading a series nothing produces stops the build instead of shipping.
+import type { WorkspaceModel } from "../../spec/model.js";
+import type { RuleGroup } from "../rules.js";
+import { dashboardJson, dashboardQueries, type DashboardDraft } from "./assemble.js";
+import { customDashboard } from "./custom-dashboard.js";
+import { overviewDashboard } from "./overview.js";
+import { provisioningYaml } from "./provisioning.js";
+import { addRecordedSeries, KnownSeries, queryShapeProblems, specMetrics } from "./series-check.js";
+import { sloDashboard } from "./slo-dashboard.js";
+import { thresholdDashboard } from "./threshold-dashboard.js";
+import { dashboardFileName } from "./uid.js";
+
+export const GRAFANA_DASHBOARDS_DIR = "grafana/dashboards";
+export const GRAFANA_PROVISIONING_FILE = "grafana/provisioning/dashboards.yaml";
+
+export interface Artifact {
+  path: string;
+  content: string;
+}
+
+/** A generated dashboard reads a series nothing produces: a monac bug or a spec the checks missed. */
+export class DashboardCheckError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`generated dashboards read series nothing produces:\n${problems.join("\n")}`);
+  }
+}
+
+/** Every dashboard of the workspace, in a stable order. */
+export function workspaceDashboards(model: WorkspaceModel): DashboardDraft[] {
+  const drafts: DashboardDraft[] = [];
+  for (const [service, slos] of groupedBy(model.slos, (s) => s.service)) drafts.push(sloDashboard(service, slos));
+  if (model.slos.length > 0) drafts.push(overviewDashboard(model.slos));
+  for (const [file, alerts] of groupedBy(model.thresholds, (t) => t.source.file)) drafts.push(thresholdDashboard(file, alerts));
+  for (const custom of model.dashboards ?? []) drafts.push(customDashboard(custom));
+  return drafts;
+}
+
+/** Items grouped by key, keys sorted, items in model order within a group. */
+function groupedBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Every series the dashboards may read: recorded by the rule groups, written
+ * by Prometheus, or named in a spec (series-check.ts says which).
+ */
+export function knownSeries(model: WorkspaceModel, groups: readonly RuleGroup[]): KnownSeries {
+  const known = addRecordedSeries(specMetrics(model), groups);
+  for (const d of model.dashboards ?? []) for (const m of d.metrics) known.add(m);
+  return known;
+}
+
+export function checkDashboards(drafts: readonly DashboardDraft[], known: KnownSeries): string[] {
+  const problems: string[] = [];
+  for (const d of drafts) {
+    for (const { panel, expr } of dashboardQueries(d.json)) {
+      for (const p of queryShapeProblems(expr, known)) problems.push(`dashboard "${d.title}", panel "${panel}": ${p} (query: ${expr})`);
+    }
+  }
+  return problems;
+}
+
+export function dashboardArtifacts(model: WorkspaceModel, groups: readonly RuleGroup[], header: string[]): Artifact[] {
+  const drafts = workspaceDashboards(model);
+  const problems = checkDashboards(drafts, knownSeries(model, groups));
+  if (problems.length > 0) throw new DashboardCheckError(problems);
+  return [
+    ...drafts.map((d) => ({ path: `${GRAFANA_DASHBOARDS_DIR}/${dashboardFileName(d.uid)}`, content: dashboardJson(d) })),
+    { path: GRAFANA_PROVISIONING_FILE, content: provisioningYaml(header) },
+  ];
+}
