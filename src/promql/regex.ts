@@ -6,7 +6,11 @@
 
 export class RegexError extends Error {}
 
-const POSIX_CLASSES: Record<string, string> = {
+/**
+ * RE2's POSIX classes (`[[:alpha:]]`) as JavaScript class ranges, escaped so
+ * they are valid with and without the `u` flag.
+ */
+export const POSIX_CLASSES: Readonly<Record<string, string>> = {
   alnum: "0-9A-Za-z",
   alpha: "A-Za-z",
   ascii: "\\x00-\\x7F",
@@ -16,7 +20,7 @@ const POSIX_CLASSES: Record<string, string> = {
   graph: "!-~",
   lower: "a-z",
   print: " -~",
-  punct: "!-/:-@[-`{-~",
+  punct: "!-\\/:-@\\[-`{-~",
   space: "\\t\\n\\v\\f\\r ",
   upper: "A-Z",
   word: "0-9A-Za-z_",

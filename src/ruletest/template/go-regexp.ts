@@ -15,26 +15,11 @@
  * the common mistakes but may differ for exotic ones.
  */
 
+import { POSIX_CLASSES } from "../../promql/regex.js";
 import { canBackquote, quote } from "./strconv.js";
 
 export class RegexpError extends Error {}
 
-const POSIX: Record<string, string> = {
-  alnum: "0-9A-Za-z",
-  alpha: "A-Za-z",
-  ascii: "\\x00-\\x7F",
-  blank: "\\t ",
-  cntrl: "\\x00-\\x1F\\x7F",
-  digit: "0-9",
-  graph: "!-~",
-  lower: "a-z",
-  print: " -~",
-  punct: "!-\\/:-@\\[-`{-~",
-  space: "\\t\\n\\v\\f\\r ",
-  upper: "A-Z",
-  word: "0-9A-Za-z_",
-  xdigit: "0-9A-Fa-f",
-};
 
 const GO_SPACE = "\\t\\n\\f\\r ";
 const JS_SYNTAX = "^$\\.*+?()[]{}|/";
@@ -378,7 +363,7 @@ class Translator {
       if (c === "[" && this.src[this.i + 1] === ":") {
         const m = /^\[:(\^?)([a-z]+):\]/.exec(this.src.slice(this.i));
         if (m) {
-          const ranges = POSIX[m[2]!];
+          const ranges = POSIX_CLASSES[m[2]!];
           if (ranges === undefined) throw parseError("invalid character class range", m[0]);
           this.i += m[0].length;
           body += m[1] ? this.complementAscii(ranges) : ranges;
