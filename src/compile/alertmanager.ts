@@ -7,7 +7,6 @@
 // every receiver is notified, and the team route is final so another team's
 // routes never see the alert.
 import { formatDuration } from "../spec/duration.js";
-import { TIER_NAMES } from "../spec/schema.js";
 import type { ReceiverModel, RoutingModel } from "../spec/model.js";
 import { toYaml } from "./rules.js";
 
@@ -71,20 +70,17 @@ function routeTree(r: RoutingModel): Record<string, unknown> {
   };
 }
 
+/**
+ * A critical alert mutes the warning and info alerts of the same alert on the
+ * same target. Burn-rate tiers need no rule of their own: the tiers of one
+ * severity are one alert (see slo-rules.ts), so a fast burn and a slow burn
+ * of the same incident are one page, never two.
+ */
 export function inhibitRules(): Record<string, unknown>[] {
-  const rules: Record<string, unknown>[] = [
+  return [
     { source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: SEVERITY_INHIBIT_EQUAL },
     { source_matchers: ['severity="warning"'], target_matchers: ['severity="info"'], equal: SEVERITY_INHIBIT_EQUAL },
   ];
-  // A faster burn-rate tier firing means the slower ones are old news for the same SLO.
-  TIER_NAMES.slice(0, -1).forEach((tier, i) => {
-    rules.push({
-      source_matchers: [`tier="${tier}"`],
-      target_matchers: [`tier=~"${TIER_NAMES.slice(i + 1).join("|")}"`],
-      equal: ["service", "slo"],
-    });
-  });
-  return rules;
 }
 
 const SLACK_TITLE =

@@ -1,14 +1,27 @@
 // SLO -> recording rules and multi-window multi-burn-rate alerts.
 //
-// Every SLI is reduced to two recorded 5-minute event counts (errors, total).
-// Every longer window — alert windows and the whole period — is a ratio of
-// sums of those counts, so a 30d SLI costs one sum_over_time over one series
-// and is weighted by traffic, never an average of per-interval ratios (which
-// over-weights quiet hours).
+// Where each window's error ratio comes from (see the README, "Recorded
+// series"):
 //
-// The recorded counts overlap when the group is evaluated more often than every
-// 5 minutes; numerator and denominator overlap identically, so their ratio is
-// unaffected; true event totals come from sampling the counts every 5m.
+// - 5m: the recorded 5-minute event counts (`increase(...[5m])` of the SLI).
+// - shorter than a day (30m, 1h, 2h, 6h): straight from the SLI's raw
+//   counters, `increase(...[W])`. These decide how fast a page fires and how
+//   fast it resolves, so they must not lag; a sum of overlapping 5m counts
+//   trails a rate() window by about half the count window at a step change.
+// - a day and longer (1d, 3d): sums of recorded per-evaluation-interval
+//   counts, so a 3-day window reads one series of 4,320 samples (at 1m)
+//   instead of every raw series over three days. Those counts are derived
+//   from the 5m counts and de-lagged (see intervalCountExpr), so the sum over
+//   a window equals the window's events without the 5m counts' lag.
+// - the period (30d): the 5m counts sampled every 5m by a subquery, which do
+//   not overlap; a few minutes of lag do not matter to a 30-day figure.
+//
+// Every window is a ratio of summed events, never an average of ratios
+// (which over-weights quiet hours).
+//
+// Alerts: the tiers of one severity are ONE alert (their conditions joined
+// with `or`), so one incident is one page and one ticket however many tiers
+// it trips, and no tier's alert can start after a faster one has resolved.
 import { Decimal } from "../spec/decimal.js";
 import { formatDuration } from "../spec/duration.js";
 import { formatSelector, type LabelMatcher } from "../promql/syntax.js";
@@ -19,6 +32,9 @@ import { sortedLabels, type AlertingRule, type RecordingRule, type RuleGroup } f
 export const SLO_METRICS = {
   errors5m: "slo:sli_errors:increase5m",
   total5m: "slo:sli_total:increase5m",
+  /** Events per evaluation interval, de-lagged from the 5m counts. */
+  errorsPerInterval: (intervalMs: number) => `slo:sli_errors:increase${formatDuration(intervalMs)}`,
+  totalPerInterval: (intervalMs: number) => `slo:sli_total:increase${formatDuration(intervalMs)}`,
   errorRatio: (windowMs: number) => `slo:sli_error:ratio_rate${formatDuration(windowMs)}`,
   errorRatioPeriod: "slo:sli_error:ratio_period",
   sliPeriod: "slo:sli:ratio_period",
@@ -30,11 +46,25 @@ export const SLO_METRICS = {
 
 const FIVE_MINUTES = 5 * 60 * 1000;
 const HOUR = 60 * 60 * 1000;
+/** Windows at least this long are summed from recorded counts instead of read from the raw series. */
+export const COUNTED_WINDOW_MS = 24 * HOUR;
 const WINDOW = "$window";
+
+/** Where a window's events are read from; see the file comment. */
+export type WindowSource = "counts5m" | "raw" | "intervalCounts";
+
+export function windowSource(slo: SloModel, windowMs: number): WindowSource {
+  if (slo.sli.kind === "raw") return "raw";
+  if (windowMs === FIVE_MINUTES) return "counts5m";
+  return windowMs >= COUNTED_WINDOW_MS ? "intervalCounts" : "raw";
+}
 
 export function sloRuleGroup(slo: SloModel): RuleGroup {
   return {
     name: `slo-${slo.service}-${slo.name}`,
+    // The de-lagged counts assume this interval; pinning it keeps a global
+    // evaluation_interval from changing what the rules compute.
+    interval: formatDuration(slo.evaluationIntervalMs),
     rules: [...sliRecordingRules(slo), ...metadataRules(slo), ...burnRateAlerts(slo), ...noDataAlerts(slo)],
   };
 }
@@ -47,6 +77,12 @@ export function ratioWindows(slo: SloModel): number[] {
     windows.add(tier.shortWindowMs);
   }
   return [...windows].sort((a, b) => a - b);
+}
+
+/** The recorded per-interval count series, or the 5m counts when the group runs every 5m (they are the same). */
+function intervalSeries(slo: SloModel): { errors: string; total: string } {
+  if (slo.evaluationIntervalMs === FIVE_MINUTES) return { errors: SLO_METRICS.errors5m, total: SLO_METRICS.total5m };
+  return { errors: SLO_METRICS.errorsPerInterval(slo.evaluationIntervalMs), total: SLO_METRICS.totalPerInterval(slo.evaluationIntervalMs) };
 }
 
 export function sliRecordingRules(slo: SloModel): RecordingRule[] {
@@ -64,16 +100,25 @@ export function sliRecordingRules(slo: SloModel): RecordingRule[] {
     for (const w of ratioWindows(slo)) rules.push(record(SLO_METRICS.errorRatio(w), at(w)));
     rules.push(record(SLO_METRICS.errorRatioPeriod, at(slo.periodMs)));
   } else {
-    const { errors, total } = countExpressions(slo);
-    rules.push(record(SLO_METRICS.errors5m, errors), record(SLO_METRICS.total5m, total));
-    const errorsSeries = sloSeries(SLO_METRICS.errors5m, slo);
-    const totalSeries = sloSeries(SLO_METRICS.total5m, slo);
-    const ratioOver = (ms: number) =>
-      ms === FIVE_MINUTES
-        ? `${errorsSeries}\n/\n${totalSeries}`
-        : `sum_over_time(${errorsSeries}[${formatDuration(ms)}])\n/\nsum_over_time(${totalSeries}[${formatDuration(ms)}])`;
-    for (const w of ratioWindows(slo)) rules.push(record(SLO_METRICS.errorRatio(w), ratioOver(w)));
-    rules.push(record(SLO_METRICS.errorRatioPeriod, ratioOver(slo.periodMs)));
+    const counts5m = countExpressions(slo, FIVE_MINUTES);
+    rules.push(record(SLO_METRICS.errors5m, counts5m.errors), record(SLO_METRICS.total5m, counts5m.total));
+    const windows = ratioWindows(slo);
+    const perInterval = intervalSeries(slo);
+    if (windows.some((w) => windowSource(slo, w) === "intervalCounts") && slo.evaluationIntervalMs !== FIVE_MINUTES) {
+      rules.push(
+        record(perInterval.errors, intervalCountExpr(sloSeries(SLO_METRICS.errors5m, slo), slo.evaluationIntervalMs)),
+        record(perInterval.total, intervalCountExpr(sloSeries(SLO_METRICS.total5m, slo), slo.evaluationIntervalMs)),
+      );
+    }
+    for (const w of windows) rules.push(record(SLO_METRICS.errorRatio(w), windowRatioExpr(slo, w)));
+    // The period: non-overlapping 5m counts, one every 5m.
+    const period = formatDuration(slo.periodMs);
+    rules.push(
+      record(
+        SLO_METRICS.errorRatioPeriod,
+        `sum_over_time(${sloSeries(SLO_METRICS.errors5m, slo)}[${period}:5m])\n/\nsum_over_time(${sloSeries(SLO_METRICS.total5m, slo)}[${period}:5m])`,
+      ),
+    );
   }
 
   const periodRatio = sloSeries(SLO_METRICS.errorRatioPeriod, slo);
@@ -85,29 +130,88 @@ export function sliRecordingRules(slo: SloModel): RecordingRule[] {
   return rules;
 }
 
-/** The 5-minute error and total counts, each a single label-less series. */
-export function countExpressions(slo: SloModel): { errors: string; total: string } {
-  const at5m = (template: string) => template.split(WINDOW).join("5m");
+/** The error ratio over one window of a counted SLI, from the source windowSource picks. */
+function windowRatioExpr(slo: SloModel, windowMs: number): string {
+  switch (windowSource(slo, windowMs)) {
+    case "counts5m":
+      return `${sloSeries(SLO_METRICS.errors5m, slo)}\n/\n${sloSeries(SLO_METRICS.total5m, slo)}`;
+    case "raw": {
+      const { errors, total } = countExpressions(slo, windowMs);
+      return `(${errors})\n/\n${total}`;
+    }
+    case "intervalCounts": {
+      const { errors, total } = intervalSeries(slo);
+      const w = formatDuration(windowMs);
+      return `sum_over_time(${sloSeries(errors, slo)}[${w}])\n/\nsum_over_time(${sloSeries(total, slo)}[${w}])`;
+    }
+  }
+}
+
+/** Events in one window: what the minEvents guard compares, in the window's own source. */
+function windowTotalExpr(slo: SloModel, windowMs: number): { expr: string; labelled: boolean } {
+  switch (windowSource(slo, windowMs)) {
+    case "counts5m":
+      return { expr: sloSeries(SLO_METRICS.total5m, slo), labelled: true };
+    case "raw":
+      return { expr: countExpressions(slo, windowMs).total, labelled: false };
+    case "intervalCounts":
+      return { expr: `sum_over_time(${sloSeries(intervalSeries(slo).total, slo)}[${formatDuration(windowMs)}])`, labelled: true };
+  }
+}
+
+/**
+ * Events in the last evaluation interval, derived from the 5m counts so that
+ * their sum over any window W equals the events in W — without the lag of
+ * summing the overlapping 5m counts themselves.
+ *
+ * Evaluated every i = 5m/m, the 5m counts C5 overlap m-fold: their sum over W
+ * is m times the average of the W-windows ending at T, T-i, ..., T-(m-1)i,
+ * which trails the window ending at T by (m-1)i/2 (2 minutes at 1m). Writing
+ * D(T) = ((m+1)·C5(T) − (m−1)·C5(T−i)) / 2m makes the sum telescope:
+ *   Σ D over W = (Σ C5 over W + (m−1)/2 · (C5(T) − C5(T−W))) / m,
+ * the lagged sum plus the events of the missing (m−1)i/2 at the head, minus
+ * those at the tail — exact while the event rate is steady over the last
+ * five minutes at each end of the window, and off by at most i/2 of events
+ * within five minutes of a step. A C5 one interval back that is missing (a
+ * new series, a gap) counts as zero.
+ */
+export function intervalCountExpr(counts5m: string, intervalMs: number): string {
+  const m = FIVE_MINUTES / intervalMs;
+  let [a, b, c] = [m + 1, m - 1, 2 * m];
+  const g = gcd(gcd(a, b), c);
+  [a, b, c] = [a / g, b / g, c / g];
+  const i = formatDuration(intervalMs);
+  return `(\n  ${a} * ${counts5m}\n  -\n  ${b} * (${counts5m} offset ${i} or 0 * ${counts5m})\n)\n/ ${c}`;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** The error and total event counts of a counted SLI over one window, each a single label-less series. */
+export function countExpressions(slo: SloModel, windowMs: number): { errors: string; total: string } {
+  const w = formatDuration(windowMs);
+  const at = (template: string) => template.split(WINDOW).join(w);
   const sli = slo.sli;
   switch (sli.kind) {
     case "ratio": {
-      const total = `sum(${at5m(sli.total)})`;
+      const total = `sum(${at(sli.total)})`;
       // A selector for failures may match nothing while all is well (no 5xx
       // series yet): that is zero errors, not a missing SLI. Likewise no
       // successes is zero good events.
-      if (sli.errors !== undefined) return { errors: `sum(${at5m(sli.errors)}) or vector(0)`, total };
-      return { errors: `${total} - (sum(${at5m(sli.good!)}) or vector(0))`, total };
+      if (sli.errors !== undefined) return { errors: `sum(${at(sli.errors)}) or vector(0)`, total };
+      return { errors: `${total} - (sum(${at(sli.good!)}) or vector(0))`, total };
     }
     case "latency": {
       const count = formatSelector({ metric: `${sli.metric}_count`, matchers: sli.matchers });
       const bucket = formatSelector({ metric: `${sli.metric}_bucket`, matchers: [...sli.matchers, leMatcher(sli.thresholdSeconds)] });
-      const total = `sum(increase(${count}[5m]))`;
-      return { errors: `${total} - (sum(increase(${bucket}[5m])) or vector(0))`, total };
+      const total = `sum(increase(${count}[${w}]))`;
+      return { errors: `${total} - (sum(increase(${bucket}[${w}])) or vector(0))`, total };
     }
     case "boolGauge": {
       // Each sample is one event: 1 is good, 0 is bad.
-      const total = `sum(count_over_time(${sli.selector}[5m]))`;
-      return { errors: `${total} - sum(sum_over_time(${sli.selector}[5m]))`, total };
+      const total = `sum(count_over_time(${sli.selector}[${w}]))`;
+      return { errors: `${total} - sum(sum_over_time(${sli.selector}[${w}]))`, total };
     }
     case "raw":
       throw new Error("raw SLIs have no event counts");
@@ -147,38 +251,51 @@ export function metadataRules(slo: SloModel): RecordingRule[] {
   ];
 }
 
+/** The SLO's burn-rate alerts: one per severity, its tiers' conditions joined with `or`. */
 export function burnRateAlerts(slo: SloModel): AlertingRule[] {
   if (!slo.alerting.enabled) return [];
-  return slo.alerting.tiers.map((tier) => burnRateAlert(slo, tier));
+  return severityTiers(slo).map((tiers) => burnRateAlert(slo, tiers));
 }
 
-function burnRateAlert(slo: SloModel, tier: TierModel): AlertingRule {
-  const threshold = tier.factor.times(slo.errorBudget);
-  const long = formatDuration(tier.longWindowMs);
+/** The enabled tiers grouped by severity, in tier order (fastest first). */
+export function severityTiers(slo: SloModel): TierModel[][] {
+  const groups = new Map<string, TierModel[]>();
+  for (const tier of slo.alerting.tiers) groups.set(tier.severity, [...(groups.get(tier.severity) ?? []), tier]);
+  return [...groups.values()];
+}
+
+function burnRateAlert(slo: SloModel, tiers: TierModel[]): AlertingRule {
+  const budget = slo.errorBudget.toString();
   const period = formatDuration(slo.periodMs);
-  const conditions = [
-    `${sloSeries(SLO_METRICS.errorRatio(tier.longWindowMs), slo)} > ${threshold}`,
-    `${sloSeries(SLO_METRICS.errorRatio(tier.shortWindowMs), slo)} > ${threshold}`,
-  ];
-  if (slo.alerting.minEvents !== undefined) {
-    // Events actually seen in the long window: the recorded 5m counts sampled
-    // every 5m (a subquery) do not overlap, so their sum is the total. Scaling
-    // an average up to the window instead would count events that never
-    // happened whenever the series is younger than the window.
-    conditions.push(`sum_over_time(${sloSeries(SLO_METRICS.total5m, slo)}[${long}:5m]) >= ${slo.alerting.minEvents}`);
-  }
   const percent = (d: Decimal) => d.times(Decimal.of(100)).toString();
+  // Each branch's value is the burn rate over its long window, so $value says
+  // how fast the budget is going whichever tier tripped.
+  const branches = tiers.map((tier) => {
+    const conditions = [
+      `${sloSeries(SLO_METRICS.errorRatio(tier.longWindowMs), slo)} / ${budget} > ${tier.factor}`,
+      `${sloSeries(SLO_METRICS.errorRatio(tier.shortWindowMs), slo)} / ${budget} > ${tier.factor}`,
+    ];
+    if (slo.alerting.minEvents !== undefined) {
+      const events = windowTotalExpr(slo, tier.longWindowMs);
+      conditions.push(`${events.labelled ? "" : "on() "}${events.expr} >= ${slo.alerting.minEvents}`);
+    }
+    return conditions.join("\nand\n").replace("\nand\non() ", "\nand on()\n");
+  });
+  const when = tiers
+    .map((t) => `${t.factor}x over ${formatDuration(t.longWindowMs)} and ${formatDuration(t.shortWindowMs)} (${t.budgetPercent}% of the budget in ${formatDuration(t.longWindowMs)})`)
+    .join(", or ");
+  const [first] = tiers;
   return {
     alert: slo.alerting.name,
-    expr: conditions.join("\nand\n"),
-    ...(tier.forMs > 0 ? { for: formatDuration(tier.forMs) } : {}),
-    labels: sloAlertLabels(slo, { severity: tier.severity, tier: tier.name }),
+    expr: branches.join("\nor\n"),
+    ...(first!.forMs > 0 ? { for: formatDuration(first!.forMs) } : {}),
+    ...(first!.keepFiringForMs > 0 ? { keep_firing_for: formatDuration(first!.keepFiringForMs) } : {}),
+    labels: sloAlertLabels(slo, { severity: first!.severity }),
     annotations: sloAnnotations(slo, {
-      summary: `${slo.service} ${slo.name}: error budget burning ${tier.factor}x faster than sustainable`,
+      summary: `${slo.service} ${slo.name}: error budget burning too fast`,
       description:
-        `{{ $value | humanizePercentage }} of events failed over the last ${long} ` +
-        `(threshold ${percent(threshold)}%: ${tier.budgetPercent}% of the ${period} error budget spent within ${long}). ` +
-        `Objective ${percent(slo.objective)}%.`,
+        `The ${period} error budget is burning {{ $value | humanize }}x faster than sustainable. ` +
+        `This ${first!.severity} alert fires at ${when}. Objective ${percent(slo.objective)}%.`,
     }),
   };
 }
@@ -186,7 +303,8 @@ function burnRateAlert(slo: SloModel, tier: TierModel): AlertingRule {
 export function noDataAlerts(slo: SloModel): AlertingRule[] {
   const noData = slo.alerting.noData;
   if (!slo.alerting.enabled || !noData) return [];
-  const watched = slo.sli.kind === "raw" ? SLO_METRICS.errorRatio(FIVE_MINUTES) : SLO_METRICS.total5m;
+  // A raw SLI has no counts: watch its shortest recorded window.
+  const watched = slo.sli.kind === "raw" ? SLO_METRICS.errorRatio(ratioWindows(slo)[0]!) : SLO_METRICS.total5m;
   return [
     {
       alert: "SLINoData",

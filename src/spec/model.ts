@@ -36,7 +36,9 @@ export interface TierModel {
   /** Burn-rate factor: how many times faster than "exactly exhaust the budget in one period". */
   factor: Decimal;
   severity: Severity;
+  /** `for` of the tier's alert; 0 = none. Tiers of one severity share it. */
   forMs: number;
+  keepFiringForMs: number;
 }
 
 export interface SloModel {
@@ -49,6 +51,8 @@ export interface SloModel {
   /** Allowed error ratio, 1 - objective. */
   errorBudget: Decimal;
   periodMs: number;
+  /** How often Prometheus evaluates the SLO's rule group (monac.yaml evaluationInterval). */
+  evaluationIntervalMs: number;
   /** File labels merged with SLO labels (SLO wins). */
   labels: Record<string, string>;
   sli: SliModel;
@@ -127,6 +131,8 @@ export interface RoutingModel {
 }
 
 export interface WorkspaceModel {
+  /** How often Prometheus evaluates the rules (monac.yaml evaluationInterval); generated tests step at it. */
+  evaluationIntervalMs: number;
   slos: SloModel[];
   thresholds: ThresholdAlertModel[];
   routing: RoutingModel;

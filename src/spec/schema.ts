@@ -106,7 +106,8 @@ const Tier = z.strictObject({
   longWindow: positiveDuration.optional(),
   shortWindow: positiveDuration.optional(),
   severity: severity.optional(),
-  for: duration.optional(),
+  for: duration.optional().describe("Hold the condition this long before firing; none by default (the short window already ignores blips). Tiers of one severity are one alert and must agree."),
+  keepFiringFor: duration.optional().describe("Keep firing this long after the condition clears. Tiers of one severity are one alert and must agree."),
 });
 
 const NoData = z.strictObject({
@@ -251,7 +252,16 @@ const Team = z.strictObject({
   info: z.union([z.array(z.string()), SeverityRoute]).optional(),
 });
 
+/** How often Prometheus evaluates the SLO rule groups; the de-lagged counts are computed for it. */
+export const evaluationInterval = positiveDuration
+  .refine((s) => { const ms = parseDuration(s)!; return ms >= 1000 && ms % 1000 === 0 && (5 * 60_000) % ms === 0; }, {
+    error: (iss) => `evaluationInterval must be a whole number of seconds that divides 5m evenly (15s, 30s, 1m, 5m, ...), got ${JSON.stringify(iss.input)}`,
+  })
+  .default("1m")
+  .describe("How often Prometheus evaluates monac's SLO rule groups (written as each group's interval); must divide 5m. Default 1m.");
+
 export const WorkspaceFile = z.strictObject({
+  evaluationInterval,
   alertmanager: z
     .strictObject({
       resolveTimeout: positiveDuration.default("5m"),

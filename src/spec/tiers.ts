@@ -5,6 +5,11 @@
 // period; for any other period the factor is derived from the same budget share
 // (factor = share × period / long window) rather than rescaling the windows,
 // so "2% of the budget in one hour" keeps meaning exactly that.
+//
+// No tier has a `for` by default: the short window is what keeps a blip from
+// paging, and a `for` only delays the page — on a slower tier it makes the
+// alert start after the incident is over, when the faster tier (whose firing
+// inhibited it) has already resolved.
 import { Decimal } from "./decimal.js";
 import { parseDuration } from "./duration.js";
 import type { Severity, TierName } from "./schema.js";
@@ -15,14 +20,13 @@ export interface TierDefaults {
   longWindow: string;
   shortWindow: string;
   severity: Severity;
-  for: string;
 }
 
 export const DEFAULT_TIERS: readonly TierDefaults[] = [
-  { name: "page-fast", budgetPercent: 2, longWindow: "1h", shortWindow: "5m", severity: "critical", for: "2m" },
-  { name: "page-slow", budgetPercent: 5, longWindow: "6h", shortWindow: "30m", severity: "critical", for: "15m" },
-  { name: "ticket-fast", budgetPercent: 10, longWindow: "1d", shortWindow: "2h", severity: "warning", for: "1h" },
-  { name: "ticket-slow", budgetPercent: 10, longWindow: "3d", shortWindow: "6h", severity: "warning", for: "3h" },
+  { name: "page-fast", budgetPercent: 2, longWindow: "1h", shortWindow: "5m", severity: "critical" },
+  { name: "page-slow", budgetPercent: 5, longWindow: "6h", shortWindow: "30m", severity: "critical" },
+  { name: "ticket-fast", budgetPercent: 10, longWindow: "1d", shortWindow: "2h", severity: "warning" },
+  { name: "ticket-slow", budgetPercent: 10, longWindow: "3d", shortWindow: "6h", severity: "warning" },
 ];
 
 /** Decimal places a derived factor keeps when share × period / window does not terminate. */

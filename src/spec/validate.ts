@@ -45,13 +45,18 @@ export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | u
     sourcesByService.set(service, list);
   };
 
-  const slos = buildUnique(parsed.slos, "slos", "SLO", (file) => file.spec.slos, buildSlo, { teams, f, addSource });
+  const evaluationIntervalMs = durationMs(parsed.workspace?.spec.evaluationInterval ?? "1m");
+  const slos = buildUnique(parsed.slos, "slos", "SLO", (file) => file.spec.slos, (file, slo, i, findings) => buildSlo(file, slo, i, findings, evaluationIntervalMs), {
+    teams,
+    f,
+    addSource,
+  });
   const thresholds = buildUnique(parsed.thresholds, "alerts", "alert", (file) => file.spec.alerts, buildThreshold, { teams, f, addSource });
 
   const dashboards = buildDashboards(parsed.dashboards, slos, thresholds, f);
 
   if (!routing || f.list.length > 0) return { model: undefined, diagnostics: f.list };
-  return { model: { slos, thresholds, routing, sourcesByService, dashboards }, diagnostics: f.list };
+  return { model: { evaluationIntervalMs, slos, thresholds, routing, sourcesByService, dashboards }, diagnostics: f.list };
 }
 
 /**
@@ -97,7 +102,7 @@ function checkTeam(source: YamlSource, team: string, teams: Set<string> | undefi
 
 // ------------------------------------------------------------------ SLOs
 
-function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f: Findings): SloModel | undefined {
+function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f: Findings, evaluationIntervalMs: number): SloModel | undefined {
   const base: Path = ["slos", index];
   const src = file.source;
   const errorsBefore = f.list.length;
@@ -146,9 +151,11 @@ function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f:
       budgetPercent,
       factor,
       severity: override?.severity ?? defaults.severity,
-      forMs: durationMs(override?.for ?? defaults.for),
+      forMs: override?.for !== undefined ? durationMs(override.for) : 0,
+      keepFiringForMs: override?.keepFiringFor !== undefined ? durationMs(override.keepFiringFor) : 0,
     });
   }
+  checkSeverityAgreement(src, [...base, "alerting", "tiers"], tiers, f);
 
   if (alerting?.minEvents !== undefined && slo.sli.raw) {
     f.add(src, [...base, "alerting", "minEvents"], "minEvents needs event counts, which a raw SLI does not have; use a ratio SLI or drop minEvents");
@@ -164,6 +171,7 @@ function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f:
     objective,
     errorBudget,
     periodMs,
+    evaluationIntervalMs,
     labels: { ...file.spec.labels, ...slo.labels },
     sli,
     alerting: {
@@ -179,6 +187,27 @@ function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f:
     },
     source: { file: src.file, path: formatPath(base) },
   };
+}
+
+/**
+ * The tiers of one severity are one alert (their conditions joined with
+ * `or`), so that one incident is one page however many tiers it trips; an
+ * alert has one `for` and one `keep_firing_for`.
+ */
+function checkSeverityAgreement(src: YamlSource, tiersPath: Path, tiers: TierModel[], f: Findings): void {
+  for (const [field, key] of [["for", "forMs"], ["keepFiringFor", "keepFiringForMs"]] as const) {
+    for (const severity of SEVERITIES) {
+      const same = tiers.filter((t) => t.severity === severity);
+      const differing = same.find((t) => t[key] !== same[0]![key]);
+      if (!differing) continue;
+      const show = (t: TierModel) => `${t.name} ${t[key] > 0 ? formatDuration(t[key]) : "none"}`;
+      f.add(
+        src,
+        [...tiersPath, differing.name, field],
+        `tiers of one severity are one alert and must share ${field}: ${same.map(show).join(", ")} (severity ${severity}); give them the same ${field} or different severities`,
+      );
+    }
+  }
 }
 
 function buildSli(src: YamlSource, slo: SloSpec, path: Path, f: Findings): SliModel | undefined {

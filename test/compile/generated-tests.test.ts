@@ -24,30 +24,37 @@ slos:
 `;
 
 describe("generated SLO tests", () => {
-  it("cover every tier, quiet traffic and missing data", async () => {
+  it("cover every tier, full outages, quiet traffic and missing data", async () => {
     const { groups, notes } = await sloTests(modelFrom({ "slos/shop.yaml": SLO }).slos[0]!);
     expect(notes).toEqual([]);
     expect(groups.map((g) => g.name)).toEqual([
-      "shop/availability: after 6h of healthy traffic, burning 15.84x the budget fires page-fast 1h into the incident",
-      "shop/availability: after 1d of healthy traffic, burning 6.6x the budget fires page-slow 5h45m into the incident",
-      "shop/availability: after 3d of healthy traffic, burning 3.3x the budget fires ticket-fast 22h50m into the incident",
-      "shop/availability: after 3d of healthy traffic, burning 1.1x the budget fires ticket-slow 2d20h30m into the incident",
+      "shop/availability: page-fast: burning 15.84x the budget after 6h of healthy traffic fires critical by 56m (workbook: 54.55m), not before 53m, and resolves 6m after it ends",
+      "shop/availability: page-slow: burning 6.6x the budget after 6h of healthy traffic fires critical by 5h29m (workbook: 327.27m), not before 5h26m, and resolves 31m after it ends",
+      "shop/availability: ticket-fast: burning 3.3x the budget after 3d of healthy traffic fires warning by 21h51m (workbook: 1309.09m), not before 21h48m, and resolves 6h1m after it ends",
+      "shop/availability: ticket-slow: burning 1.1x the budget after 3d of healthy traffic fires warning by 2d17h29m (workbook: 3927.27m), not before 2d17h26m, and resolves 6h1m after it ends",
+      "shop/availability: a 5m full outage after 6h of healthy traffic fires critical and warning during it, and nothing starts after it ends",
+      "shop/availability: a 10m full outage after 6h of healthy traffic fires critical and warning during it, and nothing starts after it ends",
       "shop/availability: burning 0.5x the budget (half the slowest tier) fires nothing",
       "shop/availability: no SLI data fires SLINoData after 10m",
     ]);
   });
 
-  it("detect a 1.1x-factor burn when the long window has seen enough of it, plus for", async () => {
-    // A burn at 1.1 times a tier's factor crosses the threshold after 1/1.1 of
-    // the long window (10.9 of 12 5m-steps for 1h: the 11th), then waits `for`
-    // (2m: the next 5m evaluation). Page-fast fires 60m into the incident.
+  it("take the firing time from the workbook, not from the rules", async () => {
+    // 15.84x = 1.1 × 14.4: the 1h window crosses 14.4x after 60m / 1.1 =
+    // 54.55m; rounded up to the next 1m evaluation (55m) plus one: 56m. One
+    // whole evaluation before the crossing (53m), no page. With 6h of history
+    // the ticket tiers' 1d and 3d windows are partly empty (as after a deploy),
+    // so the workbook has the ticket trip too, and the test says so.
     const { groups } = await sloTests(modelFrom({ "slos/shop.yaml": SLO }).slos[0]!);
-    const pageFast = groups[0]!;
-    const [before, at] = pageFast.alert_rule_test!;
-    expect([before!.eval_time, before!.exp_alerts.length]).toEqual(["6h55m", 0]);
-    expect(at!.eval_time).toBe("7h");
-    expect(at!.exp_alerts.map((a) => a.exp_labels.tier)).toEqual(["page-fast"]);
-    expect(at!.exp_alerts[0]!.exp_annotations.description).toMatch(/^1\.584% of events failed over the last 1h/);
+    const [before, at, resolved] = groups[0]!.alert_rule_test!;
+    const severities = (c: typeof at) => c!.exp_alerts.map((a) => a.exp_labels.severity);
+    expect([before!.eval_time, severities(before)]).toEqual(["6h53m", ["warning"]]);
+    expect(at!.eval_time).toBe("6h56m");
+    expect(severities(at)).toEqual(["critical", "warning"]);
+    // $value is the burn rate over the long window as increase() reads it: 56 of the 59 minutes its samples span, at 15.84x.
+    expect(at!.exp_alerts[0]!.exp_annotations.description).toMatch(/burning 15\.03x faster than sustainable/);
+    // The incident ends at 6h56m; its 5m short window is empty 5 minutes later.
+    expect([resolved!.eval_time, severities(resolved)]).toEqual(["7h2m", ["warning"]]);
   });
 
   it("feed the errors selector and its complement in total", async () => {
@@ -91,7 +98,7 @@ describe("generated threshold tests", () => {
   const model = modelFrom({ "alerts/shop.yaml": ALERTS });
 
   it("put the value just past each threshold and just inside", async () => {
-    const { groups } = await thresholdTests(model.thresholds[0]!);
+    const { groups } = await thresholdTests(model.thresholds[0]!, 5 * 60_000);
     expect(groups.map((g) => [g.name, g.alert_rule_test![0]!.exp_alerts.map((a) => a.exp_labels.severity)])).toEqual([
       ["shop/HighCpu: 80.8333, just above warning (80), fires warning", ["warning"]],
       ["shop/HighCpu: 90.8333, just above critical (90), fires critical and warning", ["critical", "warning"]],
@@ -102,13 +109,13 @@ describe("generated threshold tests", () => {
   });
 
   it("solve non-linear expressions and the below direction", async () => {
-    const { groups } = await thresholdTests(model.thresholds[1]!);
+    const { groups } = await thresholdTests(model.thresholds[1]!, 5 * 60_000);
     expect(groups.map((g) => g.alert_rule_test![0]!.exp_alerts.length)).toEqual([1, 2, 0]);
     expect(groups[0]!.name).toMatch(/just below warning \(0\.9\)/);
   });
 
   it("treat a comparison with a number as a threshold (for: 1m fires at the next 5m evaluation)", async () => {
-    const { groups } = await thresholdTests(model.thresholds[2]!);
+    const { groups } = await thresholdTests(model.thresholds[2]!, 5 * 60_000);
     expect(groups.map((g) => g.name)).toEqual(["shop/Down: value 0 fires critical", "shop/Down: value 1 fires nothing"]);
     expect(groups[0]!.input_series).toEqual([{ series: 'up{instance="test-instance", job="shop"}', values: "0x5" }]);
   });

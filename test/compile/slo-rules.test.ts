@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { burnRateAlerts, leMatcher, sloRuleGroup, SLO_METRICS } from "../../src/compile/slo-rules.js";
 import { toYaml, isAlertingRule } from "../../src/compile/rules.js";
 import { Decimal } from "../../src/spec/decimal.js";
-import { modelFrom } from "../support/workspace.js";
+import { BASE_MONAC_YAML, modelFrom } from "../support/workspace.js";
 
 const sloFile = (slo: string, header = "service: shop\nteam: shop\n") => ({ "slos/shop.yaml": `${header}slos:\n${slo}` });
 
@@ -72,23 +72,28 @@ describe("sloRuleGroup goldens", () => {
 });
 
 describe("SLO rule semantics", () => {
-  it("alerts on each tier at factor × budget, printed exactly", () => {
+  it("alerts once per severity, each tier's burn rate against its factor, printed exactly", () => {
     const slo = modelFrom(sloFile(CASES["ratio-errors"]!)).slos[0]!;
     const alerts = burnRateAlerts(slo);
-    expect(alerts.map((a) => [a.labels.tier, a.labels.severity, a.for])).toEqual([
-      ["page-fast", "critical", "2m"],
-      ["page-slow", "critical", "15m"],
-      ["ticket-fast", "warning", "1h"],
-      ["ticket-slow", "warning", "3h"],
+    // One alert per severity: one incident is one page and one ticket, and no `for` by default.
+    expect(alerts.map((a) => [a.labels.severity, a.labels.tier, a.for])).toEqual([
+      ["critical", undefined, undefined],
+      ["warning", undefined, undefined],
     ]);
-    const thresholds = alerts.map((a) => [...a.expr.matchAll(/> ([\d.]+)/g)].map((m) => m[1]));
-    // 0.05% budget × 14.4, 6, 3, 1 — both windows of a tier share the threshold.
-    expect(thresholds).toEqual([
-      ["0.0072", "0.0072"],
-      ["0.003", "0.003"],
-      ["0.0015", "0.0015"],
-      ["0.0005", "0.0005"],
+    const branches = alerts.map((a) => a.expr.split("\nor\n").map((b) => [...b.matchAll(/ \/ ([\d.]+) > ([\d.]+)/g)].map((m) => `${m[1]}:${m[2]}`)));
+    // Burn rate = window ratio / 0.05% budget, over 14.4, 6, 3, 1 — both windows of a tier share the factor.
+    expect(branches).toEqual([
+      [["0.0005:14.4", "0.0005:14.4"], ["0.0005:6", "0.0005:6"]],
+      [["0.0005:3", "0.0005:3"], ["0.0005:1", "0.0005:1"]],
     ]);
+  });
+
+  it("keeps a `for` a user sets, and rejects tiers of one alert that disagree", () => {
+    const withFor = CASES["ratio-errors"]!.replace("      noData: { for: 10m }\n", "      tiers:\n        page-fast: { for: 2m }\n        page-slow: { for: 2m, keepFiringFor: 10m }\n");
+    expect(() => modelFrom(sloFile(withFor))).toThrow(/must share keepFiringFor: page-fast none, page-slow 10m/);
+    const agreed = withFor.replace("page-fast: { for: 2m }", "page-fast: { for: 2m, keepFiringFor: 10m }");
+    const [page] = burnRateAlerts(modelFrom(sloFile(agreed)).slos[0]!);
+    expect([page!.for, page!.keep_firing_for]).toEqual(["2m", "10m"]);
   });
 
   it("derives 28-day factors from the budget share", () => {
@@ -100,13 +105,38 @@ describe("SLO rule semantics", () => {
     ]);
   });
 
-  it("computes every window and the period from recorded counts, never averaging ratios", () => {
+  it("reads windows under a day from the raw counters, longer ones from de-lagged counts, never averaging ratios", () => {
     const group = sloRuleGroup(modelFrom(sloFile(CASES["ratio-errors"]!)).slos[0]!);
-    const ratioRules = group.rules.filter((r) => !isAlertingRule(r) && /^slo:sli_error:ratio_(rate(?!5m)|period)/.test(r.record));
-    expect(ratioRules.length).toBe(7); // 30m 1h 2h 6h 1d 3d + period
-    for (const rule of ratioRules) {
-      expect(rule.expr).toMatch(/^sum_over_time\(slo:sli_errors:increase5m\{[^}]+\}\[\w+\]\)\n\/\nsum_over_time\(slo:sli_total:increase5m\{[^}]+\}\[\w+\]\)$/);
-      expect(rule.expr).not.toMatch(/avg_over_time/);
+    const expr = (record: string) => group.rules.find((r) => !isAlertingRule(r) && r.record === record)!.expr;
+    for (const w of ["30m", "1h", "2h", "6h"]) {
+      expect(expr(`slo:sli_error:ratio_rate${w}`)).toBe(
+        `(sum(increase(http_requests_total{job="shop", code=~"5.."}[${w}])) or vector(0))\n/\nsum(increase(http_requests_total{job="shop"}[${w}]))`,
+      );
+    }
+    for (const w of ["1d", "3d"]) {
+      expect(expr(`slo:sli_error:ratio_rate${w}`)).toMatch(new RegExp(`^sum_over_time\\(slo:sli_errors:increase1m\\{[^}]+\\}\\[${w}\\]\\)\n/\nsum_over_time\\(slo:sli_total:increase1m\\{[^}]+\\}\\[${w}\\]\\)$`));
+    }
+    // The period: non-overlapping 5m counts, one every 5m.
+    expect(expr("slo:sli_error:ratio_period")).toMatch(/^sum_over_time\(slo:sli_errors:increase5m\{[^}]+\}\[30d:5m\]\)\n\/\nsum_over_time\(slo:sli_total:increase5m\{[^}]+\}\[30d:5m\]\)$/);
+    for (const rule of group.rules) expect(rule.expr).not.toMatch(/avg_over_time/);
+    expect(group.interval).toBe("1m");
+  });
+
+  it("de-lags the per-interval counts for the evaluation interval", () => {
+    const model = modelFrom({ "monac.yaml": `evaluationInterval: 30s\n${BASE_MONAC_YAML}`, ...sloFile(CASES["ratio-errors"]!) });
+    const group = sloRuleGroup(model.slos[0]!);
+    const rule = group.rules.find((r) => !isAlertingRule(r) && r.record === "slo:sli_errors:increase30s")!;
+    // ((m+1)·C5 − (m−1)·C5 one interval back) / 2m with m = 10.
+    expect(rule.expr).toMatch(/^\(\n  11 \* slo:sli_errors:increase5m\{[^}]+\}\n  -\n  9 \* \(slo:sli_errors:increase5m\{[^}]+\} offset 30s or 0 \* slo:sli_errors:increase5m\{[^}]+\}\)\n\)\n\/ 20$/);
+    expect(group.interval).toBe("30s");
+  });
+
+  it("telescopes: the de-lagged counts of a steady rate sum to the events of any window", () => {
+    // D = ((m+1)·C5(T) − (m−1)·C5(T−i)) / 2m: in steady state C5 is constant, D = C5 / m.
+    for (const m of [1, 2, 5, 10, 20]) {
+      const c5 = 300;
+      const d = ((m + 1) * c5 - (m - 1) * c5) / (2 * m);
+      expect(d * m).toBe(c5);
     }
   });
 

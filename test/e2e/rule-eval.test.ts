@@ -20,8 +20,8 @@ const testFiles = TEST_DIRS.flatMap((dir) =>
 
 // promtool evaluates every rule once per simulated minute; the longest file
 // (generated SLO tests simulate days of traffic against every rule of a
-// service) takes a few minutes on a loaded 2-core machine.
-const PROMTOOL_TIMEOUT_MS = 600_000;
+// service) takes several minutes on a loaded 2-core machine.
+const PROMTOOL_TIMEOUT_MS = 1_500_000;
 
 it("finds the rule test files", () => {
   expect(testFiles.length).toBeGreaterThan(0);

@@ -5,40 +5,52 @@ import { formatDuration } from "../../spec/duration.js";
 import { generatedHeader, RULES_DIR, type Artifact } from "../bundle.js";
 import { toYaml } from "../rules.js";
 import type { RuleTestFile, RuleTestGroup } from "./rule-test-file.js";
-import { sloTests, STEP_MS } from "./slo-tests.js";
+import { sloTests } from "./slo-tests.js";
 import { thresholdTests } from "./threshold-tests.js";
 
 export const TESTS_DIR = "prometheus/tests";
+
+/**
+ * Threshold tests step every 5 minutes: their inputs are solved at that
+ * resolution, and nothing in a threshold rule depends on the evaluation
+ * interval. SLO tests step at the SLO groups' own interval, which their
+ * de-lagged counts are computed for; promtool has one evaluation_interval per
+ * file, so each service gets one file of each.
+ */
+export const THRESHOLD_TEST_STEP_MS = 5 * 60_000;
 
 export async function ruleTestArtifacts(model: WorkspaceModel): Promise<Artifact[]> {
   const services = [...new Set([...model.slos.map((s) => s.service), ...model.thresholds.map((t) => t.service)])].sort();
   const out: Artifact[] = [];
   for (const service of services) {
-    const groups: RuleTestGroup[] = [];
-    const notes: string[] = [];
-    for (const slo of model.slos.filter((s) => s.service === service)) {
-      const r = await sloTests(slo);
-      groups.push(...r.groups);
-      notes.push(...r.notes);
-    }
-    for (const alert of model.thresholds.filter((t) => t.service === service)) {
-      const r = await thresholdTests(alert);
-      groups.push(...r.groups);
-      notes.push(...r.notes);
-    }
-    if (groups.length === 0 && notes.length === 0) continue;
-    const file: RuleTestFile = {
-      rule_files: [`../rules/${service}.rules.yaml`],
-      evaluation_interval: formatDuration(STEP_MS),
-      tests: groups,
-    };
     const sources = [...(model.sourcesByService.get(service) ?? [])].sort();
-    const header = [
-      ...generatedHeader(sources),
-      "Run with `npx monac test` or `promtool test rules`; every expected value is derived from the specs.",
-      ...(notes.length ? ["", ...notes] : []),
-    ];
-    out.push({ path: `${TESTS_DIR}/${service}.test.yaml`, content: `${header.map((l) => (l ? `# ${l}` : "#")).join("\n")}\n${toYaml(file)}` });
+    const slo = { groups: [] as RuleTestGroup[], notes: [] as string[] };
+    for (const s of model.slos.filter((x) => x.service === service)) {
+      const r = await sloTests(s);
+      slo.groups.push(...r.groups);
+      slo.notes.push(...r.notes);
+    }
+    const thresholds = { groups: [] as RuleTestGroup[], notes: [] as string[] };
+    for (const alert of model.thresholds.filter((t) => t.service === service)) {
+      const r = await thresholdTests(alert, THRESHOLD_TEST_STEP_MS);
+      thresholds.groups.push(...r.groups);
+      thresholds.notes.push(...r.notes);
+    }
+    const file = (kind: string, stepMs: number, tests: { groups: RuleTestGroup[]; notes: string[] }, about: string): Artifact | undefined => {
+      if (tests.groups.length === 0 && tests.notes.length === 0) return undefined;
+      const content: RuleTestFile = { rule_files: [`../rules/${service}.rules.yaml`], evaluation_interval: formatDuration(stepMs), tests: tests.groups };
+      const header = [
+        ...generatedHeader(sources),
+        "Run with `npx monac test` or `promtool test rules`.",
+        about,
+        ...(tests.notes.length ? ["", ...tests.notes] : []),
+      ];
+      return { path: `${TESTS_DIR}/${service}.${kind}.test.yaml`, content: `${header.map((l) => (l ? `# ${l}` : "#")).join("\n")}\n${toYaml(content)}` };
+    };
+    const sloFile = file("slos", model.evaluationIntervalMs, slo, "When alerts must fire and resolve comes from the SRE workbook's burn-rate arithmetic, not from these rules.");
+    const thresholdFile = file("alerts", THRESHOLD_TEST_STEP_MS, thresholds, "Inputs are solved so each threshold is just crossed, or just not.");
+    if (sloFile) out.push(sloFile);
+    if (thresholdFile) out.push(thresholdFile);
   }
   return out;
 }

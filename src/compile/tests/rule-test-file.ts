@@ -50,18 +50,18 @@ export function seriesText(labels: LabelSet): string {
 
 /**
  * A counter that grows by `increment` per sample for `samples` samples in
- * each segment, starting at 0: promtool's `a+bxn` notation, one term a
+ * each segment, starting at `startValue` (0): promtool's `a+bxn` notation, one term a
  * segment. Values are whole numbers in generated tests, so they print exactly.
  */
-export function counterValues(segments: readonly { samples: number; increment: number }[]): string {
+export function counterValues(segments: readonly { samples: number; increment: number }[], startValue = 0): string {
   const terms: string[] = [];
-  let value = 0;
+  let value = startValue;
   let first = true;
   for (const { samples, increment } of segments) {
     if (samples <= 0) continue;
     // The first term starts at 0 and covers `samples` further values; later
     // ones continue from the last value written.
-    const start = first ? 0 : value + increment;
+    const start = first ? startValue : value + increment;
     const repeats = first ? samples : samples - 1;
     terms.push(`${num(start)}+${num(increment)}x${repeats}`);
     value = start + increment * repeats;

@@ -1,30 +1,49 @@
-// Generated rule tests for SLOs: for each burn-rate tier, steady traffic that
-// turns into an incident burning budget at the tier's factor plus a margin,
-// and the exact evaluation at which that tier (and only it) starts firing;
-// and traffic burning at half the slowest tier's rate, which fires nothing.
+// Generated rule tests for SLOs, with expectations from the SRE workbook —
+// not from monac's own rules.
 //
-// The expected firing times are not guesses: the scenario is built so the
-// recorded 5-minute counts are exact integers (counters start at 0, change
-// rate only on 5m boundaries, whole increments per 1m sample, so Prometheus's
-// extrapolated increase() equals the true increase), and the rules are then
-// simulated step by step in float64 exactly as Prometheus computes them:
-// sums of integers, one division, one comparison.
+// Each scenario is a traffic profile (steady requests, an error ratio that
+// changes at given times). What must be firing when is computed from the
+// workbook's definition of the alert alone: a tier is active while the error
+// ratio over both its windows exceeds factor × budget, so a steady incident
+// at error ratio E trips it t = (1 − SLO) / E × long window × factor after
+// it starts, and it clears once its short window holds no more errors. The
+// generated checks:
+//
+// - per tier, an incident at the tier's factor plus a margin: nothing fires
+//   one evaluation before the workbook time, the tier's severity fires by
+//   the workbook time rounded up to the next evaluation plus one evaluation
+//   (plus any `for`), and it has resolved one evaluation after the incident
+//   left its short window;
+// - a 5-minute and a 10-minute full outage: what fires, fires during the
+//   outage, and each alert resolves once the outage leaves its short windows;
+// - a burn at half the slowest tier's factor fires nothing;
+// - no data fires SLINoData after its `for`.
+//
+// A check is only written where the answer is the same whether windows are
+// exact, one sample shorter (how increase() samples a window) or lead by half
+// an evaluation (the de-lagged counts): near a threshold crossing the answer
+// is a coin toss. The expected annotations need the alert's $value; that is
+// the one thing taken from running the rules (on monac's engine), and a
+// check where the engine disagrees with the workbook is kept as the workbook
+// says, so the test fails.
 import { Decimal } from "../../spec/decimal.js";
 import { formatDuration } from "../../spec/duration.js";
+import type { Severity } from "../../spec/schema.js";
 import type { SloModel, TierModel } from "../../spec/model.js";
 import { expectedAlert } from "./expected-alert.js";
-import { burnRateAlerts, noDataAlerts, SLO_METRICS } from "../slo-rules.js";
+import { burnRateAlerts, noDataAlerts, severityTiers, sloRuleGroup, windowSource } from "../slo-rules.js";
 import { parseVectorSelector } from "../../promql/syntax.js";
-import type { AlertingRule } from "../rules.js";
-import { counterValues, seriesText, type AlertRuleTest, type ExpectedAlert, type InputSeries, type PromqlExprTest, type RuleTestGroup } from "./rule-test-file.js";
-import { labelsMatching, matches, selectorMatchers, variantAvoiding, type LabelSet, type Selector } from "./synthetic-labels.js";
+import { ruleFileYaml, toYaml, type AlertingRule } from "../rules.js";
+import { counterValues, seriesText, type AlertRuleTest, type ExpectedAlert, type InputSeries, type RuleTestGroup } from "./rule-test-file.js";
+import { labelsMatching, matches, selectorMatchers, variantAvoiding, type Selector } from "./synthetic-labels.js";
+import { buildPlan, evaluate, parseRuleFile, parseTestFile } from "../../ruletest/index.js";
 
-/** Generated tests evaluate rules every 5 minutes, the resolution of the recorded counts. */
-export const STEP_MS = 5 * 60_000;
-const STEP_MIN = 5;
 const MINUTE = 60_000;
-/** Incidents burn this much faster than a tier's factor. */
-const MARGINS = ["1.1", "1.15", "1.2"].map((m) => Decimal.of(m));
+const FIVE_MINUTES = 5 * MINUTE;
+/** Incidents burn this much faster than a tier's factor; the first whose checks are all unambiguous is used. */
+const MARGINS = ["1.1", "1.15", "1.2", "1.25", "1.3", "1.4", "1.5"].map((m) => Decimal.of(m));
+/** Full outages that must not page after they end. */
+const OUTAGES_MS = [5 * MINUTE, 10 * MINUTE];
 /** Counter values must stay exact in float64. */
 const MAX_COUNTER = 2 ** 52;
 
@@ -35,36 +54,42 @@ export interface SloTests {
 }
 
 export async function sloTests(slo: SloModel): Promise<SloTests> {
-  const traffic = trafficModel(slo);
-  if (typeof traffic === "string") return { groups: [], notes: [`${slo.name}: no generated tests: ${traffic}`] };
   const notes: string[] = [];
   const groups: RuleTestGroup[] = [];
-  const tiers = slo.alerting.enabled ? slo.alerting.tiers : [];
-  const alerts = burnRateAlerts(slo);
-
-  for (const tier of tiers) {
-    const group = await tierGroup(slo, tier, alerts, traffic);
-    if (typeof group === "string") notes.push(`${slo.name} ${tier.name}: not generated: ${group}`);
-    else groups.push(group);
-  }
-  if (tiers.length > 0) {
-    const quiet = await quietGroup(slo, alerts, traffic);
-    if (typeof quiet === "string") notes.push(`${slo.name}: quiet traffic: not generated: ${quiet}`);
-    else groups.push(quiet);
-  }
   const noData = await noDataGroup(slo);
+  const tiers = slo.alerting.enabled ? slo.alerting.tiers : [];
+  if (tiers.length > 0) {
+    const traffic = trafficModel(slo);
+    if (typeof traffic === "string") {
+      notes.push(`${slo.name}: no burn-rate tests: ${traffic}`);
+    } else {
+      const plans = cached(plansByConfig, configKey(slo), () => planScenarios(slo));
+      for (const p of plans) if (typeof p === "string") notes.push(`${slo.name} ${p}`);
+      const ready = plans.filter((p): p is Plan => typeof p !== "string");
+      const values = await engineValues(slo, ready, traffic);
+      notes.push(...values.notes.map((n) => `${slo.name}: ${n}`));
+      const rules = burnRateAlerts(slo);
+      for (const [k, plan] of ready.entries()) groups.push(await planGroup(slo, plan, traffic, rules, values.perPlan[k]!));
+    }
+  }
   if (noData) groups.push(noData);
   return { groups, notes };
 }
 
 // ----------------------------------------------------------------- traffic
 
-/**
- * How to produce an SLI's input series from two event rates (events per
- * minute): `total` and the failing part of it, `bad`.
- */
+/** A stretch of `samples` input samples, each adding `total` events of which `bad` failed. */
+interface Segment {
+  samples: number;
+  total: number;
+  bad: number;
+}
+
+/** How to produce an SLI's input series from per-sample event counts. */
 interface TrafficModel {
-  series(segments: readonly { minutes: number; total: number; bad: number }[]): InputSeries[];
+  /** Tells apart SLIs whose rules compute the same numbers from the same traffic (see engineValues). */
+  shape: string;
+  series(segments: readonly Segment[], startValue: number): InputSeries[];
 }
 
 function trafficModel(slo: SloModel): TrafficModel | string {
@@ -81,10 +106,11 @@ function trafficModel(slo: SloModel): TrafficModel | string {
       if (!base) return "no label values satisfy the histogram's matchers";
       const le = sli.thresholdSeconds.toString();
       return {
-        series: (segments) => [
-          { series: seriesText({ ...base, __name__: `${sli.metric}_bucket`, le }), values: counter(segments, (s) => s.total - s.bad) },
-          { series: seriesText({ ...base, __name__: `${sli.metric}_bucket`, le: "+Inf" }), values: counter(segments, (s) => s.total) },
-          { series: seriesText({ ...base, __name__: `${sli.metric}_count` }), values: counter(segments, (s) => s.total) },
+        shape: "latency",
+        series: (segments, start) => [
+          { series: seriesText({ ...base, __name__: `${sli.metric}_bucket`, le }), values: counter(segments, start, (s) => s.total - s.bad) },
+          { series: seriesText({ ...base, __name__: `${sli.metric}_bucket`, le: "+Inf" }), values: counter(segments, start, (s) => s.total) },
+          { series: seriesText({ ...base, __name__: `${sli.metric}_count` }), values: counter(segments, start, (s) => s.total) },
         ],
       };
     }
@@ -114,159 +140,147 @@ function ratioTraffic(part: Selector, total: Selector, partIsErrors: boolean): T
   const partLabels = labelsMatching([...partMatchers, ...totalMatchers]) ?? labelsMatching(partMatchers);
   if (!partLabels) return "no label values satisfy the SLI's selectors";
   const partRate = (s: Segment) => (partIsErrors ? s.bad : s.total - s.bad);
+  const side = partIsErrors ? "errors" : "good";
   if (matches(partLabels, totalMatchers)) {
     const rest = variantAvoiding(partLabels, totalMatchers, partMatchers);
     if (!rest) return "cannot find a series the total selector matches and the other selector does not";
     return {
-      series: (segments) => [
-        { series: seriesText(partLabels), values: counter(segments, partRate) },
-        { series: seriesText(rest), values: counter(segments, (s) => s.total - partRate(s)) },
+      shape: `ratio-split-${side}`,
+      series: (segments, start) => [
+        { series: seriesText(partLabels), values: counter(segments, start, partRate) },
+        { series: seriesText(rest), values: counter(segments, start, (s) => s.total - partRate(s)) },
       ],
     };
   }
   const totalLabels = labelsMatching(totalMatchers);
   if (!totalLabels || matches(totalLabels, partMatchers)) return "cannot separate the SLI's series";
   return {
-    series: (segments) => [
-      { series: seriesText(partLabels), values: counter(segments, partRate) },
-      { series: seriesText(totalLabels), values: counter(segments, (s) => s.total) },
+    shape: `ratio-separate-${side}`,
+    series: (segments, start) => [
+      { series: seriesText(partLabels), values: counter(segments, start, partRate) },
+      { series: seriesText(totalLabels), values: counter(segments, start, (s) => s.total) },
     ],
   };
 }
 
-type Segment = { minutes: number; total: number; bad: number };
-
-function counter(segments: readonly Segment[], rate: (s: Segment) => number): string {
-  return counterValues(segments.map((s) => ({ samples: s.minutes, increment: rate(s) })));
+/**
+ * Counters start well above zero: increase() does not extrapolate a window
+ * back past a counter's zero, so a failure counter sitting at 0 before an
+ * incident would make every window's error ratio read low.
+ */
+function counter(segments: readonly Segment[], start: number, perSample: (s: Segment) => number): string {
+  return counterValues(segments.map((s) => ({ samples: s.samples, increment: perSample(s) })), start);
 }
 
-// ----------------------------------------------------------- simulation
+// ---------------------------------------------------------- the workbook
 
 /**
- * Per-step 5m counts of a scenario (step i is minute 5i), with prefix sums so
- * any window's sum is one subtraction. Step 0 has no total: increase() needs
- * two samples. All values are integers below 2^53, so sums are exact in any
- * order, as Prometheus's Kahan sums of the same samples are.
+ * Traffic of a scenario: `perSample` events every evaluation interval (one
+ * input sample each), a failing share that steps at given times.
  */
-interface Counts {
-  errors: number[];
-  total: (number | undefined)[];
-  errorsPrefix: Float64Array;
-  totalPrefix: Float64Array;
-  totalPresentPrefix: Int32Array;
+interface Profile {
+  stepMs: number;
+  perSample: number;
+  /** Error ratio from `fromMs` (exclusive) until the next step; the first starts at 0. */
+  steps: { fromMs: number; ratio: Decimal }[];
+  endMs: number;
 }
 
-function countsOf(segments: readonly Segment[], steps: number): Counts {
-  const errors = [0];
-  const total: (number | undefined)[] = [undefined];
-  let start = 0;
-  let seg = 0;
-  for (let i = 1; i <= steps; i++) {
-    // Segments change on 5m boundaries, so each step lies in one segment.
-    const minute = i * STEP_MIN;
-    while (seg < segments.length - 1 && minute > start + segments[seg]!.minutes) start += segments[seg++]!.minutes;
-    errors.push(STEP_MIN * segments[seg]!.bad);
-    total.push(STEP_MIN * segments[seg]!.total);
+/** How a window is read: exactly, one sample short at its start (increase()), or half an interval ahead (de-lagged counts). */
+type WindowReading = "exact" | "sampled" | "leading";
+
+/** Failed and all events in (from, to] of the profile, as fractions of perSample per ms. */
+function eventsIn(p: Profile, fromMs: number, toMs: number): { errors: number; total: number } {
+  const from = Math.max(0, fromMs);
+  const to = Math.min(p.endMs, toMs);
+  if (to <= from) return { errors: 0, total: 0 };
+  let errors = 0;
+  p.steps.forEach((s, k) => {
+    const end = k + 1 < p.steps.length ? p.steps[k + 1]!.fromMs : Infinity;
+    const overlap = Math.min(end, to) - Math.max(s.fromMs, from);
+    if (overlap > 0) errors += overlap * s.ratio.toNumber();
+  });
+  return { errors, total: to - from };
+}
+
+function windowRatio(p: Profile, tMs: number, windowMs: number, reading: WindowReading): number | undefined {
+  let ev: { errors: number; total: number };
+  if (reading === "exact") ev = eventsIn(p, tMs - windowMs, tMs);
+  else if (reading === "sampled") ev = eventsIn(p, tMs - windowMs + p.stepMs, tMs);
+  else {
+    // The de-lagged counts extrapolate the last five minutes' rate half an interval ahead, and drop as much at the tail.
+    const lead = p.stepMs / 2;
+    const body = eventsIn(p, tMs - windowMs + lead, tMs);
+    const head = eventsIn(p, tMs - FIVE_MINUTES, tMs);
+    const scale = head.total > 0 ? lead / head.total : 0;
+    ev = { errors: body.errors + head.errors * scale, total: body.total + head.total * scale };
   }
-  const errorsPrefix = new Float64Array(steps + 2);
-  const totalPrefix = new Float64Array(steps + 2);
-  const totalPresentPrefix = new Int32Array(steps + 2);
-  for (let i = 0; i <= steps; i++) {
-    errorsPrefix[i + 1] = errorsPrefix[i]! + errors[i]!;
-    totalPrefix[i + 1] = totalPrefix[i]! + (total[i] ?? 0);
-    totalPresentPrefix[i + 1] = totalPresentPrefix[i]! + (total[i] === undefined ? 0 : 1);
+  return ev.total > 0 ? ev.errors / ev.total : undefined;
+}
+
+/** Whether a tier's condition holds at t, per the workbook, with windows read one way. */
+function tierActive(slo: SloModel, tier: TierModel, p: Profile, tMs: number, readings: (windowMs: number) => WindowReading): boolean {
+  const threshold = tier.factor.times(slo.errorBudget).toNumber();
+  for (const w of [tier.longWindowMs, tier.shortWindowMs]) {
+    const r = windowRatio(p, tMs, w, readings(w));
+    if (r === undefined || !(r > threshold)) return false;
   }
-  return { errors, total, errorsPrefix, totalPrefix, totalPresentPrefix };
+  const min = slo.alerting.minEvents;
+  if (min !== undefined && (Math.min(tier.longWindowMs, tMs) / p.stepMs) * p.perSample < min) return false;
+  return true;
 }
 
-/** sum_over_time(errors[W]) / sum_over_time(total[W]) at a step, or undefined without totals. */
-function windowRatio(c: Counts, step: number, windowMs: number): number | undefined {
-  const from = Math.max(0, step - windowMs / STEP_MS + 1);
-  if (c.totalPresentPrefix[step + 1]! - c.totalPresentPrefix[from]! === 0) return undefined;
-  return (c.errorsPrefix[step + 1]! - c.errorsPrefix[from]!) / (c.totalPrefix[step + 1]! - c.totalPrefix[from]!);
-}
-
-/** Events in a window: the minEvents guard's sum_over_time(total[W:5m]). */
-function windowTotal(c: Counts, step: number, windowMs: number): number {
-  const from = Math.max(0, step - windowMs / STEP_MS + 1);
-  return c.totalPrefix[step + 1]! - c.totalPrefix[from]!;
-}
-
-interface TierState {
-  activeAt: number | undefined;
-  firing: boolean;
-}
-
-/** Which tiers fire at each step, by the rule manager's pending/firing rules. */
-function simulateTiers(slo: SloModel, c: Counts, steps: number): boolean[][] {
-  const tiers = slo.alerting.tiers;
-  const thresholds = tierThresholds(slo);
-  const states: TierState[] = tiers.map(() => ({ activeAt: undefined, firing: false }));
-  const out: boolean[][] = [];
-  for (let i = 0; i <= steps; i++) {
-    const t = i * STEP_MS;
-    out.push(
-      tiers.map((tier, k) => {
-        const thr = thresholds[k]!;
-        const long = windowRatio(c, i, tier.longWindowMs);
-        const short = windowRatio(c, i, tier.shortWindowMs);
-        const enough = slo.alerting.minEvents === undefined || windowTotal(c, i, tier.longWindowMs) >= slo.alerting.minEvents;
-        const active = long !== undefined && short !== undefined && long > thr && short > thr && enough;
-        const st = states[k]!;
-        if (!active) {
-          st.activeAt = undefined;
-          st.firing = false;
-        } else {
-          st.activeAt ??= t;
-          if (t - st.activeAt >= tier.forMs) st.firing = true;
-        }
-        return st.firing;
-      }),
-    );
+/** The severities whose alert fires at t (an evaluation time), honouring `for` and `keep_firing_for`. */
+function firingAt(slo: SloModel, p: Profile, tMs: number, readings: (windowMs: number) => WindowReading): Severity[] {
+  const out: Severity[] = [];
+  for (const tiers of severityTiers(slo)) {
+    const { forMs, keepFiringForMs, severity } = tiers[0]!;
+    const active = (t: number) => t >= 0 && tiers.some((tier) => tierActive(slo, tier, p, t, readings));
+    // Firing at t: active at every evaluation of the last `for`; kept firing while that held within keep_firing_for.
+    const firingRaw = (t: number) => {
+      for (let u = t - forMs; u <= t; u += p.stepMs) if (!active(u)) return false;
+      return true;
+    };
+    let firing = false;
+    for (let u = tMs - keepFiringForMs; u <= tMs && !firing; u += p.stepMs) firing = u >= forMs && firingRaw(u);
+    if (firing) out.push(severity);
   }
   return out;
 }
 
-// --------------------------------------------------------------- groups
-
-/**
- * The incident scenario for one tier: healthy traffic for a while, then a
- * steady burn at the tier's factor times a margin. The healthy history is the
- * shortest (from the tier's own long window up) after which this tier is the
- * first and only one to fire: long enough that slower tiers' windows are not
- * dominated by the incident, and as short as possible because promtool
- * evaluates every rule of the file at every step.
- */
-async function tierGroup(slo: SloModel, tier: TierModel, rules: AlertingRule[], traffic: TrafficModel): Promise<RuleTestGroup | string> {
-  const sc = tierScenario(slo, tier);
-  return typeof sc === "string" ? sc : scenarioGroup(slo, tier, rules, traffic, sc);
+/** The workbook's answer at t, or undefined when reading the windows another plausible way changes it. */
+function robustFiring(slo: SloModel, p: Profile, tMs: number): Severity[] | undefined {
+  const exact = firingAt(slo, p, tMs, () => "exact");
+  const sampled = firingAt(slo, p, tMs, () => "sampled");
+  const asRules = firingAt(slo, p, tMs, (w) => (windowSource(slo, w) === "intervalCounts" ? "leading" : "sampled"));
+  const key = (s: Severity[]) => s.join(",");
+  return key(exact) === key(sampled) && key(exact) === key(asRules) ? exact : undefined;
 }
 
-// Scenarios depend only on an SLO's numbers, not on its metrics: SLOs with
-// the same objective, period and tiers share one simulation.
-const tierScenarios = new Map<string, Scenario | string>();
+// ---------------------------------------------------------------- plans
 
-function tierScenario(slo: SloModel, tier: TierModel): Scenario | string {
-  return cached(tierScenarios, `${configKey(slo)}/${tier.name}`, () => findScenario(slo, tier));
+interface Check {
+  atMs: number;
+  firing: Severity[];
 }
 
-const configKeys = new WeakMap<SloModel, string>();
+interface Plan {
+  title: string;
+  profile: Profile;
+  checks: Check[];
+}
+
+// Plans depend only on an SLO's numbers, not on its metrics: SLOs with the
+// same objective, period, tiers and interval share them.
+const plansByConfig = new Map<string, (Plan | string)[]>();
 
 function configKey(slo: SloModel): string {
-  let key = configKeys.get(slo);
-  if (key === undefined) {
-    key = computeConfigKey(slo);
-    configKeys.set(slo, key);
-  }
-  return key;
-}
-
-function computeConfigKey(slo: SloModel): string {
   return JSON.stringify([
     slo.errorBudget.toString(),
     slo.periodMs,
+    slo.evaluationIntervalMs,
     slo.alerting.minEvents ?? 0,
-    slo.alerting.tiers.map((t) => [t.name, t.longWindowMs, t.shortWindowMs, t.factor.toString(), t.forMs]),
+    slo.alerting.tiers.map((t) => [t.name, t.longWindowMs, t.shortWindowMs, t.factor.toString(), t.severity, t.forMs, t.keepFiringForMs]),
   ]);
 }
 
@@ -280,178 +294,284 @@ function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
   return hit;
 }
 
-function findScenario(slo: SloModel, tier: TierModel): Scenario | string {
-  const k = slo.alerting.tiers.indexOf(tier);
-  const histories = [...new Set(slo.alerting.tiers.map((t) => t.longWindowMs).filter((w) => w >= tier.longWindowMs))].sort((a, b) => a - b);
-  let fallback: Scenario | undefined;
-  for (const historyMs of histories) {
-    for (const margin of MARGINS) {
-      const sc = scenario(slo, tier, k, margin, historyMs);
-      if (typeof sc === "string") return sc;
-      if (sc === undefined) continue;
-      const only = sc.firing[sc.fireStep]!.every((f, j) => f === (j === k)) && sc.firing[sc.fireStep - 1]!.every((f) => !f);
-      if (only) return sc;
-      fallback ??= sc;
+function planScenarios(slo: SloModel): (Plan | string)[] {
+  const plans: (Plan | string)[] = [];
+  for (const tier of slo.alerting.tiers) plans.push(tierPlan(slo, tier) ?? `${tier.name}: not generated: no margin over the factor gives unambiguous checks`);
+  for (const outage of OUTAGES_MS) plans.push(outagePlan(slo, outage) ?? `${formatDuration(outage)} outage: not generated: no unambiguous checks`);
+  plans.push(quietPlan(slo));
+  return plans;
+}
+
+const ceilTo = (t: number, step: number) => Math.ceil(t / step - 1e-9) * step;
+const floorTo = (t: number, step: number) => Math.floor(t / step + 1e-9) * step;
+
+/**
+ * Healthy history before an incident: long enough to fill the windows the
+ * scenario is about, so the workbook's arithmetic holds for them, and no
+ * longer, since promtool evaluates every rule of the file at every step.
+ * Slower tiers then see partly filled windows, as they would after a deploy;
+ * the model reads those the same way.
+ */
+function historyMs(slo: SloModel, windowMs: number): number {
+  return ceilTo(windowMs, slo.evaluationIntervalMs);
+}
+
+/** Events per sample making every failing share a whole number, or undefined. */
+function perSampleFor(ratios: Decimal[]): number | undefined {
+  for (let digits = 2; digits <= 12; digits++) {
+    const scale = 10 ** digits;
+    if (ratios.every((r) => { const bad = r.times(Decimal.of(scale)); return bad.terminates && Number.isInteger(bad.toNumber()); })) return scale;
+  }
+  return undefined;
+}
+
+/** The first check time from `t` on (stepping by evaluations, at most `tries`) with an unambiguous answer. */
+function firstRobust(slo: SloModel, p: Profile, t: number, tries: number): Check | undefined {
+  for (let k = 0; k < tries; k++) {
+    const at = t + k * p.stepMs;
+    if (at > p.endMs) return undefined;
+    const firing = robustFiring(slo, p, at);
+    if (firing) return { atMs: at, firing };
+  }
+  return undefined;
+}
+
+/**
+ * When the workbook has a severity's alert resolved after errors stop at
+ * `endMs`: one evaluation after the incident left the short window of each of
+ * its tiers that was active when it ended (plus keep_firing_for).
+ */
+function resolveBy(slo: SloModel, p: Profile, endMs: number, severity: Severity): number {
+  let latest = endMs;
+  for (const t of slo.alerting.tiers) {
+    if (t.severity !== severity) continue;
+    if (tierActive(slo, t, p, endMs, () => "exact") || tierActive(slo, t, p, endMs, () => "sampled")) {
+      latest = Math.max(latest, endMs + t.shortWindowMs + p.stepMs + t.keepFiringForMs);
     }
   }
-  return fallback ?? "the tier does not fire in the simulated incident";
+  return latest;
 }
 
-interface Scenario {
-  margin: Decimal;
-  historyMs: number;
-  segments: Segment[];
-  counts: Counts;
-  firing: boolean[][];
-  fireStep: number;
+/** Checks after errors stop at `endMs`: each firing severity has resolved when the workbook says; undefined if one is ambiguous. */
+function resolutionChecks(slo: SloModel, p: Profile, endMs: number, firing: Severity[]): Check[] | undefined {
+  const checks: Check[] = [];
+  const times = [...new Set(firing.map((s) => resolveBy(slo, p, endMs, s)))].sort((a, b) => a - b);
+  for (const t of times) {
+    const c = firstRobust(slo, p, t, 5);
+    if (!c) return undefined;
+    const due = firing.filter((s) => resolveBy(slo, p, endMs, s) <= t);
+    // Nothing the workbook has resolved by now fires.
+    if (c.firing.some((s) => due.includes(s))) return undefined;
+    if (checks.every((k) => k.atMs !== c.atMs)) checks.push(c);
+  }
+  return checks;
 }
 
-/** Simulates one incident; undefined when a ratio lands within float noise of a threshold. */
-function scenario(slo: SloModel, tier: TierModel, k: number, margin: Decimal, historyMs: number): Scenario | string | undefined {
-  const ratio = tier.factor.times(margin).times(slo.errorBudget);
-  if (ratio.cmp(Decimal.of(1)) >= 0) return `an incident at ${margin}x the factor would exceed a 100% error ratio`;
-  const total = rateScale(ratio);
-  if (total === undefined) return "the burn rate needs too many decimal places for exact counters";
-  const bad = ratio.times(Decimal.of(total)).toNumber();
-  // Long enough for the tier to fire: its long window (the margin shortens it) plus `for`.
-  const steps = Math.ceil((historyMs + tier.longWindowMs + tier.forMs) / STEP_MS) + 2;
-  if (total * steps * STEP_MIN > MAX_COUNTER) return "the test's counters would exceed exact float64 integers";
-  const segments: Segment[] = [
-    { minutes: historyMs / MINUTE, total, bad: 0 },
-    { minutes: steps * STEP_MIN - historyMs / MINUTE, total, bad },
-  ];
-  const counts = countsOf(segments, steps);
-  if (hasNearTie(slo, counts, steps)) return undefined;
-  const firing = simulateTiers(slo, counts, steps);
-  const fireStep = firing.findIndex((f) => f[k]);
-  if (fireStep < 1) return fireStep === 0 ? "the tier fires before any traffic" : "the tier does not fire in the simulated incident";
-  return { margin, historyMs, segments, counts, firing, fireStep };
+function tierPlan(slo: SloModel, tier: TierModel): Plan | undefined {
+  const step = slo.evaluationIntervalMs;
+  const threshold = tier.factor.times(slo.errorBudget);
+  for (const margin of MARGINS) {
+    const ratio = threshold.times(margin);
+    if (ratio.cmp(Decimal.of(1)) >= 0) return undefined;
+    const perSample = perSampleFor([ratio]);
+    if (perSample === undefined) return undefined;
+    // Every window of the tier's severity full: with less history a slower tier of the same alert trips early.
+    const start = historyMs(slo, Math.max(...slo.alerting.tiers.filter((t) => t.severity === tier.severity).map((t) => t.longWindowMs)));
+    // The workbook: t = (1 − SLO) / E × long window × factor.
+    const detectMs = slo.errorBudget.div(ratio).times(Decimal.of(tier.longWindowMs)).times(tier.factor).round(3).toNumber();
+    const firesBy = ceilTo(start + detectMs, step) + step + tier.forMs;
+    const quietUntil = floorTo(start + detectMs - step, step);
+    // The incident lasts until the check that it fired, then traffic is healthy again.
+    const severity = tier.severity;
+    const tail = Math.max(...slo.alerting.tiers.map((t) => t.shortWindowMs + t.keepFiringForMs)) + 20 * step;
+    const profile: Profile = { stepMs: step, perSample, steps: [{ fromMs: 0, ratio: Decimal.of(0) }, { fromMs: start, ratio }, { fromMs: firesBy, ratio: Decimal.of(0) }], endMs: firesBy + tail };
+    if ((profile.endMs / step) * perSample * 2 > MAX_COUNTER) return undefined;
+    const fired = robustFiring(slo, profile, firesBy);
+    if (!fired || !fired.includes(severity)) continue;
+    const checks: Check[] = [];
+    if (quietUntil > start) {
+      const before = robustFiring(slo, profile, quietUntil);
+      if (!before || before.includes(severity)) continue;
+      checks.push({ atMs: quietUntil, firing: before });
+    }
+    checks.push({ atMs: firesBy, firing: fired });
+    // The alert resolves once the incident has left the short windows of its
+    // tiers. Checked for this tier's severity only: waiting for every other
+    // alert to resolve too would add hours of evaluations to every promtool run.
+    const resolved = resolutionChecks(slo, profile, firesBy, [severity]);
+    if (!resolved) continue;
+    checks.push(...resolved);
+    profile.endMs = checks[checks.length - 1]!.atMs;
+    const pageResolved = resolved[resolved.length - 1]!;
+    return {
+      title:
+        `${tier.name}: burning ${tier.factor.times(margin)}x the budget after ${formatDuration(start)} of healthy traffic fires ${severity} by ` +
+        `${formatDuration(firesBy - start)} (workbook: ${formatMinutes(detectMs)}), not before ${formatDuration(Math.max(0, quietUntil - start))}, ` +
+        `and resolves ${formatDuration(pageResolved.atMs - firesBy)} after it ends`,
+      profile,
+      checks,
+    };
+  }
+  return undefined;
 }
 
-async function scenarioGroup(slo: SloModel, tier: TierModel, rules: AlertingRule[], traffic: TrafficModel, sc: Scenario): Promise<RuleTestGroup> {
-  const { fireStep, historyMs, segments, counts, firing } = sc;
-  // One evaluation before the tier fires, and the one at which it does.
-  const checks: AlertRuleTest[] = [];
-  for (const step of [fireStep - 1, fireStep]) checks.push(await alertCheck(slo, rules, counts, firing[step]!, step));
+function outagePlan(slo: SloModel, outageMs: number): Plan | undefined {
+  const step = slo.evaluationIntervalMs;
+  // The windows of the most severe alert full (the fastest tier's severity); slower ones see what history there is.
+  const first = slo.alerting.tiers[0]!.severity;
+  const start = historyMs(slo, Math.max(...slo.alerting.tiers.filter((t) => t.severity === first).map((t) => t.longWindowMs)));
+  const end = start + outageMs;
+  const tail = Math.max(...slo.alerting.tiers.map((t) => t.shortWindowMs + t.keepFiringForMs)) + 20 * step;
+  const profile: Profile = { stepMs: step, perSample: 100, steps: [{ fromMs: 0, ratio: Decimal.of(0) }, { fromMs: start, ratio: Decimal.of(1) }, { fromMs: end, ratio: Decimal.of(0) }], endMs: end + tail };
+  const during = firstRobust(slo, profile, end, 1);
+  if (!during) return undefined;
+  const after = resolutionChecks(slo, profile, end, during.firing);
+  // The workbook never starts an alert after the outage; a check saying otherwise would be a modelling error.
+  if (!after || after.some((c) => c.firing.some((s) => !during.firing.includes(s)))) return undefined;
+  const checks: Check[] = [during, ...after.filter((c) => c.atMs !== during.atMs)];
+  profile.endMs = checks[checks.length - 1]!.atMs;
+  const fires = during.firing.length ? `fires ${during.firing.join(" and ")} during it` : "fires nothing";
   return {
-    name:
-      `${slo.service}/${slo.name}: after ${formatDuration(historyMs)} of healthy traffic, burning ${tier.factor.times(sc.margin)}x ` +
-      `the budget fires ${tier.name} ${formatDuration(fireStep * STEP_MS - historyMs)} into the incident`,
-    interval: "1m",
-    input_series: traffic.series([segments[0]!, { ...segments[1]!, minutes: fireStep * STEP_MIN - historyMs / MINUTE }]),
-    alert_rule_test: checks,
-    promql_expr_test: recordedValueChecks(slo, tier, counts, fireStep),
+    title: `a ${formatDuration(outageMs)} full outage after ${formatDuration(start)} of healthy traffic ${fires}, and nothing starts after it ends`,
+    profile,
+    checks,
   };
 }
 
-async function quietGroup(slo: SloModel, rules: AlertingRule[], traffic: TrafficModel): Promise<RuleTestGroup | string> {
-  const sc = cached(quietScenarios, `${configKey(slo)}`, () => findQuietScenario(slo));
-  if (typeof sc === "string") return sc;
-  const alertname = rules[0]!.alert;
-  return {
-    name: `${slo.service}/${slo.name}: burning ${sc.burn}x the budget (half the slowest tier) fires nothing`,
-    interval: "1m",
-    input_series: traffic.series(sc.segments),
-    alert_rule_test: sc.checkSteps.map((step) => ({ eval_time: formatDuration(step * STEP_MS), alertname, exp_alerts: [] })),
-  };
-}
-
-interface QuietScenario {
-  burn: Decimal;
-  segments: Segment[];
-  /** Steps at which every tier could have fired by now: its long window full and its `for` passed. */
-  checkSteps: number[];
-}
-
-const quietScenarios = new Map<string, QuietScenario | string>();
-
-function findQuietScenario(slo: SloModel): QuietScenario | string {
+function quietPlan(slo: SloModel): Plan | string {
+  const step = slo.evaluationIntervalMs;
   const tiers = slo.alerting.tiers;
   const slowest = tiers.reduce((a, b) => (a.factor.cmp(b.factor) <= 0 ? a : b));
   const burn = slowest.factor.times(Decimal.of("0.5"));
   const ratio = burn.times(slo.errorBudget);
-  const scale = rateScale(ratio);
-  if (scale === undefined) return "the burn rate needs too many decimal places for exact counters";
-  const steps = (Math.max(...tiers.map((t) => t.longWindowMs + t.forMs)) + STEP_MS) / STEP_MS;
-  const segments: Segment[] = [{ minutes: steps * STEP_MIN, total: scale, bad: ratio.times(Decimal.of(scale)).toNumber() }];
-  const firing = simulateTiers(slo, countsOf(segments, steps), steps);
-  if (firing.some((f) => f.some(Boolean))) return "a tier fires even at half the slowest burn rate";
-  const checkSteps = [...new Set([...tiers.map((t) => Math.ceil((t.longWindowMs + t.forMs) / STEP_MS)), steps])].sort((a, b) => a - b);
-  return { burn, segments, checkSteps };
+  const perSample = perSampleFor([ratio]);
+  if (perSample === undefined) return "quiet traffic: not generated: the burn rate needs too many decimal places for exact counters";
+  const times = [...new Set(tiers.map((t) => ceilTo(t.longWindowMs + t.forMs, step)))].sort((a, b) => a - b);
+  const endMs = times[times.length - 1]!;
+  const profile: Profile = { stepMs: step, perSample, steps: [{ fromMs: 0, ratio }], endMs };
+  const checks = times.map((atMs) => ({ atMs, firing: robustFiring(slo, profile, atMs) }));
+  if (checks.some((c) => c.firing === undefined || c.firing.length > 0)) return "quiet traffic: not generated: a tier fires even at half the slowest burn rate";
+  return { title: `burning ${burn}x the budget (half the slowest tier) fires nothing`, profile, checks: checks as Check[] };
+}
+
+function formatMinutes(ms: number): string {
+  const min = ms / MINUTE;
+  return `${Number.isInteger(min) ? min : min.toFixed(2)}m`;
+}
+
+// ------------------------------------------------------------ test groups
+
+function segmentsOf(p: Profile): Segment[] {
+  const segments: Segment[] = [];
+  p.steps.forEach((s, k) => {
+    const end = Math.min(k + 1 < p.steps.length ? p.steps[k + 1]!.fromMs : Infinity, p.endMs);
+    const samples = Math.round((end - s.fromMs) / p.stepMs);
+    if (samples > 0) segments.push({ samples, total: p.perSample, bad: s.ratio.times(Decimal.of(p.perSample)).toNumber() });
+  });
+  return segments;
+}
+
+function inputSeries(p: Profile, traffic: TrafficModel): InputSeries[] {
+  return traffic.series(segmentsOf(p), 10 * p.perSample);
+}
+
+/** Per check, the $value of each severity's alert as monac's engine computes it (undefined: not firing there). */
+type CheckValues = Map<number, Map<Severity, number>>;
+
+const valuesByShape = new Map<string, Promise<{ perPlan: CheckValues[]; notes: string[] }>>();
+
+/**
+ * Runs the SLO's own rules over every plan's input on monac's engine, and
+ * reads the value of each alert at each check. SLOs with the same numbers
+ * and the same SLI shape compute the same values, so they share one run.
+ */
+function engineValues(slo: SloModel, plans: Plan[], traffic: TrafficModel): Promise<{ perPlan: CheckValues[]; notes: string[] }> {
+  const key = `${configKey(slo)}\u0000${traffic.shape}\u0000${slo.alerting.minEvents ?? ""}`;
+  let hit = valuesByShape.get(key);
+  if (hit === undefined) {
+    if (valuesByShape.size >= 1000) valuesByShape.clear();
+    hit = runPlans(slo, plans, traffic);
+    valuesByShape.set(key, hit);
+  }
+  return hit;
+}
+
+async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Promise<{ perPlan: CheckValues[]; notes: string[] }> {
+  const file = "generated.rules.yaml";
+  const ruleGroups = parseRuleFile(file, ruleFileYaml([], [sloRuleGroup(slo)]));
+  const alerts = burnRateAlerts(slo);
+  const notes: string[] = [];
+  const perPlan: CheckValues[] = [];
+  for (const plan of plans) {
+    const alertname = alerts[0]!.alert;
+    const group: RuleTestGroup = {
+      name: plan.title,
+      interval: formatDuration(plan.profile.stepMs),
+      input_series: inputSeries(plan.profile, traffic),
+      alert_rule_test: plan.checks.map((c) => ({ eval_time: formatDuration(c.atMs), alertname, exp_alerts: [] })),
+    };
+    const testFile = parseTestFile("generated.test.yaml", toYaml({ rule_files: [file], evaluation_interval: formatDuration(plan.profile.stepMs), tests: [group] }));
+    const res = await evaluate(buildPlan(testFile, testFile.tests[0]!, ruleGroups));
+    const values: CheckValues = new Map();
+    for (const check of plan.checks) {
+      const perSeverity = new Map<Severity, number>();
+      const firing = res.alerts.get(check.atMs)?.get(alertname)?.firing ?? [];
+      for (const a of firing) {
+        const severity = a.labels.get("severity") as Severity;
+        const rule = alerts.find((r) => r.labels.severity === severity)!;
+        const result = res.engine.instantQuery(rule.expr, check.atMs).value;
+        const v = result.type === "vector" ? result.samples[0]?.v : undefined;
+        if (v !== undefined) perSeverity.set(severity, v);
+      }
+      const got = [...perSeverity.keys()].sort().join(",");
+      const want = [...check.firing].sort().join(",");
+      if (got !== want) {
+        notes.push(`WARNING: at ${formatDuration(check.atMs)} of "${plan.title}" the rules fire [${got}] where the workbook says [${want}]; the check below keeps the workbook's answer and fails`);
+      }
+      values.set(check.atMs, perSeverity);
+    }
+    perPlan.push(values);
+  }
+  return { perPlan, notes };
+}
+
+async function planGroup(slo: SloModel, plan: Plan, traffic: TrafficModel, rules: AlertingRule[], values: CheckValues): Promise<RuleTestGroup> {
+  const labels = { service: slo.service, slo: slo.name };
+  const checks: AlertRuleTest[] = [];
+  for (const check of plan.checks) {
+    const exp: ExpectedAlert[] = [];
+    for (const severity of check.firing) {
+      const rule = rules.find((r) => r.labels.severity === severity)!;
+      // Where the rules do not fire although the workbook says they should, the burn rate the workbook implies stands in.
+      const value = values.get(check.atMs)?.get(severity) ?? Number.NaN;
+      exp.push(await expectedAlert(rule, labels, value, check.atMs));
+    }
+    checks.push({ eval_time: formatDuration(check.atMs), alertname: rules[0]!.alert, exp_alerts: exp });
+  }
+  return {
+    name: `${slo.service}/${slo.name}: ${plan.title}`,
+    interval: formatDuration(plan.profile.stepMs),
+    input_series: inputSeries(plan.profile, traffic),
+    alert_rule_test: checks,
+  };
 }
 
 async function noDataGroup(slo: SloModel): Promise<RuleTestGroup | undefined> {
   const [rule] = noDataAlerts(slo);
   if (!rule || slo.sli.kind === "raw") return undefined;
+  const step = slo.evaluationIntervalMs;
   // Pending from the first evaluation (nothing recorded), firing once `for` has passed.
-  const fireMs = Math.ceil(slo.alerting.noData!.forMs / STEP_MS) * STEP_MS;
+  const fireMs = ceilTo(slo.alerting.noData!.forMs, step);
   const labels = { service: slo.service, slo: slo.name };
   const expected = await expectedAlert(rule, labels, 1, fireMs);
   return {
     name: `${slo.service}/${slo.name}: no SLI data fires ${rule.alert} after ${formatDuration(slo.alerting.noData!.forMs)}`,
-    interval: "1m",
+    interval: formatDuration(step),
     input_series: [],
     alert_rule_test: [
-      { eval_time: formatDuration(fireMs - STEP_MS), alertname: rule.alert, exp_alerts: [] },
+      { eval_time: formatDuration(fireMs - step), alertname: rule.alert, exp_alerts: [] },
       { eval_time: formatDuration(fireMs), alertname: rule.alert, exp_alerts: [expected] },
     ],
   };
 }
 
-/** The burn-rate alerts the simulation says are firing at a step. */
-async function alertCheck(slo: SloModel, rules: AlertingRule[], counts: Counts, firing: boolean[], step: number): Promise<AlertRuleTest> {
-  const exp: ExpectedAlert[] = [];
-  for (const [k, tier] of slo.alerting.tiers.entries()) {
-    if (!firing[k]) continue;
-    const value = windowRatio(counts, step, tier.longWindowMs)!;
-    exp.push(await expectedAlert(rules[k]!, { service: slo.service, slo: slo.name }, value, step * STEP_MS));
-  }
-  return { eval_time: formatDuration(step * STEP_MS), alertname: rules[0]!.alert, exp_alerts: exp };
-}
-
-
-/** The recorded series the alert read, checked at the moment it fires. */
-function recordedValueChecks(slo: SloModel, tier: TierModel, counts: Counts, step: number): PromqlExprTest[] {
-  const at = formatDuration(step * STEP_MS);
-  const labels = `{service="${slo.service}", slo="${slo.name}"}`;
-  const sample = (metric: string, value: number) => ({ labels: `${metric}${labels}`, value });
-  const periodRatio = windowRatio(counts, step, slo.periodMs)!;
-  const budget = slo.errorBudget.toNumber();
-  return [
-    { expr: `${SLO_METRICS.errorRatio(tier.longWindowMs)}${labels}`, eval_time: at, exp_samples: [sample(SLO_METRICS.errorRatio(tier.longWindowMs), windowRatio(counts, step, tier.longWindowMs)!)] },
-    { expr: `${SLO_METRICS.budgetRemaining}${labels}`, eval_time: at, exp_samples: [sample(SLO_METRICS.budgetRemaining, 1 - periodRatio / budget)] },
-  ];
-}
-
-/**
- * Events per minute of the whole traffic, a power of ten that makes the
- * failing part a whole number per sample, so every count is exact.
- */
-function rateScale(ratio: Decimal): number | undefined {
-  for (let digits = 3; digits <= 12; digits++) {
-    const scale = 10 ** digits;
-    const bad = ratio.times(Decimal.of(scale));
-    if (bad.terminates && Number.isInteger(bad.toNumber())) return scale;
-  }
-  return undefined;
-}
-
-/** Each tier's alert threshold as the float64 Prometheus parses from the rule. */
-function tierThresholds(slo: SloModel): number[] {
-  return slo.alerting.tiers.map((t) => Number(t.factor.times(slo.errorBudget).toString()));
-}
-
-/** A long-window ratio within float noise of a threshold would make the expected step a coin toss. */
-function hasNearTie(slo: SloModel, c: Counts, steps: number): boolean {
-  const thresholds = tierThresholds(slo);
-  for (const [k, tier] of slo.alerting.tiers.entries()) {
-    const thr = thresholds[k]!;
-    for (let i = 0; i <= steps; i++) {
-      for (const w of [tier.longWindowMs, tier.shortWindowMs]) {
-        const r = windowRatio(c, i, w);
-        if (r !== undefined && Math.abs(r - thr) <= 1e-12 * thr) return true;
-      }
-    }
-  }
-  return false;
-}

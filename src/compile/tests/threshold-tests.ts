@@ -23,7 +23,6 @@ import { expectedAlert } from "./expected-alert.js";
 import { thresholdAlertRules } from "../threshold-rules.js";
 import type { AlertingRule } from "../rules.js";
 import { constantValues, counterValues, seriesText, type ExpectedAlert, type InputSeries, type RuleTestGroup } from "./rule-test-file.js";
-import { STEP_MS } from "./slo-tests.js";
 import { labelsMatching, type LabelSet } from "./synthetic-labels.js";
 
 const MINUTE = 60_000;
@@ -45,7 +44,7 @@ interface Watched {
   thresholds: { severity: Severity; value: number }[];
 }
 
-export async function thresholdTests(alert: ThresholdAlertModel): Promise<ThresholdTests> {
+export async function thresholdTests(alert: ThresholdAlertModel, stepMs: number): Promise<ThresholdTests> {
   const watched = watchedValue(alert);
   if (typeof watched === "string") return { groups: [], notes: [`${alert.name}: no generated tests: ${watched}`] };
   const inputs = syntheticInputs(watched.value);
@@ -54,9 +53,9 @@ export async function thresholdTests(alert: ThresholdAlertModel): Promise<Thresh
   const forMs = Math.max(0, ...alert.levels.map((l) => l.forMs));
 
   const groups: RuleTestGroup[] = [];
-  const shape = shapeKey(watched, inputs, forMs);
+  const shape = shapeKey(watched, inputs, forMs, stepMs);
   for (const scenario of scenarios(watched)) {
-    const solved = solveScenario(watched, inputs, scenario.target, forMs, shape);
+    const solved = solveScenario(watched, inputs, scenario.target, forMs, shape, stepMs);
     if (typeof solved === "string") return { groups: [], notes: [`${alert.name}: no generated tests: ${solved}`] };
     const firing = watched.thresholds.filter((t) => compare(watched.op, solved.value, t.value)).map((t) => t.severity);
     const expected: ExpectedAlert[] = [];
@@ -230,7 +229,7 @@ interface Solved {
  * alert becomes pending, and land further past the threshold later; a value
  * meant to stay inside is solved at the last evaluation for the same reason.
  */
-function solveScenario(w: Watched, inputs: SyntheticSeries[], target: number, forMs: number, shape: string): Solved | string {
+function solveScenario(w: Watched, inputs: SyntheticSeries[], target: number, forMs: number, shape: string, stepMs: number): Solved | string {
   const evaluate = (p: number[], atMs: number, minutes: number) => evaluateAt(w.value, inputs, p, atMs, minutes);
   const key = `${shape}\u0000${target}`;
   const known = solutions.get(key);
@@ -239,7 +238,7 @@ function solveScenario(w: Watched, inputs: SyntheticSeries[], target: number, fo
     const verdicts = (v: number) => verdictsOf(w, v);
     if (r && verdicts(r.value) === verdicts(target)) return finish(known.params, known.evalMs, r);
   }
-  const solved = solveFresh(w, inputs, target, forMs, evaluate);
+  const solved = solveFresh(w, inputs, target, forMs, evaluate, stepMs);
   if (typeof solved !== "string") {
     if (solutions.size >= 10_000) solutions.clear();
     solutions.set(key, { params: solved.params, evalMs: solved.evalMs });
@@ -256,9 +255,9 @@ function solveScenario(w: Watched, inputs: SyntheticSeries[], target: number, fo
 // not depend on label values, and each reuse is re-checked by one evaluation.
 const solutions = new Map<string, { params: number[]; evalMs: number }>();
 
-function shapeKey(w: Watched, inputs: SyntheticSeries[], forMs: number): string {
+function shapeKey(w: Watched, inputs: SyntheticSeries[], forMs: number, stepMs: number): string {
   const text = printPromQL(w.value).replace(/"(?:[^"\\]|\\.)*"/g, '""');
-  return JSON.stringify([text, w.op, w.thresholds.map((t) => t.value), forMs, inputs.map((s) => s.kind)]);
+  return JSON.stringify([text, w.op, w.thresholds.map((t) => t.value), forMs, inputs.map((s) => s.kind), stepMs]);
 }
 
 function solveFresh(
@@ -267,13 +266,14 @@ function solveFresh(
   target: number,
   forMs: number,
   evaluate: (p: number[], atMs: number, minutes: number) => ReturnType<typeof evaluateAt>,
+  stepMs: number,
 ): Solved | string {
   const params = inputs.map((s) => s.initial);
-  const horizonMin = (forMs + 4 * STEP_MS) / MINUTE;
+  const horizonMin = (forMs + 4 * stepMs) / MINUTE;
 
-  const firstMs = [0, 1, 2, 3].map((i) => i * STEP_MS).find((t) => evaluate(params, t, horizonMin) !== undefined);
+  const firstMs = [0, 1, 2, 3].map((i) => i * stepMs).find((t) => evaluate(params, t, horizonMin) !== undefined);
   if (firstMs === undefined) return "the expression has no value for the synthetic series";
-  const evalMs = firstMs + Math.ceil(forMs / STEP_MS) * STEP_MS;
+  const evalMs = firstMs + Math.ceil(forMs / stepMs) * stepMs;
   const minutes = evalMs / MINUTE;
   const pastTarget = w.thresholds.some((t) => compare(w.op, target, t.value));
   const solveAt = pastTarget ? firstMs : evalMs;
@@ -292,7 +292,7 @@ function solveFresh(
     const verdicts = (v: number) => verdictsOf(w, v);
     const want = verdicts(target);
     const steady = (p: number[]) => {
-      for (let t = firstMs; t <= evalMs; t += STEP_MS) {
+      for (let t = firstMs; t <= evalMs; t += stepMs) {
         const r = evaluate(p, t, minutes);
         if (!r || verdicts(r.value) !== want) return false;
       }
