@@ -20,14 +20,11 @@ describe("alertmanager config", () => {
     ]);
   });
 
-  it("inhibits warnings under criticals, and slower burn tiers under faster ones", () => {
+  it("inhibits warnings under criticals; burn-rate tiers need no rule (one alert per severity)", () => {
     const rules = alertmanagerConfig(routing).inhibit_rules as { source_matchers: string[]; target_matchers: string[]; equal: string[] }[];
     expect(rules.map((r) => `${r.source_matchers[0]} mutes ${r.target_matchers[0]} on ${r.equal.join(",")}`)).toEqual([
       'severity="critical" mutes severity=~"warning|info" on alertname,service,slo,job,instance',
       'severity="warning" mutes severity="info" on alertname,service,slo,job,instance',
-      'tier="page-fast" mutes tier=~"page-slow|ticket-fast|ticket-slow" on service,slo',
-      'tier="page-slow" mutes tier=~"ticket-fast|ticket-slow" on service,slo',
-      'tier="ticket-fast" mutes tier=~"ticket-slow" on service,slo',
     ]);
   });
 

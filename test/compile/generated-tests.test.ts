@@ -7,7 +7,13 @@ import { thresholdTests } from "../../src/compile/tests/threshold-tests.js";
 import { regexSamples, labelsMatching, variantAvoiding } from "../../src/compile/tests/synthetic-labels.js";
 import { counterValues } from "../../src/compile/tests/rule-test-file.js";
 import { parseSequence } from "../../src/promql/series-notation.js";
-import { modelFrom } from "../support/workspace.js";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { compileWorkspace } from "../../src/compile/bundle.js";
+import { ruleTestArtifacts } from "../../src/compile/tests/index.js";
+import { runTestFile } from "../../src/ruletest/index.js";
+import { BASE_MONAC_YAML, modelFrom } from "../support/workspace.js";
 
 const SLO = `service: shop
 team: shop
@@ -55,6 +61,63 @@ describe("generated SLO tests", () => {
     expect(at!.exp_alerts[0]!.exp_annotations.description).toMatch(/burning 15\.03x faster than sustainable/);
     // The incident ends at 6h56m; its 5m short window is empty 5 minutes later.
     expect([resolved!.eval_time, severities(resolved)]).toEqual(["7h2m", ["warning"]]);
+  });
+
+  it("hold for every spec variant: for, keep_firing_for, 28d, minEvents, good ratios, latency, 30s evaluation", { timeout: 120_000 }, async () => {
+    // The generator's checks come from the workbook; the rules must meet them
+    // whatever the user configured. Build, then run every generated group.
+    const VARIANTS = `service: shop
+team: shop
+slos:
+  - name: held
+    objective: 99.9
+    sli:
+      ratio:
+        errors: http_requests_total{job="shop", code=~"5.."}
+        total: http_requests_total{job="shop"}
+    alerting:
+      tiers:
+        page-fast: { for: 5m, keepFiringFor: 10m }
+        page-slow: { for: 5m, keepFiringFor: 10m }
+        ticket-fast: { for: 30m }
+        ticket-slow: { for: 30m }
+  - name: latency
+    objective: 99
+    period: 28d
+    sli:
+      latency:
+        histogram: http_request_duration_seconds{job="shop"}
+        threshold: 250ms
+    alerting:
+      minEvents: 500
+  - name: orders
+    objective: 99.5
+    period: 7d
+    sli:
+      ratio:
+        good: orders_total{status="ok"}
+        total: orders_total
+    alerting:
+      tiers:
+        ticket-slow: false
+`;
+    for (const interval of ["1m", "30s"]) {
+      const model = modelFrom({ "monac.yaml": `evaluationInterval: ${interval}\n${BASE_MONAC_YAML}`, "slos/shop.yaml": VARIANTS });
+      const dir = mkdtempSync(path.join(tmpdir(), "monac-variants-"));
+      try {
+        for (const a of [...compileWorkspace(model, { dashboards: false }), ...(await ruleTestArtifacts(model))]) {
+          mkdirSync(path.dirname(path.join(dir, a.path)), { recursive: true });
+          writeFileSync(path.join(dir, a.path), a.content);
+        }
+        const file = path.join(dir, "prometheus/tests/shop.slos.test.yaml");
+        const result = await runTestFile(file);
+        const failed = result.groups.filter((g) => g.status !== "passed").map((g) => g.name);
+        expect([interval, failed, result.errors]).toEqual([interval, [], []]);
+        expect(result.groups.length).toBeGreaterThanOrEqual(18);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   });
 
   it("feed the errors selector and its complement in total", async () => {

@@ -31,7 +31,7 @@ import { formatDuration } from "../../spec/duration.js";
 import type { Severity } from "../../spec/schema.js";
 import type { SloModel, TierModel } from "../../spec/model.js";
 import { expectedAlert } from "./expected-alert.js";
-import { burnRateAlerts, noDataAlerts, severityTiers, sloRuleGroup, windowSource } from "../slo-rules.js";
+import { burnRateAlerts, noDataAlerts, severityTiers, SLO_METRICS, sloRuleGroup, windowSource } from "../slo-rules.js";
 import { parseVectorSelector } from "../../promql/syntax.js";
 import { ruleFileYaml, toYaml, type AlertingRule } from "../rules.js";
 import { counterValues, seriesText, type AlertRuleTest, type ExpectedAlert, type InputSeries, type RuleTestGroup } from "./rule-test-file.js";
@@ -425,14 +425,30 @@ function outagePlan(slo: SloModel, outageMs: number): Plan | undefined {
   const profile: Profile = { stepMs: step, perSample: 100, steps: [{ fromMs: 0, ratio: Decimal.of(0) }, { fromMs: start, ratio: Decimal.of(1) }, { fromMs: end, ratio: Decimal.of(0) }], endMs: end + tail };
   const during = firstRobust(slo, profile, end, 1);
   if (!during) return undefined;
-  const after = resolutionChecks(slo, profile, end, during.firing);
-  // The workbook never starts an alert after the outage; a check saying otherwise would be a modelling error.
-  if (!after || after.some((c) => c.firing.some((s) => !during.firing.includes(s)))) return undefined;
-  const checks: Check[] = [during, ...after.filter((c) => c.atMs !== during.atMs)];
+  // After the outage: when an alert still pending at the end would start
+  // firing (only with a `for`), and when each one resolves.
+  const pending = new Set<Severity>(slo.alerting.tiers.filter((t) => tierActive(slo, t, profile, end, () => "exact")).map((t) => t.severity));
+  const times = new Set<number>();
+  for (const tiers of severityTiers(slo)) {
+    const { severity, forMs } = tiers[0]!;
+    if (!pending.has(severity) && !during.firing.includes(severity)) continue;
+    if (forMs > 0) times.add(end + forMs + step);
+    times.add(resolveBy(slo, profile, end, severity));
+  }
+  const checks: Check[] = [during];
+  for (const t of [...times].sort((x, y) => x - y)) {
+    const c = firstRobust(slo, profile, t, 5);
+    if (!c) return undefined;
+    if (checks.every((k) => k.atMs !== c.atMs)) checks.push(c);
+  }
+  const started = [...new Set(checks.slice(1).flatMap((c) => c.firing.filter((s) => !during.firing.includes(s))))];
+  // Without a `for` the workbook never starts an alert after the outage; a check saying otherwise would be a modelling error.
+  if (started.length > 0 && slo.alerting.tiers.every((t) => t.forMs === 0)) return undefined;
   profile.endMs = checks[checks.length - 1]!.atMs;
   const fires = during.firing.length ? `fires ${during.firing.join(" and ")} during it` : "fires nothing";
+  const after = started.length ? `${started.join(" and ")} starts after it ends (held back by \`for\`)` : "nothing starts after it ends";
   return {
-    title: `a ${formatDuration(outageMs)} full outage after ${formatDuration(start)} of healthy traffic ${fires}, and nothing starts after it ends`,
+    title: `a ${formatDuration(outageMs)} full outage after ${formatDuration(start)} of healthy traffic ${fires}, and ${after}`,
     profile,
     checks,
   };
@@ -498,7 +514,12 @@ function engineValues(slo: SloModel, plans: Plan[], traffic: TrafficModel): Prom
 
 async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Promise<{ perPlan: CheckValues[]; notes: string[] }> {
   const file = "generated.rules.yaml";
-  const ruleGroups = parseRuleFile(file, ruleFileYaml([], [sloRuleGroup(slo)]));
+  // Only what the alerts read: the period, budget and info series cost a
+  // 30-day subquery per step and feed no alert.
+  const full = sloRuleGroup(slo);
+  const unread = new Set<string>([SLO_METRICS.errorRatioPeriod, SLO_METRICS.sliPeriod, SLO_METRICS.budgetRemaining, SLO_METRICS.burnRate, SLO_METRICS.objective, SLO_METRICS.info]);
+  const group = { ...full, rules: full.rules.filter((r) => !("record" in r) || !unread.has(r.record)) };
+  const ruleGroups = parseRuleFile(file, ruleFileYaml([], [group]));
   const alerts = burnRateAlerts(slo);
   const notes: string[] = [];
   const perPlan: CheckValues[] = [];
@@ -519,9 +540,16 @@ async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Pr
       for (const a of firing) {
         const severity = a.labels.get("severity") as Severity;
         const rule = alerts.find((r) => r.labels.severity === severity)!;
-        const result = res.engine.instantQuery(rule.expr, check.atMs).value;
-        const v = result.type === "vector" ? result.samples[0]?.v : undefined;
-        if (v !== undefined) perSeverity.set(severity, v);
+        // An alert kept firing by keep_firing_for shows the value of the last evaluation its condition held.
+        const keep = slo.alerting.tiers.find((t) => t.severity === severity)?.keepFiringForMs ?? 0;
+        for (let t = check.atMs; t >= check.atMs - keep; t -= plan.profile.stepMs) {
+          const result = res.engine.instantQuery(rule.expr, t).value;
+          const v = result.type === "vector" ? result.samples[0]?.v : undefined;
+          if (v !== undefined) {
+            perSeverity.set(severity, v);
+            break;
+          }
+        }
       }
       const got = [...perSeverity.keys()].sort().join(",");
       const want = [...check.firing].sort().join(",");
