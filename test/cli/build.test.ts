@@ -68,7 +68,7 @@ describe("monac build", () => {
     expect(r.err).toContain(`${path.join(ws, "out", "prometheus", "rules", "redis.rules.yaml")}: missing`);
     expect(r.err).toContain(`${path.join(ws, "out", "prometheus", "rules", "gone.rules.yaml")}: orphaned`);
     // The objective also changes the generated tests' thresholds.
-    expect(r.err).toContain(`${path.join(ws, "out", "prometheus", "tests", "checkout.slos.test.yaml")}: stale`);
+    expect(r.err).toContain(`${path.join(ws, "out", "prometheus", "tests", "checkout.availability.slo.test.yaml")}: stale`);
     // ... and the SLO dashboard's objective line and stat colours.
     expect(r.err).toContain(`${path.join(ws, "out", "grafana", "dashboards", "monac-slo-checkout.json")}: stale`);
     expect(r.err).toContain("5 files out of date");

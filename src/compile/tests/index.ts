@@ -15,7 +15,7 @@ export const TESTS_DIR = "prometheus/tests";
  * resolution, and nothing in a threshold rule depends on the evaluation
  * interval. SLO tests step at the SLO groups' own interval, which their
  * de-lagged counts are computed for; promtool has one evaluation_interval per
- * file, so each service gets one file of each.
+ * file, so thresholds and SLOs get files of their own.
  */
 export const THRESHOLD_TEST_STEP_MS = 5 * 60_000;
 
@@ -24,19 +24,13 @@ export async function ruleTestArtifacts(model: WorkspaceModel): Promise<Artifact
   const out: Artifact[] = [];
   for (const service of services) {
     const sources = [...(model.sourcesByService.get(service) ?? [])].sort();
-    const slo = { groups: [] as RuleTestGroup[], notes: [] as string[] };
-    for (const s of model.slos.filter((x) => x.service === service)) {
-      const r = await sloTests(s);
-      slo.groups.push(...r.groups);
-      slo.notes.push(...r.notes);
-    }
     const thresholds = { groups: [] as RuleTestGroup[], notes: [] as string[] };
     for (const alert of model.thresholds.filter((t) => t.service === service)) {
       const r = await thresholdTests(alert, THRESHOLD_TEST_STEP_MS);
       thresholds.groups.push(...r.groups);
       thresholds.notes.push(...r.notes);
     }
-    const file = (kind: string, stepMs: number, tests: { groups: RuleTestGroup[]; notes: string[] }, about: string): Artifact | undefined => {
+    const file = (name: string, stepMs: number, tests: { groups: RuleTestGroup[]; notes: string[] }, about: string): Artifact | undefined => {
       if (tests.groups.length === 0 && tests.notes.length === 0) return undefined;
       const content: RuleTestFile = { rule_files: [`../rules/${service}.rules.yaml`], evaluation_interval: formatDuration(stepMs), tests: tests.groups };
       const header = [
@@ -45,11 +39,15 @@ export async function ruleTestArtifacts(model: WorkspaceModel): Promise<Artifact
         about,
         ...(tests.notes.length ? ["", ...tests.notes] : []),
       ];
-      return { path: `${TESTS_DIR}/${service}.${kind}.test.yaml`, content: `${header.map((l) => (l ? `# ${l}` : "#")).join("\n")}\n${toYaml(content)}` };
+      return { path: `${TESTS_DIR}/${name}.test.yaml`, content: `${header.map((l) => (l ? `# ${l}` : "#")).join("\n")}\n${toYaml(content)}` };
     };
-    const sloFile = file("slos", model.evaluationIntervalMs, slo, "When alerts must fire and resolve comes from the SRE workbook's burn-rate arithmetic, not from these rules.");
-    const thresholdFile = file("alerts", THRESHOLD_TEST_STEP_MS, thresholds, "Inputs are solved so each threshold is just crossed, or just not.");
-    if (sloFile) out.push(sloFile);
+    // One file per SLO: each simulates days of traffic, and separate files run in parallel.
+    for (const s of model.slos.filter((x) => x.service === service)) {
+      const about = "When alerts must fire and resolve comes from the SRE workbook's burn-rate arithmetic, not from these rules.";
+      const sloFile = file(`${service}.${s.name}.slo`, model.evaluationIntervalMs, await sloTests(s), about);
+      if (sloFile) out.push(sloFile);
+    }
+    const thresholdFile = file(`${service}.alerts`, THRESHOLD_TEST_STEP_MS, thresholds, "Inputs are solved so each threshold is just crossed, or just not.");
     if (thresholdFile) out.push(thresholdFile);
   }
   return out;
