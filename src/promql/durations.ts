@@ -45,9 +45,10 @@ export function isDurationLiteral(text: string): boolean {
 }
 
 /**
- * Canonical form of a non-negative duration, matching Prometheus's printer:
- * weeks are only used when they divide the remainder exactly, so `8d` stays
- * `8d` rather than becoming `1w1d`.
+ * Canonical form of a non-negative duration, matching Prometheus's printer
+ * (model.Duration.String): years and weeks are only used when they divide the
+ * duration exactly, so `8d` stays `8d` rather than `1w1d`, `400d` stays
+ * `400d` rather than `1y5w`, and `53w` stays `53w` rather than `1y6d`.
  */
 export function formatDuration(ms: number): string {
   if (ms === 0) return "0s";
@@ -56,7 +57,7 @@ export function formatDuration(ms: number): string {
   let out = "";
   for (const unit of UNIT_ORDER) {
     const mult = MS_PER[unit];
-    if (unit === "w" && rest % mult !== 0) continue;
+    if ((unit === "y" || unit === "w") && rest % mult !== 0) continue;
     const n = Math.floor(rest / mult);
     if (n > 0) {
       out += `${n}${unit}`;

@@ -140,6 +140,19 @@ describe("SLO rule semantics", () => {
     }
   });
 
+  it("reads only series its group records (raw SLI, page-fast off, no data)", () => {
+    // Regression: a raw SLI's no-data alert watched the 5m ratio, recorded only
+    // when a tier uses 5m; with page-fast disabled SLINoData fired forever.
+    const raw = CASES["raw-28d-custom-tiers"]!.replace("        page-fast: { for: 0s, severity: warning }\n", "        page-fast: false\n");
+    for (const spec of [raw, CASES["ratio-errors"]!, CASES["latency"]!, CASES["bool-gauge"]!, CASES["ratio-good"]!]) {
+      const group = sloRuleGroup(modelFrom(sloFile(spec)).slos[0]!);
+      const recorded = new Set(group.rules.flatMap((r) => (isAlertingRule(r) ? [] : [r.record])));
+      for (const rule of group.rules) {
+        for (const [read] of rule.expr.matchAll(/slo:[a-z_0-9]+:[a-z_0-9]+/g)) expect(recorded.has(read), `${"alert" in rule ? rule.alert : rule.record} reads ${read}`).toBe(true);
+      }
+    }
+  });
+
   it("identifies recorded series by service and slo only", () => {
     const group = sloRuleGroup(modelFrom(sloFile(CASES["ratio-good"]!)).slos[0]!);
     for (const rule of group.rules) {

@@ -26,7 +26,12 @@ describe("durations", () => {
     [604_800_000, "1w"],
     [8 * 86_400_000, "8d"],
     [14 * 86_400_000, "2w"],
-    [31_536_000_000 + 86_400_000, "1y1d"],
+    // Years and weeks only when they divide exactly, as Prometheus prints them.
+    [31_536_000_000 + 86_400_000, "366d"],
+    [31_536_000_000, "1y"],
+    [2 * 31_536_000_000, "2y"],
+    [400 * 86_400_000, "400d"],
+    [53 * 604_800_000, "53w"],
     [-300_000, "-5m"],
   ])("formats %d as %s", (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
