@@ -27,6 +27,7 @@ import { formatDuration } from "../spec/duration.js";
 import { formatSelector, type LabelMatcher } from "../promql/syntax.js";
 import type { SloModel, TierModel } from "../spec/model.js";
 import { sloSeries } from "./selectors.js";
+import { dashboardUid } from "./dashboards/uid.js";
 import { sortedLabels, type AlertingRule, type RecordingRule, type RuleGroup } from "./rules.js";
 
 export const SLO_METRICS = {
@@ -245,6 +246,8 @@ export function metadataRules(slo: SloModel): RecordingRule[] {
         objective: objectivePercent,
         period: formatDuration(slo.periodMs),
         sli: slo.sli.kind,
+        // The service's SLO dashboard, for links: long service names have hashed uids no query can derive.
+        dashboard: dashboardUid("slo", slo.service),
         ...(slo.description ? { description: slo.description } : {}),
       }),
     },

@@ -17,6 +17,8 @@ const COLUMNS = [
   { header: "Burn rate (1h)", expr: SLO_METRICS.burnRate, unit: "none" },
   // SLO alerts carry service and slo labels; count the firing ones per SLO.
   { header: "Firing alerts", expr: `count by (service, slo) (ALERTS{alertstate="firing", slo!=""})`, unit: "none" },
+  // Not shown: brings each SLO's dashboard uid (a label of the info series) into the row for the link.
+  { header: "Dashboard", expr: `max by (service, slo, dashboard) (${SLO_METRICS.info})`, unit: "none" },
 ] as const;
 
 export function overviewDashboard(slos: readonly SloModel[]): DashboardDraft {
@@ -40,8 +42,8 @@ export function overviewDashboard(slos: readonly SloModel[]): DashboardDraft {
 /**
  * Instant queries joined on (service, slo) by Grafana's "merge"
  * transformation, then renamed and sorted. The service column links to the
- * service's dashboard by uid (uid.ts: `monac-slo-<service>`; exact for
- * service names up to 30 characters, longer ones are hashed).
+ * service's dashboard by the uid the info series carries as its `dashboard`
+ * label (uid.ts: long service names are hashed, so no query could derive it).
  */
 export function sloTablePanel(sloCount: number): PanelDraft {
   const builder = configurePanel(
@@ -64,7 +66,9 @@ export function sloTablePanel(sloCount: number): PanelDraft {
     })
     .withTransformation({ id: "sortBy", options: { sort: [{ field: "Budget remaining", desc: false }] } })
     .sortBy([new common.TableSortByFieldStateBuilder().displayName("Budget remaining").desc(false)])
-    .overrideByName("Service", [{ id: "links", value: [{ title: "SLO dashboard of ${__value.text}", url: "/d/monac-slo-${__value.text}" }] }]);
+    .overrideByName("Service", [{ id: "links", value: [{ title: "SLO dashboard of ${__value.text}", url: "/d/${__data.fields.dashboard}" }] }])
+    .overrideByName("Dashboard", [{ id: "custom.hidden", value: true }])
+    .overrideByName("dashboard", [{ id: "custom.hidden", value: true }]);
   for (const c of COLUMNS) builder.overrideByName(c.header, [{ id: "unit", value: c.unit }]);
   builder.overrideByName("Budget remaining", [
     { id: "custom.cellOptions", value: { type: "color-background" } },

@@ -150,3 +150,20 @@ describe("layout", () => {
     ]);
   });
 });
+
+describe("overview links", () => {
+  it("reach a service's SLO dashboard even when its uid is hashed (service names over 30 characters)", () => {
+    // Regression: the link was built as /d/monac-slo-<service>, which does not
+    // exist once the uid is shortened and hashed.
+    const service = "payments-settlement-reconciliation-worker";
+    const slo = { ...model.slos[0]!, service };
+    const uid = dashboardUid("slo", service);
+    expect(uid).not.toBe(`monac-slo-${service}`);
+    const info = sloRuleGroup(slo).rules.find((r) => "record" in r && r.record === "slo:objective:info")!;
+    expect(info.labels?.dashboard).toBe(uid);
+    const overview = workspaceDashboards({ ...model, slos: [slo] }).find((d) => d.uid === "monac-overview-slos")!;
+    const text = dashboardJson(overview);
+    expect(text).toContain('"url": "/d/${__data.fields.dashboard}"');
+    expect(text).toContain("max by (service, slo, dashboard) (slo:objective:info)");
+  });
+});
