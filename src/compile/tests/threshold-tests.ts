@@ -12,7 +12,7 @@
 import { walk, type Expr, type LabelMatcher, type VectorSelector } from "../../promql/ast.js";
 import { Engine } from "../../promql/engine.js";
 import { compare } from "../../promql/operators.js";
-import { Labels } from "../../promql/labels.js";
+import { parseSeriesDescription, SeriesNotationError, type SeriesDescription } from "../../promql/series-notation.js";
 import { parseExpression } from "../../promql/syntax.js";
 import { printPromQL } from "../../promql/printer.js";
 import { SeriesStore } from "../../promql/storage.js";
@@ -179,24 +179,11 @@ function selectorMatchers(vs: VectorSelector): LabelMatcher[] {
   return vs.name === undefined ? vs.matchers : [{ name: "__name__", op: "=", value: vs.name }, ...vs.matchers];
 }
 
-/** A series' samples, one a minute from 0 to `minutes`, for a parameter. */
-function samples(s: SyntheticSeries, p: number, minutes: number): { labels: LabelSet; values: number[] }[] {
-  const values = (f: (m: number) => number) => Array.from({ length: minutes + 1 }, (_, m) => f(m));
-  switch (s.kind) {
-    case "gauge":
-      return [{ labels: s.labels, values: values(() => p) }];
-    case "counter":
-      return [{ labels: s.labels, values: values((m) => m * p) }];
-    case "bucket":
-      // Every observation falls in the bucket bounded by p: a quantile q of
-      // it interpolates to q * p.
-      return [
-        { labels: { ...s.labels, le: formatValue(p) }, values: values((m) => m * 60) },
-        { labels: { ...s.labels, le: "+Inf" }, values: values((m) => m * 60) },
-      ];
-  }
-}
-
+/**
+ * A series' input, one sample a minute from 0 to `minutes`, for a parameter,
+ * in promtool's notation. This text is the only description of the inputs:
+ * the solver evaluates on what it parses to (see `loadedSamples`).
+ */
 function notation(s: SyntheticSeries, p: number, minutes: number): InputSeries[] {
   switch (s.kind) {
     case "gauge":
@@ -204,6 +191,8 @@ function notation(s: SyntheticSeries, p: number, minutes: number): InputSeries[]
     case "counter":
       return [{ series: seriesText(s.labels), values: counterValues([{ samples: minutes, increment: p }]) }];
     case "bucket":
+      // Every observation falls in the bucket bounded by p: a quantile q of
+      // it interpolates to q * p.
       return [
         { series: seriesText({ ...s.labels, le: formatValue(p) }), values: counterValues([{ samples: minutes, increment: 60 }]) },
         { series: seriesText({ ...s.labels, le: "+Inf" }), values: counterValues([{ samples: minutes, increment: 60 }]) },
@@ -320,13 +309,8 @@ function solveFresh(
 }
 
 function evaluateAt(value: Expr, inputs: SyntheticSeries[], params: number[], atMs: number, minutes: number) {
-  const store = new SeriesStore();
-  inputs.forEach((s, i) => {
-    for (const series of samples(s, params[i]!, minutes)) {
-      const labels = Labels.from(series.labels);
-      series.values.forEach((v, m) => store.append(labels, m * MINUTE, v));
-    }
-  });
+  const store = loadedSamples(inputs.flatMap((s, i) => notation(s, params[i]!, minutes)));
+  if (!store) return undefined;
   let result;
   try {
     result = new Engine(store).instantQuery(value, atMs).value;
@@ -341,6 +325,32 @@ function evaluateAt(value: Expr, inputs: SyntheticSeries[], params: number[], at
         : [];
   if (list.length === 0 || !Number.isFinite(list[0]!.value)) return undefined;
   return { value: list[0]!.value, samples: list };
+}
+
+/**
+ * The samples promtool loads for generated input series (one a minute from 0,
+ * the groups' interval and start), read with the same series-notation parser
+ * as monac's test runner (src/ruletest/input.ts). The solver must see exactly
+ * these floats: `0+p x n` expands by repeated addition, which is not m * p in
+ * the last bits, and a raw `{{ $value }}` in an annotation prints every bit.
+ * Undefined when the notation does not parse (e.g. a negative increment).
+ */
+function loadedSamples(series: InputSeries[]): SeriesStore | undefined {
+  const store = new SeriesStore();
+  for (const item of series) {
+    let desc: SeriesDescription;
+    try {
+      desc = parseSeriesDescription(`${item.series} ${item.values}`.trim());
+    } catch (e) {
+      if (e instanceof SeriesNotationError) return undefined;
+      throw e;
+    }
+    desc.values.forEach((v, k) => {
+      if (v.kind === "value") store.append(desc.labels, k * MINUTE, v.value);
+      else if (v.kind === "stale") store.appendStale(desc.labels, k * MINUTE);
+    });
+  }
+  return store;
 }
 
 /**
