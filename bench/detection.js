@@ -25,8 +25,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (p) => import(path.join(root, "dist", p));
 const { parseRuleFile } = await dist("ruletest/index.js");
 const { replay, trafficInput } = await dist("ruletest/incidents.js");
-const { loadWorkspaceFromTexts } = await dist("spec/workspace.js");
-const { formatDiagnostic } = await dist("spec/diagnostics.js");
+const { loadWorkspaceFromTexts } = await dist("workspace/workspace.js");
+const { formatDiagnostic } = await dist("workspace/diagnostics.js");
 const { compileWorkspace } = await dist("compile/bundle.js");
 const { parsePromQL, walk } = await dist("promql/index.js");
 

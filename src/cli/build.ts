@@ -1,10 +1,10 @@
 // `monac build` and `monac validate`.
 import path from "node:path";
-import { loadWorkspace, WorkspaceIOError } from "../spec/workspace.js";
-import { formatDiagnostic } from "../spec/diagnostics.js";
+import { loadWorkspace, WorkspaceIOError } from "../workspace/workspace.js";
+import { formatDiagnostic } from "../workspace/diagnostics.js";
 import { compileWorkspace } from "../compile/bundle.js";
 import { DashboardCheckError } from "../compile/dashboards/index.js";
-import { ruleTestArtifacts, TESTS_DIR } from "../compile/tests/index.js";
+import { ruleTestArtifacts, TESTS_DIR } from "../compile/rule-tests/index.js";
 import { planOutput, writeOutput } from "../compile/write.js";
 import { EXIT, type CliIO } from "./main.js";
 

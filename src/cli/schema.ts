@@ -1,7 +1,7 @@
 // `monac schema`: the spec files' JSON Schemas, for editors.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { specJsonSchemas } from "../spec/json-schema.js";
+import { specJsonSchemas } from "../workspace/json-schema.js";
 import { EXIT, type CliIO } from "./main.js";
 
 export async function schemaCommand(outDir: string, check: boolean, io: CliIO): Promise<number> {

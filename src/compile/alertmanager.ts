@@ -6,8 +6,8 @@
 // (severity, receiver). A severity with several receivers uses `continue` so
 // every receiver is notified, and the team route is final so another team's
 // routes never see the alert.
-import { formatDuration } from "../spec/duration.js";
-import type { ReceiverModel, RoutingModel } from "../spec/model.js";
+import { formatDuration } from "../workspace/duration.js";
+import type { ReceiverModel, RoutingModel } from "../workspace/model.js";
 import { toYaml } from "./rules.js";
 
 /** Labels two alerts must share for one to inhibit the other: the same alert on the same target. */

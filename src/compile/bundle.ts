@@ -1,6 +1,6 @@
 // The whole compile: model in, the files of out/ as data. Pure: no I/O, and the
 // same model always yields byte-identical artifacts.
-import type { WorkspaceModel } from "../spec/model.js";
+import type { WorkspaceModel } from "../workspace/model.js";
 import { alertmanagerYaml } from "./alertmanager.js";
 import { ruleFileYaml, type RuleGroup } from "./rules.js";
 import { sloRuleGroup } from "./slo-rules.js";

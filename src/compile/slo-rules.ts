@@ -22,10 +22,10 @@
 // Alerts: the tiers of one severity are ONE alert (their conditions joined
 // with `or`), so one incident is one page and one ticket however many tiers
 // it trips, and no tier's alert can start after a faster one has resolved.
-import { Decimal } from "../spec/decimal.js";
-import { formatDuration } from "../spec/duration.js";
+import { Decimal } from "../workspace/decimal.js";
+import { formatDuration } from "../workspace/duration.js";
 import { formatSelector, type LabelMatcher } from "../promql/syntax.js";
-import type { SloModel, TierModel } from "../spec/model.js";
+import type { SloModel, TierModel } from "../workspace/model.js";
 import { sloSeries } from "./selectors.js";
 import { dashboardUid } from "./dashboards/uid.js";
 import { sortedLabels, type AlertingRule, type RecordingRule, type RuleGroup } from "./rules.js";

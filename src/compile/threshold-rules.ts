@@ -1,10 +1,10 @@
 // Threshold specs -> alert rules, one rule per severity level. Warning and
 // critical share the alert name and labels, so Alertmanager's
 // critical-mutes-warning inhibition pairs them exactly.
-import { Decimal } from "../spec/decimal.js";
-import { formatDuration } from "../spec/duration.js";
-import type { Severity } from "../spec/schema.js";
-import type { ThresholdAlertModel, ThresholdLevel, ThresholdUnit } from "../spec/model.js";
+import { Decimal } from "../workspace/decimal.js";
+import { formatDuration } from "../workspace/duration.js";
+import type { Severity } from "../workspace/schema.js";
+import type { ThresholdAlertModel, ThresholdLevel, ThresholdUnit } from "../workspace/model.js";
 import { sortedLabels, type AlertingRule, type RuleGroup } from "./rules.js";
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { loadWorkspaceFromTexts } from "../../src/spec/workspace.js";
+import { loadWorkspaceFromTexts } from "../../src/workspace/workspace.js";
 import { compileWorkspace } from "../../src/compile/bundle.js";
 import { REPO_ROOT } from "../support/workspace.js";
 

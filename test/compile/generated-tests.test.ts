@@ -2,16 +2,16 @@
 // scenarios mean what their names say. That they pass is proven by the real
 // promtool (test/e2e/rule-eval.test.ts) and by `monac test`.
 import { describe, expect, it } from "vitest";
-import { sloTests } from "../../src/compile/tests/slo-tests.js";
-import { thresholdTests } from "../../src/compile/tests/threshold-tests.js";
-import { regexSamples, labelsMatching, variantAvoiding } from "../../src/compile/tests/synthetic-labels.js";
-import { counterValues } from "../../src/compile/tests/rule-test-file.js";
+import { sloTests } from "../../src/compile/rule-tests/slo-tests.js";
+import { thresholdTests } from "../../src/compile/rule-tests/threshold-tests.js";
+import { regexSamples, labelsMatching, variantAvoiding } from "../../src/compile/rule-tests/synthetic-labels.js";
+import { counterValues } from "../../src/compile/rule-tests/rule-test-file.js";
 import { parseSequence } from "../../src/promql/series-notation.js";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { compileWorkspace } from "../../src/compile/bundle.js";
-import { ruleTestArtifacts } from "../../src/compile/tests/index.js";
+import { ruleTestArtifacts } from "../../src/compile/rule-tests/index.js";
 import { runTestFile } from "../../src/ruletest/index.js";
 import { BASE_MONAC_YAML, modelFrom } from "../support/workspace.js";
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { burnRateAlerts, leMatcher, sloRuleGroup, SLO_METRICS } from "../../src/compile/slo-rules.js";
 import { toYaml, isAlertingRule } from "../../src/compile/rules.js";
-import { Decimal } from "../../src/spec/decimal.js";
+import { Decimal } from "../../src/workspace/decimal.js";
 import { BASE_MONAC_YAML, modelFrom } from "../support/workspace.js";
 
 const sloFile = (slo: string, header = "service: shop\nteam: shop\n") => ({ "slos/shop.yaml": `${header}slos:\n${slo}` });

@@ -1,9 +1,9 @@
 // Builds compile models from small in-memory workspaces for tests.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { loadWorkspaceFromTexts } from "../../src/spec/workspace.js";
-import { formatDiagnostic } from "../../src/spec/diagnostics.js";
-import type { WorkspaceModel } from "../../src/spec/model.js";
+import { loadWorkspaceFromTexts } from "../../src/workspace/workspace.js";
+import { formatDiagnostic } from "../../src/workspace/diagnostics.js";
+import type { WorkspaceModel } from "../../src/workspace/model.js";
 
 const base = path.join(import.meta.dirname, "..", "fixtures", "base");
 export const BASE_MONAC_YAML = readFileSync(path.join(base, "monac.yaml"), "utf8");

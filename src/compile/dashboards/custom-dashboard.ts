@@ -1,7 +1,7 @@
 // Dashboards written in dashboards/*.yaml: the spec's rows and panels, one to
 // one, on the same panel vocabulary as the generated dashboards.
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import type { DashboardModel, PanelModel } from "../../spec/model.js";
+import type { DashboardModel, PanelModel } from "../../workspace/model.js";
 import { panelOfKind, PROMETHEUS_DATASOURCE, type PanelDraft } from "./panels.js";
 import { assembleDashboard, type DashboardDraft } from "./assemble.js";
 import { dashboardUid } from "./uid.js";

@@ -1,7 +1,7 @@
 // Dashboards stage: the model (and the rule groups compiled from it) in, the
 // files of out/grafana out. Generated dashboards are checked here, so a query
 // reading a series nothing produces stops the build instead of shipping.
-import type { WorkspaceModel } from "../../spec/model.js";
+import type { WorkspaceModel } from "../../workspace/model.js";
 import type { RuleGroup } from "../rules.js";
 import { dashboardJson, dashboardQueries, type DashboardDraft } from "./assemble.js";
 import { customDashboard } from "./custom-dashboard.js";

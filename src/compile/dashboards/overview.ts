@@ -3,7 +3,7 @@
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as table from "@grafana/grafana-foundation-sdk/table";
-import type { SloModel } from "../../spec/model.js";
+import type { SloModel } from "../../workspace/model.js";
 import { SLO_METRICS } from "../slo-rules.js";
 import { COLORS, configurePanel, sized, type PanelDraft } from "./panels.js";
 import { assembleDashboard, type DashboardDraft } from "./assemble.js";

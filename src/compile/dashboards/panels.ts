@@ -10,8 +10,8 @@ import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import type { PanelKind, PanelUnit } from "../../spec/schema.js";
-import type { PanelThresholdsModel, ThresholdUnit } from "../../spec/model.js";
+import type { PanelKind, PanelUnit } from "../../workspace/schema.js";
+import type { PanelThresholdsModel, ThresholdUnit } from "../../workspace/model.js";
 import type { Sized } from "./layout.js";
 
 /** Every query goes to the datasource the viewer picks in the `datasource` variable. */

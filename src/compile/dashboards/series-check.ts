@@ -16,8 +16,8 @@
 import { selectorMetricName, walk, type Expr } from "../../promql/ast.js";
 import { typeOf } from "../../promql/parser.js";
 import { findProblem, parseExpression } from "../../promql/syntax.js";
-import type { WorkspaceModel } from "../../spec/model.js";
-import { closestName } from "../../spec/diagnostics.js";
+import type { WorkspaceModel } from "../../workspace/model.js";
+import { closestName } from "../../workspace/diagnostics.js";
 import { isAlertingRule, type RuleGroup } from "../rules.js";
 
 const PROMETHEUS_SERIES = [

@@ -6,9 +6,9 @@
 // SLI metrics: a 30-day panel then costs one sample per evaluation instead of
 // a 30-day rate over every raw series.
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import { Decimal } from "../../spec/decimal.js";
-import { formatDuration } from "../../spec/duration.js";
-import type { SloModel } from "../../spec/model.js";
+import { Decimal } from "../../workspace/decimal.js";
+import { formatDuration } from "../../workspace/duration.js";
+import type { SloModel } from "../../workspace/model.js";
 import { quote } from "../../promql/syntax.js";
 import { sloSeries } from "../selectors.js";
 import { SLO_METRICS, ratioWindows } from "../slo-rules.js";

@@ -1,8 +1,8 @@
 // A dashboard per alerts/ file: each alert's watched value with its warning
 // and critical thresholds drawn, so the graph shows how close the system ran
 // to paging, not just whether it did.
-import type { ThresholdAlertModel } from "../../spec/model.js";
-import { Decimal } from "../../spec/decimal.js";
+import type { ThresholdAlertModel } from "../../workspace/model.js";
+import { Decimal } from "../../workspace/decimal.js";
 import { firingAlertsAnnotation } from "./slo-dashboard.js";
 import { statPanel, timeseriesPanel, type PanelDraft } from "./panels.js";
 import type { Section } from "./layout.js";

@@ -1,8 +1,8 @@
 // Custom dashboard specs: findings that need more than one file, and what the
 // spec's fields become in Grafana's model.
 import { describe, expect, it } from "vitest";
-import { loadWorkspaceFromTexts } from "../../../src/spec/workspace.js";
-import { formatDiagnostic } from "../../../src/spec/diagnostics.js";
+import { loadWorkspaceFromTexts } from "../../../src/workspace/workspace.js";
+import { formatDiagnostic } from "../../../src/workspace/diagnostics.js";
 import { customDashboard } from "../../../src/compile/dashboards/custom-dashboard.js";
 import { thresholdSteps } from "../../../src/compile/dashboards/panels.js";
 import { BASE_MONAC_YAML } from "../../support/workspace.js";

@@ -26,10 +26,10 @@
 // the one thing taken from running the rules (on monac's engine), and a
 // check where the engine disagrees with the workbook is kept as the workbook
 // says, so the test fails.
-import { Decimal } from "../../spec/decimal.js";
-import { formatDuration } from "../../spec/duration.js";
-import type { Severity } from "../../spec/schema.js";
-import type { SloModel, TierModel } from "../../spec/model.js";
+import { Decimal } from "../../workspace/decimal.js";
+import { formatDuration } from "../../workspace/duration.js";
+import type { Severity } from "../../workspace/schema.js";
+import type { SloModel, TierModel } from "../../workspace/model.js";
 import { expectedAlert } from "./expected-alert.js";
 import { burnRateAlerts, noDataAlerts, severityTiers, SLO_METRICS, sloRuleGroup, windowSource } from "../slo-rules.js";
 import { parseVectorSelector } from "../../promql/syntax.js";

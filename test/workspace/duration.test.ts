@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, parseDuration } from "../../src/spec/duration.js";
+import { formatDuration, parseDuration } from "../../src/workspace/duration.js";
 
 describe("Prometheus durations", () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Decimal, numberToPlainString } from "../../src/spec/decimal.js";
-import { burnRateFactor } from "../../src/spec/tiers.js";
+import { Decimal, numberToPlainString } from "../../src/workspace/decimal.js";
+import { burnRateFactor } from "../../src/workspace/tiers.js";
 
 const d = (x: number | string) => Decimal.of(x);
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { specJsonSchemas } from "../../src/spec/json-schema.js";
+import { specJsonSchemas } from "../../src/workspace/json-schema.js";
 import { REPO_ROOT } from "../support/workspace.js";
 
 describe("spec JSON Schemas", () => {

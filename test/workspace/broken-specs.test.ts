@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadWorkspaceFromTexts } from "../../src/spec/workspace.js";
-import { formatDiagnostic } from "../../src/spec/diagnostics.js";
+import { loadWorkspaceFromTexts } from "../../src/workspace/workspace.js";
+import { formatDiagnostic } from "../../src/workspace/diagnostics.js";
 
 const fixtures = path.join(import.meta.dirname, "..", "fixtures");
 const baseFiles = ["monac.yaml", "slos/shop.yaml", "alerts/shop.yaml"].map((rel) => ({

@@ -1,7 +1,7 @@
 // Generated rule unit tests, one promtool-format file per service, next to
 // the rule files they prove.
-import type { WorkspaceModel } from "../../spec/model.js";
-import { formatDuration } from "../../spec/duration.js";
+import type { WorkspaceModel } from "../../workspace/model.js";
+import { formatDuration } from "../../workspace/duration.js";
 import { generatedHeader, RULES_DIR, type Artifact } from "../bundle.js";
 import { toYaml } from "../rules.js";
 import type { RuleTestFile, RuleTestGroup } from "./rule-test-file.js";

@@ -16,9 +16,9 @@ import { parseSeriesDescription, SeriesNotationError, type SeriesDescription } f
 import { parseExpression } from "../../promql/syntax.js";
 import { printPromQL } from "../../promql/printer.js";
 import { SeriesStore } from "../../promql/storage.js";
-import { formatDuration } from "../../spec/duration.js";
-import type { Severity } from "../../spec/schema.js";
-import type { ThresholdAlertModel } from "../../spec/model.js";
+import { formatDuration } from "../../workspace/duration.js";
+import type { Severity } from "../../workspace/schema.js";
+import type { ThresholdAlertModel } from "../../workspace/model.js";
 import { expectedAlert } from "./expected-alert.js";
 import { thresholdAlertRules } from "../threshold-rules.js";
 import type { AlertingRule } from "../rules.js";

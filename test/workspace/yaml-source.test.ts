@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { parseYamlSource } from "../../src/spec/yaml-source.js";
+import { parseYamlSource } from "../../src/workspace/yaml-source.js";
 import { REPO_ROOT } from "../support/workspace.js";
 
 const specFiles = [
