@@ -26,7 +26,7 @@ import { MatchSignature, scalarBinop, vectorAnd, vectorBinop, vectorOr, vectorSc
 import { foldDuration, parsePromQL, typeOf, documentedType } from "./parser.js";
 import { printPromQL } from "./printer.js";
 import { quoteString } from "./literals.js";
-import { compileAnchoredRegex } from "./regex.js";
+import { compileLabelReplaceRegex } from "./regex.js";
 import { RANGE_FUNCTIONS, SeriesIndex, type Window } from "./range-functions.js";
 import type { FloatSamples, Queryable } from "./storage.js";
 import {
@@ -542,7 +542,7 @@ class Evaluator implements StepGrid {
     const regexText = this.stringArg(regexArg!);
     let re: RegExp;
     try {
-      re = compileAnchoredRegex(regexText);
+      re = compileLabelReplaceRegex(regexText);
     } catch {
       throw new PromQLEvalError(`invalid regular expression in label_replace(): ${regexText}`);
     }
