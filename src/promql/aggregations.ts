@@ -5,8 +5,8 @@
  */
 import type { AggregateExpr } from "./ast.js";
 import { annotate, type Annotations } from "./annotations.js";
-import { goMax, goMin } from "./go-math.js";
-import { GoHeap, goSort } from "./go-sort.js";
+import { goMax, goMin } from "../go/math.js";
+import { GoHeap, goSort } from "../go/sort.js";
 import { Labels, METRIC_NAME } from "./labels.js";
 import { formatNumberLiteral } from "./literals.js";
 import { lessWithNaNFirst, sampleQuantile } from "./quantile.js";

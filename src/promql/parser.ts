@@ -25,9 +25,9 @@ import {
   type VectorMatching,
   type VectorSelector,
 } from "./ast.js";
-import { isDurationLiteral, parseDuration } from "./durations.js";
+import { isDurationLiteral, parseDuration } from "../go/prometheus-duration.js";
 import { FUNCTION_SIGNATURES } from "./function-signatures.js";
-import { goMax, goMin } from "./go-math.js";
+import { goMax, goMin } from "../go/math.js";
 import { LiteralError, parseNumber, unquoteString } from "./literals.js";
 import { compileAnchoredRegex, RegexError } from "./regex.js";
 

@@ -5,7 +5,7 @@
  * computed against that rendering.
  */
 import type { AtModifier, DurationExpr, Expr, LabelMatcher, VectorMatching, VectorSelector } from "./ast.js";
-import { formatDuration } from "./durations.js";
+import { formatDuration } from "../go/prometheus-duration.js";
 import { formatNumberLiteral, quoteString } from "./literals.js";
 
 const LEGACY_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

@@ -12,7 +12,7 @@
  */
 import { walk, type Expr } from "./ast.js";
 import { renderAnnotation, type Annotation } from "./annotations.js";
-import { parseDuration } from "./durations.js";
+import { parseDuration } from "../go/prometheus-duration.js";
 import { Engine } from "./engine.js";
 import { almostEqual } from "./float-compare.js";
 import { AT_MODIFIER_UNSAFE_FUNCTIONS, FUNCTION_SIGNATURES } from "./function-signatures.js";

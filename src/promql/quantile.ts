@@ -3,8 +3,8 @@
  * histogram_quantile, and plain sample quantiles for quantile() and
  * quantile_over_time(). Same algorithms as Prometheus's quantile.go.
  */
-import { goMax, goMin } from "./go-math.js";
-import { goSort } from "./go-sort.js";
+import { goMax, goMin } from "../go/math.js";
+import { goSort } from "../go/sort.js";
 import { almostEqual } from "./float-compare.js";
 
 export interface Bucket {

@@ -5,7 +5,7 @@
  * shared with the template functions; see ./re2.ts.
  */
 
-import { compileRE2, type RE2Options, RE2SyntaxError } from "./re2.js";
+import { compileRE2, type RE2Options, RE2SyntaxError } from "../go/re2.js";
 
 export class RegexError extends Error {}
 

@@ -8,7 +8,7 @@
  */
 import { Labels } from "../promql/index.js";
 import type { AlertingRule } from "./rule-files.js";
-import { expandAlertTemplate, type QueryFn } from "./template/index.js";
+import { expandAlertTemplate, type QueryFn } from "../template/index.js";
 
 export type AlertState = "pending" | "firing" | "inactive";
 

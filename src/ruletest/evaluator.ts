@@ -32,10 +32,10 @@ import {
 } from "../promql/index.js";
 import { matcherPredicate } from "../promql/storage.js";
 import { AlertRuleState, AlertTemplates, RuleEvalError, type AlertInput, type OutputSample, type TemplateContext } from "./alerts.js";
-import { goDurationString } from "./go-durations.js";
+import { goDurationString } from "../go/duration.js";
 import type { InputSamples } from "./input.js";
 import type { AlertingRule, Rule, RuleGroup } from "./rule-files.js";
-import { GoCallError, type QueryFn, type Sample as TemplateSample } from "./template/index.js";
+import { GoCallError, type QueryFn, type Sample as TemplateSample } from "../template/index.js";
 import { AppendError, TestStorage } from "./test-storage.js";
 
 export interface EvalPlan {

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Node } from "yaml";
 import { parsePromQL, PromQLParseError, type Expr } from "../promql/index.js";
-import { ALERT_TEMPLATE_HEADER, prometheusFuncs, Template, TemplateParseError } from "./template/index.js";
+import { ALERT_TEMPLATE_HEADER, prometheusFuncs, Template, TemplateParseError } from "../template/index.js";
 import { YamlFileError, YamlReader, type Position } from "./yaml-nodes.js";
 
 export interface RuleGroup {

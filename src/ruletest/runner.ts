@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { Labels } from "../promql/index.js";
 import { compareAlerts, compareSamples, expectedAlerts, expectedSamples, type Mismatch, type ParsedSample } from "./compare.js";
 import { evaluate, type EvalMode, type EvalPlan, type EvalResult } from "./evaluator.js";
-import { modelDurationString } from "./go-durations.js";
+import { modelDurationString } from "../go/duration.js";
 import { InputSeriesError, parseInputSeries, UnsupportedInputError, type InputSamples } from "./input.js";
 import { loadRuleFile, resolveRuleFiles, RuleFileError, type RuleGroup } from "./rule-files.js";
 import { parseTestFile, testGroupName, YamlFileError, type TestFile, type TestGroup } from "./test-file.js";

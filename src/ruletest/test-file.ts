@@ -5,7 +5,7 @@
  * (see AlertRuleTest). Files that don't use it stay promtool-compatible.
  */
 import type { Node } from "yaml";
-import { parseTestTimestamp } from "./go-durations.js";
+import { parseTestTimestamp } from "../go/duration.js";
 import { YamlFileError, YamlReader } from "./yaml-nodes.js";
 
 export { YamlFileError };

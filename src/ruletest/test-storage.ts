@@ -8,7 +8,7 @@
  * rules run at time t, exactly the input samples at or before t are stored.
  */
 import { Labels, SeriesStore, staleNaN } from "../promql/index.js";
-import { sprintf } from "./template/index.js";
+import { sprintf } from "../template/index.js";
 import type { InputSamples } from "./input.js";
 
 export class AppendError extends Error {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DurationError, formatDuration, parseDuration } from "../../src/promql/durations.js";
+import { DurationError, formatDuration, parseDuration } from "../../src/go/prometheus-duration.js";
 
 describe("durations", () => {
   it.each([

@@ -12,7 +12,7 @@ import { parsePromQL, PromQLParseError } from "../../src/promql/parser.js";
 import { compileAnchoredRegex, RegexError } from "../../src/promql/regex.js";
 import { SeriesStore } from "../../src/promql/storage.js";
 import type { QueryValue } from "../../src/promql/value.js";
-import { compile, matchString } from "../../src/ruletest/template/go-regexp.js";
+import { compile, matchString } from "../../src/go/regexp.js";
 
 /** PromQL's view: does the label value match the whole pattern? */
 const fullMatch = (re: string, s: string): boolean => compileAnchoredRegex(re).test(s);

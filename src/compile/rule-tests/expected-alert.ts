@@ -1,6 +1,6 @@
 // What promtool expects an alert to look like: the rule's labels and
 // annotations expanded for one sample, exactly as the rule manager does.
-import { expandAlertTemplate } from "../../ruletest/template/index.js";
+import { expandAlertTemplate } from "../../template/index.js";
 import type { AlertingRule } from "../rules.js";
 import type { ExpectedAlert } from "./rule-test-file.js";
 

@@ -15,7 +15,7 @@ import {
   type PipeNode,
   type VariableNode,
 } from "./nodes.js";
-import { parseFloat64, quote, unquote, unquoteChar } from "./strconv.js";
+import { parseFloat64, quote, unquote, unquoteChar } from "../go/strconv.js";
 
 export interface Tree {
   name: string;

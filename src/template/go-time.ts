@@ -4,7 +4,7 @@
  * `{{ (1800 | toDuration).String }}` work. Times are always UTC here: the
  * Prometheus functions that create them call `.UTC()`.
  */
-import { quote } from "./strconv.js";
+import { quote } from "../go/strconv.js";
 import { GoCallError, GoFunc, GoObject, type NO_FIELD, type Value } from "./values.js";
 
 const NS_PER_SEC = 1_000_000_000n;

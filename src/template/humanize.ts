@@ -8,7 +8,7 @@
  */
 import { GoDuration } from "./go-time.js";
 import { sprintf } from "./gofmt.js";
-import { parseFloat64 } from "./strconv.js";
+import { parseFloat64 } from "../go/strconv.js";
 import { GoCallError, typeName, type Value } from "./values.js";
 
 /** templates.ConvertToFloat: float64, numeric string, integer, or time.Duration (as seconds). */

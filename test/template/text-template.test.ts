@@ -7,7 +7,7 @@ import {
   Template,
   type MissingKey,
   type Value,
-} from "../../../src/ruletest/template/index.js";
+} from "../../src/template/index.js";
 
 // A struct like the `T` of Go's exec_test.go (our own, smaller).
 const data = new GoStruct(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { anyMap, type Sample, type Value } from "../../../src/ruletest/template/index.js";
+import { anyMap, type Sample, type Value } from "../../src/template/index.js";
 import { floats, ints, run, strings } from "./helpers.js";
 
 interface Case {

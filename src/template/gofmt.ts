@@ -6,7 +6,7 @@
  * between two non-strings", the sign and zero-padding rules of fmtFloat, and
  * verbs applied element-wise inside slices and maps.
  */
-import { canBackquote, formatFloat, quote, quoteRune, type FloatFormat } from "./strconv.js";
+import { canBackquote, formatFloat, quote, quoteRune, type FloatFormat } from "../go/strconv.js";
 import { compareGoStrings, GoFunc, GoMap, GoObject, GoSlice, typeName, type Value } from "./values.js";
 
 interface Flags {

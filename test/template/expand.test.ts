@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALERT_TEMPLATE_HEADER, expandAlertTemplate, type AlertTemplateInput } from "../../../src/ruletest/template/index.js";
+import { ALERT_TEMPLATE_HEADER, expandAlertTemplate, type AlertTemplateInput } from "../../src/template/index.js";
 
 const input: AlertTemplateInput = {
   alertName: "HighLatency",

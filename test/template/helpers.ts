@@ -1,4 +1,4 @@
-import { expandTemplate, GoSlice, type Sample, type Value } from "../../../src/ruletest/template/index.js";
+import { expandTemplate, GoSlice, type Sample, type Value } from "../../src/template/index.js";
 
 /** Runs a template the way Prometheus's template_test.go does: name "test", fixed time and URL. */
 export async function run(text: string, data?: Value, query: Sample[] = []): Promise<{ out?: string; err?: string }> {

@@ -7,7 +7,7 @@
  * longest run of word characters (`$1x` is group "1x", not group 1 then "x").
  */
 
-import { compileRE2, RE2SyntaxError } from "../../promql/re2.js";
+import { compileRE2, RE2SyntaxError } from "./re2.js";
 import { canBackquote, quote } from "./strconv.js";
 
 /** A Go regexp/syntax error; its message is Go's. */

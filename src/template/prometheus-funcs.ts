@@ -3,9 +3,9 @@
  * (prometheus/template/template.go, NewTemplateExpander).
  */
 import { queryEscape } from "./funcs.js";
-import { compile, matchString, mustCompileMessage, RegexpError, replaceAllString } from "./go-regexp.js";
-import { isIP, joinHostPort, parseURL, splitHostPort } from "./go-net.js";
-import { goTitle, goToLower, goToUpper } from "./go-strings.js";
+import { compile, matchString, mustCompileMessage, RegexpError, replaceAllString } from "../go/regexp.js";
+import { isIP, joinHostPort, parseURL, splitHostPort } from "../go/net.js";
+import { goTitle, goToLower, goToUpper } from "../go/strings.js";
 import { formatTime, GoDuration, GoPointer, GoTime, parsePromDuration } from "./go-time.js";
 import {
   convertToFloat,

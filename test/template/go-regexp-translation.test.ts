@@ -4,7 +4,7 @@
  * Go's regexp package.
  */
 import { describe, expect, it } from "vitest";
-import { matchString, replaceAllString } from "../../../src/ruletest/template/go-regexp.js";
+import { matchString, replaceAllString } from "../../src/go/regexp.js";
 import { run } from "./helpers.js";
 
 describe("Go regexp in templates", () => {

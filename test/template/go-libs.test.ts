@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { matchString, replaceAllString } from "../../../src/ruletest/template/go-regexp.js";
-import { durationString, formatTime } from "../../../src/ruletest/template/go-time.js";
-import { formatFloat, parseFloat64, quote } from "../../../src/ruletest/template/strconv.js";
+import { matchString, replaceAllString } from "../../src/go/regexp.js";
+import { durationString, formatTime } from "../../src/template/go-time.js";
+import { formatFloat, parseFloat64, quote } from "../../src/go/strconv.js";
 
 describe("strconv.FormatFloat", () => {
   const rows: [number, "e" | "f" | "g", number, string][] = [

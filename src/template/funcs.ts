@@ -6,7 +6,7 @@
  * because $value is a float64 and 1 an int literal; write `gt $value 1.0`.
  */
 import { formatValue, sprint, sprintf, sprintln } from "./gofmt.js";
-import { isPrint } from "./strconv.js";
+import { isPrint } from "../go/strconv.js";
 import {
   GoCallError,
   GoFunc,

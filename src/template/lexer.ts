@@ -4,7 +4,7 @@
  *
  * Positions are JS string indices; errors convert them to Go's byte columns.
  */
-import { quote } from "./strconv.js";
+import { quote } from "../go/strconv.js";
 
 export type ItemType =
   | "error"

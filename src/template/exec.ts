@@ -12,7 +12,7 @@ import { formatValue } from "./gofmt.js";
 import type { CommandNode, IdentifierNode, ListNode, Node, NumberNode, PipeNode, RangeNode, TemplateNode, VariableNode, FieldNode, ChainNode } from "./nodes.js";
 import { nodeString } from "./nodes.js";
 import type { Tree } from "./parser.js";
-import { quote } from "./strconv.js";
+import { quote } from "../go/strconv.js";
 import {
   compareGoStrings,
   GoCallError,

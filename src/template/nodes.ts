@@ -4,7 +4,7 @@
  * `nodeString` reproduces each node's String method, because execution
  * errors quote it: `executing "x" at <humanize "one">: ...`.
  */
-import { quote } from "./strconv.js";
+import { quote } from "../go/strconv.js";
 
 interface Base {
   /** Position in the template text (JS string index). */
