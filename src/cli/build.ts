@@ -3,10 +3,12 @@ import path from "node:path";
 import { loadWorkspace, WorkspaceIOError } from "../workspace/workspace.js";
 import { formatDiagnostic } from "../workspace/diagnostics.js";
 import { compileWorkspace } from "../compile/bundle.js";
+import { checkWorkspace } from "../compile/check.js";
 import { DashboardCheckError } from "../compile/dashboards/index.js";
+import { RecordedSeriesCheckError } from "../compile/recorded-series-check.js";
 import { ruleTestArtifacts, TESTS_DIR } from "../compile/rule-tests/index.js";
 import { planOutput, writeOutput } from "../compile/write.js";
-import { EXIT, type CliIO } from "./main.js";
+import { EXIT, type CliIO } from "./io.js";
 
 export interface BuildOptions {
   dir: string;
@@ -24,7 +26,7 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
   const outDir = opts.out ?? path.join(opts.dir, "out");
   let loaded;
   try {
-    loaded = await loadWorkspace(opts.dir);
+    loaded = checkWorkspace(await loadWorkspace(opts.dir));
   } catch (e) {
     if (e instanceof WorkspaceIOError) {
       io.err(`monac: ${e.message}`);
@@ -42,6 +44,11 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
   try {
     compiled = compileWorkspace(loaded.model, { dashboards: !opts.noDashboards });
   } catch (e) {
+    if (e instanceof RecordedSeriesCheckError) {
+      // monac's own bug, not the spec's: say so, write nothing.
+      io.err(e.message);
+      return EXIT.usage;
+    }
     if (!(e instanceof DashboardCheckError)) throw e;
     for (const p of e.problems) io.err(`monac: ${p}`);
     io.err(`${e.problems.length} dashboard error${e.problems.length === 1 ? "" : "s"}; nothing written`);

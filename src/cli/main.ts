@@ -3,8 +3,9 @@
 // Commands are imported when run: `monac test` need not load the compiler,
 // nor `monac build` the rule-test runner.
 import { parseArgs } from "node:util";
+import { EXIT, processIO, type CliIO } from "./io.js";
 
-export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+export { EXIT, type CliIO } from "./io.js";
 
 const USAGE = `monac — monitoring as code for the Prometheus stack
 
@@ -79,13 +80,3 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     throw e;
   }
 }
-
-export interface CliIO {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const processIO: CliIO = {
-  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
-};

@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { runPromQLTestScript } from "../promql/promqltest.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 
 const USAGE = "usage: monac promqltest [--verbose] FILE...";
 

@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { specJsonSchemas } from "../workspace/json-schema.js";
-import { EXIT, type CliIO } from "./main.js";
+import { EXIT, type CliIO } from "./io.js";
 
 export async function schemaCommand(outDir: string, check: boolean, io: CliIO): Promise<number> {
   const schemas = specJsonSchemas();

@@ -12,7 +12,7 @@ import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { exitCode, formatFileResult, formatSummary, junitXML, runTestFile, summarize, type FileResult } from "../ruletest/index.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 
 const USAGE = `usage: monac test [--run REGEX]... [--junit FILE] [--verbose] [--exact] [FILE|DIR...]
 

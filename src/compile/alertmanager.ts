@@ -8,6 +8,7 @@
 // routes never see the alert.
 import { formatDuration } from "../workspace/duration.js";
 import type { ReceiverModel, RoutingModel } from "../workspace/model.js";
+import { withHeader } from "./header.js";
 import { toYaml } from "./rules.js";
 
 /** Labels two alerts must share for one to inhibit the other: the same alert on the same target. */
@@ -24,7 +25,7 @@ export function alertmanagerConfig(routing: RoutingModel): Record<string, unknow
 }
 
 export function alertmanagerYaml(routing: RoutingModel, header: string[]): string {
-  return `${header.map((l) => (l ? `# ${l}` : "#")).join("\n")}\n${toYaml(alertmanagerConfig(routing))}`;
+  return withHeader(header, toYaml(alertmanagerConfig(routing)));
 }
 
 function globalSection(r: RoutingModel): Record<string, unknown> {

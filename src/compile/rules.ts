@@ -1,4 +1,5 @@
 // Prometheus rule-file model (the shape of a rule file's YAML) and its printer.
+import { withHeader } from "./header.js";
 import { emitYaml, type YamlValue } from "./yaml-emit.js";
 
 export interface RecordingRule {
@@ -39,6 +40,5 @@ export function toYaml(value: unknown): string {
 }
 
 export function ruleFileYaml(header: string[], groups: RuleGroup[]): string {
-  const comment = header.map((line) => (line ? `# ${line}` : "#")).join("\n");
-  return `${comment}\n${toYaml({ groups })}`;
+  return withHeader(header, toYaml({ groups }));
 }

@@ -3,7 +3,7 @@
 // gone. `check` answers the same question without touching anything.
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Artifact } from "./bundle.js";
+import type { Artifact } from "./artifact.js";
 
 /** Directories monac owns inside out/, with the file names it generates there. */
 const MANAGED: { dir: string; pattern: RegExp }[] = [

@@ -1,8 +1,8 @@
 /**
  * Go runtime arithmetic that Prometheus's results depend on and that differs
  * from JavaScript's: math.Max/Min special cases, float64 -> int64 conversion
- * on amd64, and the time package's civil calendar over the whole int64
- * seconds range (far beyond what a JS Date can represent).
+ * on amd64, and math.Log/Log2/Log10 as amd64 computes them. The time
+ * package's calendar lives in time.ts.
  */
 
 /** Go's math.Max: +Inf wins over NaN, then NaN propagates, then +0 over -0. */
@@ -31,115 +31,6 @@ const MIN_INT64 = -(1n << 63n);
 export function goFloatToInt64(v: number): bigint {
   if (Number.isNaN(v) || v >= TWO_63 || v < -TWO_63) return MIN_INT64;
   return BigInt(Math.trunc(v));
-}
-
-// --- time package (Go >= 1.23: Neri-Schneider calendar over "absolute" time) ---
-
-const U64 = 1n << 64n;
-const SECONDS_PER_DAY = 86_400n;
-/** Days from March 1 through December 31. */
-const MARCH_THRU_DECEMBER = 306n;
-/** The absolute epoch is March 1 of year -ABSOLUTE_YEARS (a multiple of 400). */
-const ABSOLUTE_YEARS = 292_277_022_400n;
-/** unixToInternal + internalToAbsolute: (ABSOLUTE_YEARS*365.2425 + 306) days + 1969 years of days. */
-const UNIX_TO_ABSOLUTE =
-  ((ABSOLUTE_YEARS * 3_652_425n) / 10_000n + MARCH_THRU_DECEMBER) * SECONDS_PER_DAY +
-  (1969n * 365n + 1969n / 4n - 1969n / 100n + 1969n / 400n) * SECONDS_PER_DAY;
-
-function u64(x: bigint): bigint {
-  return BigInt.asUintN(64, x);
-}
-
-/** A time.Time in UTC, reduced to Go's absolute (uint64, wrapping) seconds. */
-export class GoTime {
-  private readonly abs: bigint;
-
-  private constructor(abs: bigint) {
-    this.abs = abs;
-  }
-
-  /** time.Unix(sec, 0).UTC(): int64 arithmetic wraps, as in Go. */
-  static unix(sec: bigint): GoTime {
-    return new GoTime(u64(sec + UNIX_TO_ABSOLUTE));
-  }
-
-  private days(): bigint {
-    return this.abs / SECONDS_PER_DAY;
-  }
-
-  /** absDays.split(): century, year in century, day of the March-based year. */
-  private split(): { century: bigint; cyear: bigint; ayday: bigint } {
-    const d = u64(4n * this.days() + 3n);
-    const century = d / 146_097n;
-    const cd = (d % 146_097n) | 3n;
-    const product = 2_939_745n * cd; // bits.Mul32: fits in 64 bits
-    const cyear = product >> 32n;
-    const ayday = (product & 0xffff_ffffn) / 2_939_745n / 4n;
-    return { century, cyear, ayday };
-  }
-
-  private static janFeb(ayday: bigint): bigint {
-    return ayday >= MARCH_THRU_DECEMBER ? 1n : 0n;
-  }
-
-  private static monthDay(ayday: bigint): { amonth: bigint; mday: bigint } {
-    const d = 2141n * ayday + 197_913n;
-    return { amonth: d >> 16n, mday: 1n + (d & 0xffffn) / 2141n };
-  }
-
-  year(): number {
-    const { century, cyear, ayday } = this.split();
-    return Number(BigInt.asIntN(64, century * 100n - ABSOLUTE_YEARS) + cyear + GoTime.janFeb(ayday));
-  }
-
-  /** 1 (January) to 12. */
-  month(): number {
-    const { ayday } = this.split();
-    return Number(GoTime.monthDay(ayday).amonth - GoTime.janFeb(ayday) * 12n);
-  }
-
-  /** Day of the month, 1-based. */
-  day(): number {
-    return Number(GoTime.monthDay(this.split().ayday).mday);
-  }
-
-  /** 1-based day of the year. */
-  yearDay(): number {
-    const { century, cyear, ayday } = this.split();
-    const janFeb = GoTime.janFeb(ayday);
-    const leap = cyear % 4n === 0n && (cyear !== 0n || century % 4n === 0n) ? 1n : 0n;
-    return Number(ayday + 60n + (leap & (janFeb ^ 1n)) - 365n * janFeb);
-  }
-
-  /** 0 (Sunday) to 6; the absolute epoch, March 1, was a Wednesday. */
-  weekday(): number {
-    return Number((this.days() + 3n) % 7n);
-  }
-
-  hour(): number {
-    return Number((this.abs % SECONDS_PER_DAY) / 3600n);
-  }
-
-  minute(): number {
-    return Number((this.abs % 3600n) / 60n);
-  }
-
-  /**
-   * time.Date(year, month, day, 0, 0, 0, 0, time.UTC) for a month in 1..12
-   * (dateToAbsDays with Go's wrapping uint64 arithmetic).
-   */
-  static date(year: number, month: number, day: number): GoTime {
-    const janFeb = month < 3 ? 1n : 0n;
-    const amonth = BigInt(month) + 12n * janFeb;
-    const y = u64(BigInt(year) - janFeb + ABSOLUTE_YEARS);
-    const ayday = (979n * amonth - 2919n) >> 5n;
-    const century = y / 100n;
-    const cyear = y % 100n;
-    const cday = (1461n * cyear) / 4n;
-    const centuryDays = u64(146_097n * century) / 4n;
-    const absDays = u64(centuryDays + cday + ayday + BigInt(day) - 1n);
-    return new GoTime(u64(absDays * SECONDS_PER_DAY));
-  }
 }
 
 // --- math.Log, Log2, Log10 as Go computes them on amd64 ---

@@ -55,7 +55,7 @@ const PERL_CLASSES: Readonly<Record<string, string>> = {
 };
 
 /** A Go regexp/syntax parse error; the message is Go's `*syntax.Error` text. */
-export class RE2SyntaxError extends Error {
+export class RegexpSyntaxError extends Error {
   constructor(
     readonly code: string,
     readonly expr: string,
@@ -81,7 +81,7 @@ const ERR = {
 } as const;
 
 /** The RE2 flags: case-insensitive, multi-line, `.` matches `\n`, ungreedy. */
-export interface RE2Flags {
+export interface RegexpFlags {
   i: boolean;
   m: boolean;
   s: boolean;
@@ -101,9 +101,9 @@ export interface TranslatedRE2 {
   names: string[];
 }
 
-export interface RE2Options {
+export interface RegexpOptions {
   /** Flags in effect before the pattern's own, e.g. `{ s: true }` for PromQL. */
-  flags?: Partial<RE2Flags>;
+  flags?: Partial<RegexpFlags>;
   /** Match the whole input only (`^(?:…)$`). */
   anchored?: boolean;
   /** Add JS's `g` flag (for iterating matches with lastIndex). */
@@ -115,9 +115,9 @@ export interface CompiledRE2 {
   names: readonly string[];
 }
 
-/** Translates a Go regexp; throws RE2SyntaxError where Go's regexp.Compile fails. */
-export function translateRE2(pattern: string, initial: Partial<RE2Flags> = {}): TranslatedRE2 {
-  const flags: RE2Flags = { i: false, m: false, s: false, U: false, ...initial };
+/** Translates a Go regexp; throws RegexpSyntaxError where Go's regexp.Compile fails. */
+export function translateRE2(pattern: string, initial: Partial<RegexpFlags> = {}): TranslatedRE2 {
+  const flags: RegexpFlags = { i: false, m: false, s: false, U: false, ...initial };
   // A case-insensitivity that is never switched off maps onto JS's own i flag;
   // otherwise the translation spells out each letter's cases.
   const lead = /^\(\?([imsU]*)\)/.exec(pattern);
@@ -127,13 +127,13 @@ export function translateRE2(pattern: string, initial: Partial<RE2Flags> = {}): 
 }
 
 /** regexp.Compile as a JS RegExp. */
-export function compileRE2(pattern: string, options: RE2Options = {}): CompiledRE2 {
+export function compileRE2(pattern: string, options: RegexpOptions = {}): CompiledRE2 {
   const { source, flags, names } = translateRE2(pattern, options.flags);
   try {
     const re = new RegExp(options.anchored ? `^(?:${source})$` : source, (options.global ? "g" : "") + flags);
     return { re, names };
   } catch (e) {
-    throw new RE2SyntaxError(ERR.internal, pattern, { cause: e });
+    throw new RegexpSyntaxError(ERR.internal, pattern, { cause: e });
   }
 }
 
@@ -283,15 +283,15 @@ class Translator {
   ) {}
 
   private fail(code: string, expr: string): never {
-    throw new RE2SyntaxError(code, expr);
+    throw new RegexpSyntaxError(code, expr);
   }
 
-  run(flags: RE2Flags): string {
+  run(flags: RegexpFlags): string {
     return this.sequence(flags, 0).js;
   }
 
   /** Translates up to an unmatched ')' (left unread) or the end. */
-  private sequence(flags: RE2Flags, depth: number): { js: string; weight: number } {
+  private sequence(flags: RegexpFlags, depth: number): { js: string; weight: number } {
     const src = this.src;
     const f = { ...flags }; // (?flags) changes these up to the end of the group
     let out = "";
@@ -399,7 +399,7 @@ class Translator {
    * A group; undefined for `(?flags)`, which changes `f` for the rest of the
    * enclosing group and is no operand.
    */
-  private group(f: RE2Flags, depth: number): { js: string; weight: number } | undefined {
+  private group(f: RegexpFlags, depth: number): { js: string; weight: number } | undefined {
     const src = this.src;
     const start = this.i;
     if (src[start + 1] !== "?") {
@@ -446,7 +446,7 @@ class Translator {
     }
   }
 
-  private capture(name: string, f: RE2Flags, depth: number): { js: string; weight: number } {
+  private capture(name: string, f: RegexpFlags, depth: number): { js: string; weight: number } {
     this.names.push(name);
     let open = "(";
     // JS names cannot start with a digit or repeat; such groups stay unnamed in JS.
@@ -460,7 +460,7 @@ class Translator {
   }
 
   /** A literal code point outside a class. */
-  private literal(cp: number, f: RE2Flags): string {
+  private literal(cp: number, f: RegexpFlags): string {
     if (f.i && !this.globalI) {
       const orbit = caseOrbit(cp);
       if (orbit.length > 1) return `[${classBody(orbit)}]`;
@@ -469,7 +469,7 @@ class Translator {
   }
 
   /** A backslash sequence outside a class; emits through `atom`. */
-  private escape(f: RE2Flags, atom: (js: string, wrap?: boolean) => void): void {
+  private escape(f: RegexpFlags, atom: (js: string, wrap?: boolean) => void): void {
     const src = this.src;
     const c = src[this.i + 1];
     switch (c) {
@@ -557,7 +557,7 @@ class Translator {
   }
 
   /** A Perl or POSIX class; as a class body if inClass, else as a whole class. */
-  private asciiGroup(ranges: string, negated: boolean, f: RE2Flags, inClass: boolean): string {
+  private asciiGroup(ranges: string, negated: boolean, f: RegexpFlags, inClass: boolean): string {
     // Go folds the class before negating it, so (?i)\W excludes ſ; spelling the
     // folded members out keeps JS's i flag from adding case partners back.
     const members = foldedAscii(ranges, f.i);
@@ -566,7 +566,7 @@ class Translator {
   }
 
   /** `\pN`, `\p{Name}`, `\PN`, `\P{^Name}`: a Unicode category or script. */
-  private unicodeClass(f: RE2Flags, inClass: boolean): string {
+  private unicodeClass(f: RegexpFlags, inClass: boolean): string {
     const src = this.src;
     const start = this.i;
     let negated = src[start + 1] === "P";
@@ -610,7 +610,7 @@ class Translator {
   }
 
   /** A bracketed class `[...]`, with Go's rules for `]`, `-` and `[:name:]`. */
-  private charClass(f: RE2Flags): string {
+  private charClass(f: RegexpFlags): string {
     const src = this.src;
     const start = this.i;
     this.i++;
@@ -670,7 +670,7 @@ class Translator {
     return cp;
   }
 
-  private classRange(lo: number, hi: number, f: RE2Flags): string {
+  private classRange(lo: number, hi: number, f: RegexpFlags): string {
     let out = escapeMember(lo) + (hi > lo ? "-" + escapeMember(hi) : "");
     if (!f.i || this.globalI) return out;
     // A scoped (?i): add the case partners that fall outside the range.

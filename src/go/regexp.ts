@@ -7,11 +7,11 @@
  * longest run of word characters (`$1x` is group "1x", not group 1 then "x").
  */
 
-import { compileRE2, RE2SyntaxError } from "./re2.js";
+import { compileRE2, RegexpSyntaxError } from "./re2.js";
 import { canBackquote, quote } from "./strconv.js";
 
 /** A Go regexp/syntax error; its message is Go's. */
-export { RE2SyntaxError as RegexpError };
+export { RegexpSyntaxError };
 
 export interface GoRegexp {
   source: string;
@@ -22,7 +22,7 @@ export interface GoRegexp {
 
 const cache = new Map<string, GoRegexp>();
 
-/** regexp.Compile. Throws RegexpError with Go's message. */
+/** regexp.Compile. Throws RegexpSyntaxError with Go's message. */
 export function compile(pattern: string): GoRegexp {
   const hit = cache.get(pattern);
   if (hit) return hit;
@@ -116,7 +116,7 @@ export function replaceAllString(pattern: string, src: string, repl: string): st
 }
 
 /** How regexp.MustCompile panics, as safeCall reports it. */
-export function mustCompileMessage(pattern: string, err: RE2SyntaxError): string {
+export function mustCompileMessage(pattern: string, err: RegexpSyntaxError): string {
   const q = canBackquote(pattern) ? "`" + pattern + "`" : quote(pattern);
   return `regexp: Compile(${q}): ${err.message}`;
 }

@@ -201,9 +201,18 @@ export function selectorMetricName(vs: VectorSelector): string | undefined {
   return vs.matchers.find((m) => m.name === "__name__" && m.op === "=")?.value;
 }
 
-/** All matchers of a selector, the outside-braces name included. */
+/**
+ * A selector's matchers with its metric name folded in as a leading
+ * `__name__="…"` matcher: the one place a name outside the braces becomes a
+ * matcher (parseVectorSelector in syntax.ts is the inverse).
+ */
+export function foldMetricName(metric: string | undefined, matchers: readonly LabelMatcher[]): LabelMatcher[] {
+  return metric === undefined ? [...matchers] : [{ name: "__name__", op: "=", value: metric }, ...matchers];
+}
+
+/** All matchers of a selector, the outside-braces name included (first). */
 export function allMatchers(vs: VectorSelector): LabelMatcher[] {
-  return vs.name === undefined ? vs.matchers : [...vs.matchers, { name: "__name__", op: "=", value: vs.name }];
+  return foldMetricName(vs.name, vs.matchers);
 }
 
 /** Depth-first visit with the path of ancestors (outermost first). */

@@ -7,7 +7,8 @@
 import type { Call, Expr } from "./ast.js";
 import { allMatchers } from "./ast.js";
 import { annotate, type Annotations } from "./annotations.js";
-import { goFloatToInt64, goLog, goLog10, goLog2, goMax, goMin, GoTime } from "../go/math.js";
+import { goFloatToInt64, goLog, goLog10, goLog2, goMax, goMin } from "../go/math.js";
+import { GoTime } from "../go/time.js";
 import { goSort } from "../go/sort.js";
 import { Labels, METRIC_NAME } from "./labels.js";
 import { bucketQuantile, type Bucket } from "./quantile.js";

@@ -6,7 +6,8 @@ export type * from "./ast.js";
 export { walk } from "./ast.js";
 export { parsePromQL, tryParsePromQL, typeOf, PromQLParseError, type ParseResult } from "./parser.js";
 export { printPromQL } from "./printer.js";
-export { parseDuration, formatDuration, DurationError } from "../go/prometheus-duration.js";
+// The public API (src/index.ts) names these parseDuration/formatDuration: in PromQL, the Prometheus ones.
+export { parsePrometheusDuration as parseDuration, formatPrometheusDuration as formatDuration, DurationError } from "../go/duration.js";
 export { Labels, compareLabels } from "./labels.js";
 export { SeriesStore, MemorySeries, staleNaN, isStaleNaN, type Queryable } from "./storage.js";
 export { Engine, type EngineOptions } from "./engine.js";

@@ -25,7 +25,7 @@ import {
   type VectorMatching,
   type VectorSelector,
 } from "./ast.js";
-import { isDurationLiteral, parseDuration } from "../go/prometheus-duration.js";
+import { isPrometheusDurationLiteral, parsePrometheusDuration } from "../go/duration.js";
 import { FUNCTION_SIGNATURES } from "./function-signatures.js";
 import { goMax, goMin } from "../go/math.js";
 import { LiteralError, parseNumber, unquoteString } from "./literals.js";
@@ -420,8 +420,8 @@ class Converter {
     const text = this.text(n).replace(/(?:\s|#[^\n]*)+/g, "");
     const sign = text.startsWith("-") ? -1 : 1;
     const body = text.replace(/^[+-]/, "");
-    if (isDurationLiteral(body)) {
-      return { type: "NumberLiteral", value: (sign * parseDuration(body)) / 1000, isDuration: true, pos: this.pos(n) };
+    if (isPrometheusDurationLiteral(body)) {
+      return { type: "NumberLiteral", value: (sign * parsePrometheusDuration(body)) / 1000, isDuration: true, pos: this.pos(n) };
     }
     try {
       return { type: "NumberLiteral", value: sign * parseNumber(body), pos: this.pos(n) };
@@ -695,7 +695,7 @@ class Converter {
     switch (n.name) {
       case "NumberDurationLiteralInDurationContext": {
         const text = this.text(n);
-        if (isDurationLiteral(text)) return { kind: "literal", ms: parseDuration(text), isDuration: true };
+        if (isPrometheusDurationLiteral(text)) return { kind: "literal", ms: parsePrometheusDuration(text), isDuration: true };
         let seconds: number;
         try {
           seconds = parseNumber(text);

@@ -5,7 +5,7 @@
  * computed against that rendering.
  */
 import type { AtModifier, DurationExpr, Expr, LabelMatcher, VectorMatching, VectorSelector } from "./ast.js";
-import { formatDuration } from "../go/prometheus-duration.js";
+import { formatPrometheusDuration } from "../go/duration.js";
 import { formatNumberLiteral, quoteString } from "./literals.js";
 
 const LEGACY_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -14,7 +14,7 @@ export function printPromQL(expr: Expr): string {
   switch (expr.type) {
     case "NumberLiteral":
       if (expr.isDuration && Number.isFinite(expr.value)) {
-        return formatDuration(Math.round(expr.value * 1000));
+        return formatPrometheusDuration(Math.round(expr.value * 1000));
       }
       // Prometheus prints "+Inf", but "+Inf ^ 2" re-parses as "+(Inf ^ 2)"
       // because unary operators bind looser than "^"; the unsigned spelling
@@ -26,12 +26,12 @@ export function printPromQL(expr: Expr): string {
       return printSelector(expr) + atSuffix(expr.at) + extendedSuffix(expr) + offsetSuffix(expr.offset, expr.offsetExpr);
     case "MatrixSelector": {
       const vs = expr.selector;
-      const range = expr.rangeExpr ? printDurationExpr(expr.rangeExpr) : formatDuration(expr.range);
+      const range = expr.rangeExpr ? printDurationExpr(expr.rangeExpr) : formatPrometheusDuration(expr.range);
       return `${printSelector(vs)}[${range}]${extendedSuffix(vs)}${atSuffix(vs.at)}${offsetSuffix(vs.offset, vs.offsetExpr)}`;
     }
     case "SubqueryExpr": {
-      const range = expr.rangeExpr ? printDurationExpr(expr.rangeExpr) : formatDuration(expr.range);
-      const step = expr.stepExpr ? printDurationExpr(expr.stepExpr) : expr.step !== 0 ? formatDuration(expr.step) : "";
+      const range = expr.rangeExpr ? printDurationExpr(expr.rangeExpr) : formatPrometheusDuration(expr.range);
+      const step = expr.stepExpr ? printDurationExpr(expr.stepExpr) : expr.step !== 0 ? formatPrometheusDuration(expr.step) : "";
       return `${printPromQL(expr.expr)}[${range}:${step}]${atSuffix(expr.at)}${offsetSuffix(expr.offset, expr.offsetExpr)}`;
     }
     case "UnaryExpr":
@@ -88,8 +88,8 @@ function extendedSuffix(vs: VectorSelector): string {
 
 function offsetSuffix(offset: number, expr: DurationExpr | undefined): string {
   if (expr !== undefined) return ` offset ${printDurationExpr(expr)}`;
-  if (offset > 0) return ` offset ${formatDuration(offset)}`;
-  if (offset < 0) return ` offset -${formatDuration(-offset)}`;
+  if (offset > 0) return ` offset ${formatPrometheusDuration(offset)}`;
+  if (offset < 0) return ` offset -${formatPrometheusDuration(-offset)}`;
   return "";
 }
 
@@ -117,7 +117,7 @@ function matchingSuffix(m: VectorMatching | undefined): string {
 export function printDurationExpr(d: DurationExpr): string {
   switch (d.kind) {
     case "literal":
-      return d.isDuration ? formatDuration(d.ms) : formatNumberLiteral(d.ms / 1000);
+      return d.isDuration ? formatPrometheusDuration(d.ms) : formatNumberLiteral(d.ms / 1000);
     case "unary":
       return d.op === "-" ? `-${printDurationExpr(d.expr)}` : printDurationExpr(d.expr);
     case "binary":

@@ -12,7 +12,7 @@
  */
 import { walk, type Expr } from "./ast.js";
 import { renderAnnotation, type Annotation } from "./annotations.js";
-import { parseDuration } from "../go/prometheus-duration.js";
+import { parsePrometheusDuration } from "../go/duration.js";
 import { Engine } from "./engine.js";
 import { almostEqual } from "./float-compare.js";
 import { AT_MODIFIER_UNSAFE_FUNCTIONS, FUNCTION_SIGNATURES } from "./function-signatures.js";
@@ -127,7 +127,7 @@ function parseScript(input: string): Command[] {
       if (!m) raise(i, `invalid load command ${JSON.stringify(l)}`);
       let gap: number;
       try {
-        gap = parseDuration(m[2]!);
+        gap = parsePrometheusDuration(m[2]!);
       } catch {
         raise(i, `invalid step definition ${JSON.stringify(m[2])}`);
       }
@@ -171,12 +171,12 @@ function parseEval(lines: string[], start: number): [number, EvalCommand] {
   const fail = (msg: string): never => raise(i, `error in eval ${cmd.expr}: ${msg}`);
   try {
     if (inst) {
-      cmd.evalTime = parseDuration(inst[2] ?? "");
+      cmd.evalTime = parsePrometheusDuration(inst[2] ?? "");
       cmd.start = cmd.end = cmd.evalTime;
     } else {
-      cmd.start = parseDuration(rng![2]!);
-      cmd.end = parseDuration(rng![3]!);
-      cmd.step = parseDuration(rng![4]!);
+      cmd.start = parsePrometheusDuration(rng![2]!);
+      cmd.end = parsePrometheusDuration(rng![3]!);
+      cmd.step = parsePrometheusDuration(rng![4]!);
       if (cmd.end < cmd.start) fail("invalid test definition, end timestamp is before start timestamp");
     }
   } catch (e) {
@@ -202,9 +202,9 @@ function parseEval(lines: string[], start: number): [number, EvalCommand] {
     if (def.startsWith("expect range vector")) {
       const m = PAT_EXPECT_RANGE.exec(def);
       if (!m) return fail(`invalid range vector definition ${JSON.stringify(def)}`);
-      cmd.start = parseDuration(m[1]!);
-      cmd.end = parseDuration(m[2]!);
-      cmd.step = parseDuration(m[3]!);
+      cmd.start = parsePrometheusDuration(m[1]!);
+      cmd.end = parsePrometheusDuration(m[2]!);
+      cmd.step = parsePrometheusDuration(m[3]!);
       cmd.evalTime = cmd.end;
       cmd.excludeFromRangeQuery = true;
       expectRangeVector = true;

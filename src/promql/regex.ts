@@ -5,7 +5,7 @@
  * shared with the template functions; see ./re2.ts.
  */
 
-import { compileRE2, type RE2Options, RE2SyntaxError } from "../go/re2.js";
+import { compileRE2, type RegexpOptions, RegexpSyntaxError } from "../go/re2.js";
 
 export class RegexError extends Error {}
 
@@ -38,11 +38,11 @@ export function compileGoRegex(pattern: string): RegExp {
   return compile(pattern, {});
 }
 
-function compile(pattern: string, options: RE2Options): RegExp {
+function compile(pattern: string, options: RegexpOptions): RegExp {
   try {
     return compileRE2(pattern, options).re;
   } catch (e) {
-    if (e instanceof RE2SyntaxError) throw new RegexError(`invalid regular expression ${JSON.stringify(pattern)}: ${e.message}`);
+    if (e instanceof RegexpSyntaxError) throw new RegexError(`invalid regular expression ${JSON.stringify(pattern)}: ${e.message}`);
     throw e;
   }
 }

@@ -7,7 +7,7 @@
  * that are pending or firing.
  */
 import { Labels } from "../promql/index.js";
-import type { AlertingRule } from "./rule-files.js";
+import type { LoadedAlertingRule } from "./rule-files.js";
 import { expandAlertTemplate, type QueryFn } from "../template/index.js";
 
 export type AlertState = "pending" | "firing" | "inactive";
@@ -58,7 +58,7 @@ export class AlertRuleState {
   private active = new Map<string, Alert>();
   private readonly ruleLabels: Labels;
 
-  constructor(private readonly rule: AlertingRule) {
+  constructor(private readonly rule: LoadedAlertingRule) {
     this.ruleLabels = Labels.from(rule.labels);
   }
 
@@ -190,7 +190,7 @@ export class AlertTemplates {
   readonly labelsVaryPerEvaluation: boolean;
 
   constructor(
-    private readonly rule: AlertingRule,
+    private readonly rule: LoadedAlertingRule,
     private readonly ctx: TemplateContext,
   ) {
     this.labelKinds = rule.labels.map(([, v]) => classify(v));

@@ -7,7 +7,7 @@
  */
 import { compareLabels, Labels, parseSeriesDescription } from "../promql/index.js";
 import type { AlertSnapshot } from "./evaluator.js";
-import type { ExpectedAlert, ExpectedSample } from "./test-file.js";
+import type { ParsedExpectedAlert, ExpectedSample } from "./test-file.js";
 
 export interface Mismatch {
   /** e.g. `alert InstanceDown at 5m` */
@@ -49,7 +49,7 @@ function alertKey(a: AlertItem): string {
 }
 
 /** promtool adds the alertname to the expected labels itself. */
-export function expectedAlerts(alertname: string, exp: readonly ExpectedAlert[]): AlertItem[] {
+export function expectedAlerts(alertname: string, exp: readonly ParsedExpectedAlert[]): AlertItem[] {
   return exp.map((a) => ({ labels: Labels.from({ ...a.labels, alertname }), annotations: Labels.from(a.annotations) }));
 }
 

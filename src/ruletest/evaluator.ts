@@ -26,21 +26,21 @@ import {
   staleNaN,
   walk,
   type Expr,
-  type LabelMatcher,
   type QueryResult,
   type VectorSelector,
 } from "../promql/index.js";
+import { allMatchers } from "../promql/ast.js";
 import { matcherPredicate } from "../promql/storage.js";
 import { AlertRuleState, AlertTemplates, RuleEvalError, type AlertInput, type OutputSample, type TemplateContext } from "./alerts.js";
-import { goDurationString } from "../go/duration.js";
+import { formatGoDurationMs } from "../go/duration.js";
 import type { InputSamples } from "./input.js";
-import type { AlertingRule, Rule, RuleGroup } from "./rule-files.js";
-import { GoCallError, type QueryFn, type Sample as TemplateSample } from "../template/index.js";
+import type { LoadedAlertingRule, LoadedRule, LoadedRuleGroup } from "./rule-files.js";
+import { GoCallError, type QueryFn, type TemplateSample } from "../template/index.js";
 import { AppendError, TestStorage } from "./test-storage.js";
 
 export interface EvalPlan {
   /** Rule groups in evaluation order. */
-  groups: readonly RuleGroup[];
+  groups: readonly LoadedRuleGroup[];
   input: readonly InputSamples[];
   /** ms, the test file's evaluation_interval. */
   evaluationInterval: number;
@@ -126,13 +126,13 @@ function checksByStep(plan: EvalPlan): Map<number, number[]> {
 // -- shared pieces --------------------------------------------------------------
 
 interface AlertRuleRuntime {
-  rule: AlertingRule;
+  rule: LoadedAlertingRule;
   state: AlertRuleState;
   templates: AlertTemplates;
 }
 
-function alertRuntimes(plan: EvalPlan): Map<AlertingRule, AlertRuleRuntime> {
-  const out = new Map<AlertingRule, AlertRuleRuntime>();
+function alertRuntimes(plan: EvalPlan): Map<LoadedAlertingRule, AlertRuleRuntime> {
+  const out = new Map<LoadedAlertingRule, AlertRuleRuntime>();
   for (const g of plan.groups) {
     for (const r of g.rules) {
       if (r.kind === "alert") out.set(r, { rule: r, state: new AlertRuleState(r), templates: new AlertTemplates(r, plan.templates) });
@@ -142,7 +142,7 @@ function alertRuntimes(plan: EvalPlan): Map<AlertingRule, AlertRuleRuntime> {
 }
 
 /** RecordingRule.Eval's relabelling: the record name, then the rule's labels ("" removes). */
-function recordLabels(rule: Rule, metric: Labels): Labels {
+function recordLabels(rule: LoadedRule, metric: Labels): Labels {
   let out = metric.with("__name__", rule.name);
   for (const [k, v] of rule.labels) out = out.with(k, v);
   return out;
@@ -197,7 +197,7 @@ async function runExact(plan: EvalPlan, reason: string): Promise<EvalResult> {
   const engine = newEngine(storage, plan);
   const alertRt = alertRuntimes(plan);
   const alerts = new Map<number, Map<string, AlertsAt>>();
-  const previous = new Map<Rule, Map<string, Labels>>();
+  const previous = new Map<LoadedRule, Map<string, Labels>>();
   const checks = checksByStep(plan);
   const checksReached = new Set<number>();
   const steps = loopSteps(plan);
@@ -209,11 +209,11 @@ async function runExact(plan: EvalPlan, reason: string): Promise<EvalResult> {
     for (const group of plan.groups) {
       for (const rule of group.rules) {
         try {
-          await evalRuleOnce(rule, group, ts, storage, engine, alertRt.get(rule as AlertingRule), previous);
+          await evalRuleOnce(rule, group, ts, storage, engine, alertRt.get(rule as LoadedAlertingRule), previous);
         } catch (e) {
           if (e instanceof FastPathAbort) throw e;
           // promtool prints the loop time as a Go duration since the epoch.
-          errors.push(`rule: ${rule.name}, time: ${goDurationString(ts)}, err: ${(e as Error).message}`);
+          errors.push(`rule: ${rule.name}, time: ${formatGoDurationMs(ts)}, err: ${(e as Error).message}`);
         }
       }
     }
@@ -230,13 +230,13 @@ async function runExact(plan: EvalPlan, reason: string): Promise<EvalResult> {
 
 /** Group.Eval for one rule at loop time ts: query, build samples, append, mark vanished series stale. */
 async function evalRuleOnce(
-  rule: Rule,
-  group: RuleGroup,
+  rule: LoadedRule,
+  group: LoadedRuleGroup,
   ts: number,
   storage: TestStorage,
   engine: Engine,
   rt: AlertRuleRuntime | undefined,
-  previous: Map<Rule, Map<string, Labels>>,
+  previous: Map<LoadedRule, Map<string, Labels>>,
 ): Promise<void> {
   const evalTs = ts - group.queryOffset;
   const vector = instantVector(engine.instantQuery(rule.expr, evalTs));
@@ -291,8 +291,8 @@ class FastPathAbort extends Error {}
  * Why the fast path could differ from promtool's loop for these groups, or
  * undefined when it cannot.
  */
-export function fastPathBlocker(groups: readonly RuleGroup[]): string | undefined {
-  const order: Array<{ rule: Rule; group: RuleGroup }> = groups.flatMap((g) => g.rules.map((rule) => ({ rule, group: g })));
+export function fastPathBlocker(groups: readonly LoadedRuleGroup[]): string | undefined {
+  const order: Array<{ rule: LoadedRule; group: LoadedRuleGroup }> = groups.flatMap((g) => g.rules.map((rule) => ({ rule, group: g })));
   for (const [p, { rule, group }] of order.entries()) {
     if (group.limit > 0) return `group "${group.name}" has a limit`;
     const lookahead = lookaheadReason(rule.expr);
@@ -352,8 +352,8 @@ function lookaheadReason(expr: Expr): string | undefined {
  * fixed about them: the metric name, alertname, and the rule's labels
  * without templates (the rule manager sets those on every output series).
  */
-function mayRead(sel: VectorSelector, rule: Rule): boolean {
-  const matchers: LabelMatcher[] = sel.name === undefined ? sel.matchers : [...sel.matchers, { name: "__name__", op: "=", value: sel.name }];
+function mayRead(sel: VectorSelector, rule: LoadedRule): boolean {
+  const matchers = allMatchers(sel);
   const fixed = new Map<string, string>(rule.labels.filter(([, v]) => !v.includes("{{")));
   const names = rule.kind === "record" ? [rule.name] : ["ALERTS", "ALERTS_FOR_STATE"];
   if (rule.kind === "alert") fixed.set("alertname", rule.name);
@@ -368,11 +368,11 @@ function mayRead(sel: VectorSelector, rule: Rule): boolean {
 
 /** Writes rule outputs in the fast path; anything promtool would reject aborts it. */
 class OutputWriter {
-  private readonly owner = new Map<string, Rule>();
+  private readonly owner = new Map<string, LoadedRule>();
 
   constructor(private readonly storage: TestStorage) {}
 
-  append(rule: Rule, labels: Labels, t: number, v: number): void {
+  append(rule: LoadedRule, labels: Labels, t: number, v: number): void {
     const owner = this.owner.get(labels.key);
     if (owner !== undefined && owner !== rule) throw new FastPathAbort(`rules ${owner.name} and ${rule.name} write the same series`);
     if (owner === undefined) {
@@ -423,7 +423,7 @@ async function runFast(plan: EvalPlan): Promise<EvalResult> {
 const CHUNK_STEPS = 1024;
 
 /** A rule's expression at every loop step, as per-series step indexes and values. */
-function rangeSteps(engine: Engine, rule: Rule, t0: number, steps: number, interval: number, chunk: number): StepSeries[] {
+function rangeSteps(engine: Engine, rule: LoadedRule, t0: number, steps: number, interval: number, chunk: number): StepSeries[] {
   const bySeries = new Map<string, StepSeries>();
   for (let first = 0; first < steps; first += chunk) {
     const last = Math.min(steps, first + chunk) - 1;
@@ -454,7 +454,7 @@ interface StepSeries {
 }
 
 /** A recording rule's samples at every step, and a staleness marker wherever a series stops. */
-function writeRecorded(rule: Rule, series: StepSeries[], steps: number, t0: number, interval: number, writer: OutputWriter): void {
+function writeRecorded(rule: LoadedRule, series: StepSeries[], steps: number, t0: number, interval: number, writer: OutputWriter): void {
   const byKey = new Map<string, { labels: Labels; parts: StepSeries[] }>();
   for (const s of series) {
     const labels = recordLabels(rule, s.metric);

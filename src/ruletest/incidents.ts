@@ -12,8 +12,8 @@
 import { compareLabels, isStaleNaN, type MemorySeries } from "../promql/index.js";
 import { evaluate, type EvalMode, type EvalPlan } from "./evaluator.js";
 import { parseInputSeries, type InputSamples } from "./input.js";
-import type { RuleGroup } from "./rule-files.js";
-import type { InputSeries, TestGroup } from "./test-file.js";
+import type { LoadedRuleGroup } from "./rule-files.js";
+import type { ParsedInputSeries, TestGroup } from "./test-file.js";
 
 export interface TrafficProfile {
   /** Events per minute of all traffic, constant. */
@@ -25,7 +25,7 @@ export interface TrafficProfile {
 }
 
 /** One input series in promtool's notation, as in a test file's `input_series`. */
-export type SeriesText = Pick<InputSeries, "series" | "values">;
+export type SeriesText = Pick<ParsedInputSeries, "series" | "values">;
 
 /**
  * The series selectors the two counters are written to: the error counter,
@@ -156,7 +156,7 @@ export interface AlertInterval {
 
 export interface ReplayOptions {
   /** Parsed rule groups, in evaluation order. */
-  groups: readonly RuleGroup[];
+  groups: readonly LoadedRuleGroup[];
   /** Input series in promtool's notation (samples `inputIntervalMs` apart from 0), or samples as loaded. */
   series: readonly SeriesText[] | readonly InputSamples[];
   /** ms between samples of series given in notation; default: the evaluation interval, as in promtool. */
@@ -233,7 +233,7 @@ function loadInput(series: ReplayOptions["series"], intervalMs: number): InputSa
  * ALERTS samples are stored at the evaluation time minus the group's
  * query_offset; the alert's own clock is the evaluation time.
  */
-function queryOffsets(groups: readonly RuleGroup[]): Map<string, number> {
+function queryOffsets(groups: readonly LoadedRuleGroup[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const g of groups) for (const r of g.rules) if (r.kind === "alert") out.set(r.name, g.queryOffset);
   return out;

@@ -9,5 +9,5 @@ export { exitCode, formatFileResult, formatSummary, summarize, type Summary } fr
 export { junitXML } from "./junit.js";
 export { evaluate, fastPathBlocker, type EvalMode, type EvalPlan, type EvalResult } from "./evaluator.js";
 export { parseTestFile, type TestFile, type TestGroup } from "./test-file.js";
-export { loadRuleFile, parseRuleFile, resolveRuleFiles, RuleFileError, type Rule, type RuleGroup } from "./rule-files.js";
+export { loadRuleFile, parseRuleFile, resolveRuleFiles, RuleFileError, type LoadedRule, type LoadedRuleGroup } from "./rule-files.js";
 export { parseInputSeries } from "./input.js";

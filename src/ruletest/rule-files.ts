@@ -12,14 +12,14 @@ import { parsePromQL, PromQLParseError, type Expr } from "../promql/index.js";
 import { ALERT_TEMPLATE_HEADER, prometheusFuncs, Template, TemplateParseError } from "../template/index.js";
 import { YamlFileError, YamlReader, type Position } from "./yaml-nodes.js";
 
-export interface RuleGroup {
+export interface LoadedRuleGroup {
   file: string;
   name: string;
   /** ms subtracted from the evaluation time of every query of the group. */
   queryOffset: number;
   /** 0 means unlimited. */
   limit: number;
-  rules: Rule[];
+  rules: LoadedRule[];
 }
 
 interface RuleBase {
@@ -32,11 +32,11 @@ interface RuleBase {
   line: number;
 }
 
-export interface RecordingRule extends RuleBase {
+export interface LoadedRecordingRule extends RuleBase {
   kind: "record";
 }
 
-export interface AlertingRule extends RuleBase {
+export interface LoadedAlertingRule extends RuleBase {
   kind: "alert";
   /** `for`, ms. */
   holdDuration: number;
@@ -44,7 +44,7 @@ export interface AlertingRule extends RuleBase {
   annotations: Array<[string, string]>;
 }
 
-export type Rule = RecordingRule | AlertingRule;
+export type LoadedRule = LoadedRecordingRule | LoadedAlertingRule;
 
 /** All the errors found in one rule file, each with file:line:col where known. */
 export class RuleFileError extends Error {
@@ -128,7 +128,7 @@ const GROUP_FIELDS = ["name", "interval", "query_offset", "limit", "rules", "lab
 const RULE_FIELDS = ["record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"] as const;
 
 /** Reads and validates one rule file; throws RuleFileError listing every problem. */
-export function loadRuleFile(file: string): RuleGroup[] {
+export function loadRuleFile(file: string): LoadedRuleGroup[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -138,7 +138,7 @@ export function loadRuleFile(file: string): RuleGroup[] {
   return parseRuleFile(file, text);
 }
 
-export function parseRuleFile(file: string, text: string): RuleGroup[] {
+export function parseRuleFile(file: string, text: string): LoadedRuleGroup[] {
   let y: YamlReader;
   try {
     // rulefmt uses yaml.v3 (YAML 1.2 scalars).
@@ -151,7 +151,7 @@ export function parseRuleFile(file: string, text: string): RuleGroup[] {
   const at = (node: Node | null | undefined, msg: string): void => {
     problems.push(y.error(node, msg).message);
   };
-  const groups: RuleGroup[] = [];
+  const groups: LoadedRuleGroup[] = [];
   try {
     const top = y.fields(y.root, ["groups"], "rule file");
     const seen = new Set<string>();
@@ -164,7 +164,7 @@ export function parseRuleFile(file: string, text: string): RuleGroup[] {
       y.duration(g.get("interval")?.value, "interval");
       const groupLabels = y.stringMap(g.get("labels")?.value, "labels");
       for (const [k, v, keyNode] of groupLabels) for (const p of labelProblems(k, v)) at(keyNode, p);
-      const rules: Rule[] = [];
+      const rules: LoadedRule[] = [];
       y.items(g.get("rules")?.value, "rules").forEach((rNode, i) => {
         const rule = parseRule(y, rNode, groupLabels, (node, msg, ruleName) =>
           at(node ?? rNode, `group "${name}", rule ${i + 1}, "${ruleName}": ${msg}`),
@@ -189,7 +189,7 @@ export function parseRuleFile(file: string, text: string): RuleGroup[] {
 
 type Report = (node: Node | null | undefined, message: string, ruleName: string) => void;
 
-function parseRule(y: YamlReader, node: Node, groupLabels: Array<[string, string, Node]>, report: Report): Rule | undefined {
+function parseRule(y: YamlReader, node: Node, groupLabels: Array<[string, string, Node]>, report: Report): LoadedRule | undefined {
   const f = y.fields(node, RULE_FIELDS, "rule");
   const record = y.string(f.get("record")?.value, "record");
   const alert = y.string(f.get("alert")?.value, "alert");

@@ -7,9 +7,9 @@ import { readFile } from "node:fs/promises";
 import { Labels } from "../promql/index.js";
 import { compareAlerts, compareSamples, expectedAlerts, expectedSamples, type Mismatch, type ParsedSample } from "./compare.js";
 import { evaluate, type EvalMode, type EvalPlan, type EvalResult } from "./evaluator.js";
-import { modelDurationString } from "../go/duration.js";
+import { formatPrometheusDuration } from "../go/duration.js";
 import { InputSeriesError, parseInputSeries, UnsupportedInputError, type InputSamples } from "./input.js";
-import { loadRuleFile, resolveRuleFiles, RuleFileError, type RuleGroup } from "./rule-files.js";
+import { loadRuleFile, resolveRuleFiles, RuleFileError, type LoadedRuleGroup } from "./rule-files.js";
 import { parseTestFile, testGroupName, YamlFileError, type TestFile, type TestGroup } from "./test-file.js";
 
 export interface RunOptions {
@@ -68,7 +68,7 @@ export async function runTestFile(file: string, opts: RunOptions = {}): Promise<
 
   const { files, warnings } = resolveRuleFiles(file, tf.ruleFiles);
   result.warnings.push(...warnings);
-  let groups: RuleGroup[] | undefined;
+  let groups: LoadedRuleGroup[] | undefined;
   try {
     groups = orderGroups(
       files.flatMap((f) => loadRuleFile(f)),
@@ -118,8 +118,8 @@ export async function runTestFile(file: string, opts: RunOptions = {}): Promise<
  * of equal position run in an unspecified order. monac keeps the file order
  * among them, which is one of promtool's possible orders.
  */
-function orderGroups(groups: RuleGroup[], order: readonly string[]): RuleGroup[] {
-  const pos = (g: RuleGroup): number => Math.max(0, order.indexOf(g.name));
+function orderGroups(groups: LoadedRuleGroup[], order: readonly string[]): LoadedRuleGroup[] {
+  const pos = (g: LoadedRuleGroup): number => Math.max(0, order.indexOf(g.name));
   return groups.map((g, i) => ({ g, i })).sort((a, b) => pos(a.g) - pos(b.g) || a.i - b.i).map((x) => x.g);
 }
 
@@ -127,7 +127,7 @@ function orderGroups(groups: RuleGroup[], order: readonly string[]): RuleGroup[]
  * What evaluating a test group needs. Throws InputSeriesError or
  * UnsupportedInputError for input monac cannot load.
  */
-export function buildPlan(tf: TestFile, g: TestGroup, groups: readonly RuleGroup[]): EvalPlan {
+export function buildPlan(tf: TestFile, g: TestGroup, groups: readonly LoadedRuleGroup[]): EvalPlan {
   const input: InputSamples[] = parseInputSeries(g);
   const alertChecks = new Map<number, Set<string>>();
   for (const a of g.alertRuleTests) {
@@ -147,13 +147,13 @@ export function buildPlan(tf: TestFile, g: TestGroup, groups: readonly RuleGroup
 }
 
 /** Loads a test file and its rule groups (in evaluation order); throws YamlFileError or RuleFileError. */
-export async function loadTestFile(file: string): Promise<{ testFile: TestFile; ruleGroups: RuleGroup[] }> {
+export async function loadTestFile(file: string): Promise<{ testFile: TestFile; ruleGroups: LoadedRuleGroup[] }> {
   const testFile = parseTestFile(file, await readFile(file, "utf8"));
   const { files } = resolveRuleFiles(file, testFile.ruleFiles);
   return { testFile, ruleGroups: orderGroups(files.flatMap((f) => loadRuleFile(f)), testFile.groupEvalOrder) };
 }
 
-async function runGroup(tf: TestFile, g: TestGroup, groups: RuleGroup[], mode: EvalMode, gr: GroupResult): Promise<void> {
+async function runGroup(tf: TestFile, g: TestGroup, groups: LoadedRuleGroup[], mode: EvalMode, gr: GroupResult): Promise<void> {
   const plan = buildPlan(tf, g, groups);
   const histogram = g.promqlExprTests.flatMap((t) => t.expSamples).find((s) => s.histogram !== "");
   if (histogram !== undefined) {
@@ -162,7 +162,7 @@ async function runGroup(tf: TestFile, g: TestGroup, groups: RuleGroup[], mode: E
   for (const a of g.alertRuleTests) {
     if (a.alertname === "") {
       const where = g.name === "" ? "" : ` (in TestGroup ${g.name})`;
-      gr.errors.push(`an item under alert_rule_test misses required attribute alertname at eval_time ${modelDurationString(a.evalTime)}${where}`);
+      gr.errors.push(`an item under alert_rule_test misses required attribute alertname at eval_time ${formatPrometheusDuration(a.evalTime)}${where}`);
       return;
     }
   }
@@ -185,7 +185,7 @@ function checkAlerts(g: TestGroup, res: EvalResult, gr: GroupResult): void {
     // Checks at loop times after a rule error were never reached.
     if (byName === undefined && !res.checksReached.has(a.evalTime)) continue;
     const got = byName?.get(a.alertname) ?? { firing: [], pending: [] };
-    const title = `alert ${a.alertname} at ${modelDurationString(a.evalTime)}`;
+    const title = `alert ${a.alertname} at ${formatPrometheusDuration(a.evalTime)}`;
     const firing = compareAlerts(title, "firing", expectedAlerts(a.alertname, a.expAlerts), got.firing, got.pending);
     if (firing !== undefined) gr.mismatches.push(firing);
     if (a.expPending !== undefined) {
@@ -197,7 +197,7 @@ function checkAlerts(g: TestGroup, res: EvalResult, gr: GroupResult): void {
 
 function checkExpressions(tf: TestFile, g: TestGroup, res: EvalResult, gr: GroupResult): void {
   for (const t of g.promqlExprTests) {
-    const title = `expr ${JSON.stringify(t.expr)} at ${modelDurationString(t.evalTime)}`;
+    const title = `expr ${JSON.stringify(t.expr)} at ${formatPrometheusDuration(t.evalTime)}`;
     let got: ParsedSample[];
     try {
       const v = res.engine.instantQuery(t.expr, g.startTimestamp + t.evalTime).value;
@@ -205,14 +205,14 @@ function checkExpressions(tf: TestFile, g: TestGroup, res: EvalResult, gr: Group
       else if (v.type === "scalar") got = [{ labels: Labels.EMPTY, value: v.v }];
       else throw new Error("rule result is not a vector or scalar");
     } catch (e) {
-      gr.errors.push(`expr: ${JSON.stringify(t.expr)}, time: ${modelDurationString(t.evalTime)}, err: ${(e as Error).message}`);
+      gr.errors.push(`expr: ${JSON.stringify(t.expr)}, time: ${formatPrometheusDuration(t.evalTime)}, err: ${(e as Error).message}`);
       continue;
     }
     let exp: ParsedSample[];
     try {
       exp = expectedSamples(t.expSamples);
     } catch (e) {
-      gr.errors.push(`expr: ${JSON.stringify(t.expr)}, time: ${modelDurationString(t.evalTime)}, err: exp_samples labels: ${(e as Error).message}`);
+      gr.errors.push(`expr: ${JSON.stringify(t.expr)}, time: ${formatPrometheusDuration(t.evalTime)}, err: exp_samples labels: ${(e as Error).message}`);
       continue;
     }
     const m = compareSamples(title, exp, got, tf.fuzzyCompare);

@@ -2,10 +2,10 @@
  * promtool's unit-test file format, field for field (cmd/promtool/unittest.go,
  * Prometheus 3.14), read strictly like yaml.UnmarshalStrict does: unknown
  * fields are errors. One addition: `exp_pending` on an alert_rule_test item
- * (see AlertRuleTest). Files that don't use it stay promtool-compatible.
+ * (see ParsedAlertRuleTest). Files that don't use it stay promtool-compatible.
  */
 import type { Node } from "yaml";
-import { parseTestTimestamp } from "../go/duration.js";
+import { parseTestTimestamp } from "../go/time.js";
 import { YamlFileError, YamlReader } from "./yaml-nodes.js";
 
 export { YamlFileError };
@@ -28,30 +28,30 @@ export interface TestGroup {
   line: number;
   /** Spacing of input samples in ms; defaults to the evaluation interval. */
   interval: number;
-  inputSeries: InputSeries[];
-  alertRuleTests: AlertRuleTest[];
-  promqlExprTests: PromqlExprTest[];
+  inputSeries: ParsedInputSeries[];
+  alertRuleTests: ParsedAlertRuleTest[];
+  promqlExprTests: ParsedPromqlExprTest[];
   externalLabels: Record<string, string>;
   externalURL: string;
   /** ms since the epoch; 0 (the epoch) when not given. */
   startTimestamp: number;
 }
 
-export interface InputSeries {
+export interface ParsedInputSeries {
   series: string;
   values: string;
   line: number;
 }
 
-export interface ExpectedAlert {
+export interface ParsedExpectedAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
 
-export interface AlertRuleTest {
+export interface ParsedAlertRuleTest {
   evalTime: number;
   alertname: string;
-  expAlerts: ExpectedAlert[];
+  expAlerts: ParsedExpectedAlert[];
   /**
    * monac extension: the alerts expected to be PENDING at eval_time. promtool
    * compares only firing alerts, so a `for:` clause can only be tested by
@@ -60,7 +60,7 @@ export interface AlertRuleTest {
    * key is rejected by promtool's strict parser, so only files that use it
    * are monac-only.
    */
-  expPending: ExpectedAlert[] | undefined;
+  expPending: ParsedExpectedAlert[] | undefined;
   line: number;
 }
 
@@ -72,7 +72,7 @@ export interface ExpectedSample {
   line: number;
 }
 
-export interface PromqlExprTest {
+export interface ParsedPromqlExprTest {
   expr: string;
   evalTime: number;
   expSamples: ExpectedSample[];
@@ -168,7 +168,7 @@ function parseTestGroup(y: YamlReader, node: Node, index: number, evaluationInte
   };
 }
 
-function parseExpectedAlerts(y: YamlReader, node: Node | null | undefined, what: string): ExpectedAlert[] {
+function parseExpectedAlerts(y: YamlReader, node: Node | null | undefined, what: string): ParsedExpectedAlert[] {
   return y.items(node, what).map((n) => {
     const f = y.fields(n, ["exp_labels", "exp_annotations"], `${what} item`);
     const labels: Record<string, string> = {};

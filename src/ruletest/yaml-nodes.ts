@@ -6,7 +6,7 @@
  * model.ParseDuration, and unknown or repeated fields are errors.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
-import { parseDuration } from "../promql/index.js";
+import { parsePrometheusDuration } from "../go/duration.js";
 
 export interface Position {
   line: number;
@@ -112,7 +112,7 @@ export class YamlReader {
     const text = this.string(node, what);
     if (text === "") return 0;
     try {
-      return parseDuration(text);
+      return parsePrometheusDuration(text);
     } catch {
       throw this.error(node, `${what}: not a valid duration string: "${text}"`);
     }

@@ -2,7 +2,7 @@
 export { ALERT_TEMPLATE_HEADER, alertTemplateData, expandAlertTemplate, expandTemplate, type AlertTemplateInput } from "./expand.js";
 export { ExecError, type FuncMap, type MissingKey } from "./exec.js";
 export { TemplateParseError } from "./parser.js";
-export { prometheusFuncs, queryResult, type QueryFn, type Sample } from "./prometheus-funcs.js";
+export { prometheusFuncs, queryResult, type QueryFn, type TemplateSample } from "./prometheus-funcs.js";
 export { Template, type TemplateOptions } from "./template.js";
 export { sprint, sprintf, sprintln } from "./gofmt.js";
 export { GoCallError, GoFunc, GoMap, GoSlice, GoStruct, anyMap, stringMap, type Value } from "./values.js";

@@ -3,10 +3,13 @@
  * (prometheus/template/template.go, NewTemplateExpander).
  */
 import { queryEscape } from "./funcs.js";
-import { compile, matchString, mustCompileMessage, RegexpError, replaceAllString } from "../go/regexp.js";
+import { compile, matchString, mustCompileMessage, RegexpSyntaxError, replaceAllString } from "../go/regexp.js";
 import { isIP, joinHostPort, parseURL, splitHostPort } from "../go/net.js";
 import { goTitle, goToLower, goToUpper } from "../go/strings.js";
-import { formatTime, GoDuration, GoPointer, GoTime, parsePromDuration } from "./go-time.js";
+import { DurationError, parsePrometheusDurationNs } from "../go/duration.js";
+import { goFloatToInt64 } from "../go/math.js";
+import { formatTime } from "../go/time.js";
+import { GoDuration, GoPointer, GoTimeValue } from "./go-time.js";
 import {
   convertToFloat,
   floatToTimeNs,
@@ -20,12 +23,12 @@ import { sprintf } from "./gofmt.js";
 import { anyMap, compareGoStrings, GoCallError, GoFunc, GoMap, GoObject, GoSlice, GoStruct, stringMap, type Value } from "./values.js";
 
 /** One element of an instant vector, as the injected query function returns it. */
-export interface Sample {
+export interface TemplateSample {
   labels: Record<string, string>;
   value: number;
 }
 
-export type QueryFn = (expr: string) => Promise<Sample[]> | Sample[];
+export type QueryFn = (expr: string) => Promise<TemplateSample[]> | TemplateSample[];
 
 export interface PrometheusFuncsOptions {
   query?: QueryFn;
@@ -39,7 +42,7 @@ const QUERY_RESULT = "template.queryResult";
 const SAMPLE_PTR = "*template.sample";
 
 /** Prometheus converts a promql.Vector to []*sample{Labels, Value} for templates. */
-export function queryResult(samples: readonly Sample[]): GoSlice {
+export function queryResult(samples: readonly TemplateSample[]): GoSlice {
   return new GoSlice(
     QUERY_RESULT,
     samples.map(
@@ -87,14 +90,22 @@ function stripDomain(hostPort: string): string {
 
 function toTime(v: Value): Value {
   const f = convertToFloat(v);
-  return new GoPointer(new GoTime(floatToTimeNs(f)));
+  return new GoPointer(new GoTimeValue(floatToTimeNs(f)));
 }
 
-/** Go's float64 -> int64 conversion; out of range gives MinInt64 on amd64. */
+/** time.Duration(f * 1e9): Go's float64 -> int64 conversion, MinInt64 out of range on amd64. */
 function durationFromSeconds(f: number): bigint {
-  const ns = f * 1e9;
-  if (!Number.isFinite(ns) || ns >= 2 ** 63 || ns < -(2 ** 63)) return -(1n << 63n);
-  return BigInt(Math.trunc(ns));
+  return goFloatToInt64(f * 1e9);
+}
+
+/** model.ParseDurationAllowNegative in seconds; its errors are the template call's. */
+function parseDurationSeconds(s: string): number {
+  try {
+    return Number(parsePrometheusDurationNs(s)) / 1e9;
+  } catch (e) {
+    if (e instanceof DurationError) throw new GoCallError(e.message);
+    throw e;
+  }
 }
 
 const str = (a: Value[], i: number) => a[i] as string;
@@ -130,7 +141,7 @@ export function prometheusFuncs(opts: PrometheusFuncsOptions): Map<string, GoFun
         try {
           compile(str(a, 0));
         } catch (e) {
-          if (e instanceof RegexpError) throw new GoCallError(mustCompileMessage(str(a, 0), e));
+          if (e instanceof RegexpSyntaxError) throw new GoCallError(mustCompileMessage(str(a, 0), e));
           throw e;
         }
         return replaceAllString(str(a, 0), str(a, 2), str(a, 1));
@@ -143,7 +154,7 @@ export function prometheusFuncs(opts: PrometheusFuncsOptions): Map<string, GoFun
         try {
           return matchString(str(a, 0), str(a, 1));
         } catch (e) {
-          if (e instanceof RegexpError) throw new GoCallError(e.message);
+          if (e instanceof RegexpSyntaxError) throw new GoCallError(e.message);
           throw e;
         }
       }),
@@ -189,7 +200,7 @@ export function prometheusFuncs(opts: PrometheusFuncsOptions): Map<string, GoFun
     ["now", new GoFunc([], () => opts.timestampMs / 1000)],
     ["pathPrefix", new GoFunc([], () => url.path)],
     ["externalURL", new GoFunc([], () => url.string)],
-    ["parseDuration", new GoFunc(["string"], (a) => Number(parsePromDuration(str(a, 0))) / 1e9)],
+    ["parseDuration", new GoFunc(["string"], (a) => parseDurationSeconds(str(a, 0)))],
     ["urlQueryEscape", new GoFunc(["string"], (a) => queryEscape(str(a, 0)))],
   ]);
 }

@@ -10,6 +10,16 @@ export interface SourceRef {
   path: string;
 }
 
+/**
+ * A field of a spec file, e.g. `rows[0].panels[1].queries[0].expr` of
+ * dashboards/shop.yaml, for findings that later stages make about it (a
+ * workspace's SpecLocator turns it into a line and column).
+ */
+export interface FieldRef {
+  file: string;
+  path: readonly (string | number)[];
+}
+
 /** How an SLI counts events over a window, in the terms the compiler needs. */
 export type SliModel =
   | {
@@ -169,4 +179,24 @@ export interface DashboardModel {
   variables: { name: string; label: string | undefined; values: string; multi: boolean }[];
   rows: { title: string; panels: PanelModel[] }[];
   source: SourceRef;
+  /** Where the title is written: the compile stage rejects titles that give the same uid. */
+  titleAt: FieldRef;
+  /**
+   * Every PromQL text of the file (variable values, then panel queries, in
+   * file order), trimmed, with where it is written: the compile stage checks
+   * them against the series the compiled rules record.
+   */
+  queries: { expr: string; at: FieldRef }[];
+}
+
+/**
+ * What validation built, findings or not: the SLOs and alerts that passed,
+ * and every dashboards/ file of a valid shape. The compile stage checks the
+ * dashboards' queries against the series the SLOs' rules record, so that a
+ * workspace's findings are all reported in one run.
+ */
+export interface PartialModel {
+  slos: SloModel[];
+  thresholds: ThresholdAlertModel[];
+  dashboards: DashboardModel[];
 }

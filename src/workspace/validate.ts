@@ -10,12 +10,9 @@ import { SEVERITIES, type Severity, type SloFileSpec, type SloSpec, type Thresho
 import type { RoutingModel, SliModel, SloModel, ThresholdAlertModel, ThresholdLevel, TierModel, WorkspaceModel } from "./model.js";
 import type { ParsedFile, ParsedWorkspace } from "./workspace.js";
 import { findProblem, parseVectorSelector, type SelectorInfo } from "../promql/syntax.js";
-import { thresholdCondition } from "../compile/threshold-expr.js";
-import { sloRuleGroup } from "../compile/slo-rules.js";
-import { addRecordedSeries, queryProblems, specMetrics, type KnownSeries } from "../compile/dashboards/series-check.js";
-import { customDashboardUid } from "../compile/dashboards/custom-dashboard.js";
+import { thresholdCondition } from "./threshold-expr.js";
 import type { DashboardFileSpec } from "./schema.js";
-import type { DashboardModel } from "./model.js";
+import type { DashboardModel, PartialModel } from "./model.js";
 
 /** monac records 5-minute event counts; no alert window can be shorter. */
 export const COUNT_WINDOW_MS = 5 * 60 * 1000;
@@ -33,7 +30,7 @@ class Findings {
   }
 }
 
-export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | undefined; diagnostics: Diagnostic[] } {
+export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | undefined; diagnostics: Diagnostic[]; partial: PartialModel } {
   const f = new Findings();
   const routing = parsed.workspace ? buildRouting(parsed.workspace, f) : undefined;
   const teams = parsed.teamNames;
@@ -53,10 +50,11 @@ export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | u
   });
   const thresholds = buildUnique(parsed.thresholds, "alerts", "alert", (file) => file.spec.alerts, buildThreshold, { teams, f, addSource });
 
-  const dashboards = buildDashboards(parsed.dashboards, slos, thresholds, f);
+  const dashboards = buildDashboards(parsed.dashboards, f);
+  const partial = { slos, thresholds, dashboards };
 
-  if (!routing || f.list.length > 0) return { model: undefined, diagnostics: f.list };
-  return { model: { evaluationIntervalMs, slos, thresholds, routing, sourcesByService, dashboards }, diagnostics: f.list };
+  if (!routing || f.list.length > 0) return { model: undefined, diagnostics: f.list, partial };
+  return { model: { evaluationIntervalMs, slos, thresholds, routing, sourcesByService, dashboards }, diagnostics: f.list, partial };
 }
 
 /**
@@ -454,36 +452,18 @@ function buildRouting(file: ParsedFile<WorkspaceFileSpec>, f: Findings): Routing
 // ------------------------------------------------------------ dashboards
 
 /**
- * Custom dashboards: unique titles (they name the uid and the file), unique
- * panel titles per dashboard (Grafana links and alerts refer to panels by
- * title), and queries that parse and read only known series.
+ * Custom dashboards: unique panel titles per dashboard (Grafana links and
+ * alerts refer to panels by title) and sane axes. Every file of a valid shape
+ * becomes a model, findings or not: whether titles give distinct uids and
+ * queries read known series is checked by the compile stage, which knows the
+ * uids and the series the rules record (compile/dashboards/custom-dashboard.ts).
  */
-function buildDashboards(
-  files: ParsedFile<DashboardFileSpec>[],
-  slos: SloModel[],
-  thresholds: ThresholdAlertModel[],
-  f: Findings,
-): DashboardModel[] {
-  if (files.length === 0) return [];
-  const known = knownSeriesFor(files, slos, thresholds);
-  const byUid = new Map<string, { source: YamlSource; title: string }>();
+function buildDashboards(files: ParsedFile<DashboardFileSpec>[], f: Findings): DashboardModel[] {
   const out: DashboardModel[] = [];
   for (const { source, spec } of files) {
-    const errorsBefore = f.list.length;
-    const uid = customDashboardUid(spec.title);
-    const previous = byUid.get(uid);
-    if (previous) {
-      const first = `${previous.source.file}:${positionOf(previous.source, ["title"]).line}`;
-      f.add(
-        source,
-        ["title"],
-        previous.title === spec.title
-          ? `duplicate dashboard title "${spec.title}" (first defined at ${first})`
-          : `dashboard title "${spec.title}" gives the same uid "${uid}" as "${previous.title}" (${first}); choose a distinct title`,
-      );
-    } else byUid.set(uid, { source, title: spec.title });
-
-    spec.variables?.forEach((v, i) => checkDashboardQuery(source, ["variables", i, "values"], v.values, known, f));
+    const file = source.file;
+    const queries: DashboardModel["queries"] = [];
+    spec.variables?.forEach((v, i) => queries.push({ expr: v.values.trim(), at: { file, path: ["variables", i, "values"] } }));
     const panelTitles = new Map<string, Path>();
     spec.rows.forEach((row, r) =>
       row.panels.forEach((panel, p) => {
@@ -494,10 +474,9 @@ function buildDashboards(
         if (panel.min !== undefined && panel.max !== undefined && panel.min >= panel.max) {
           f.add(source, [...at, "max"], `max (${panel.max}) must be greater than min (${panel.min})`);
         }
-        panel.queries.forEach((q, k) => checkDashboardQuery(source, [...at, "queries", k, "expr"], q.expr, known, f));
+        panel.queries.forEach((q, k) => queries.push({ expr: q.expr.trim(), at: { file, path: [...at, "queries", k, "expr"] } }));
       }),
     );
-    if (f.list.length > errorsBefore) continue;
     out.push({
       title: spec.title,
       description: spec.description,
@@ -518,27 +497,10 @@ function buildDashboards(
           queries: p.queries.map((q) => ({ expr: q.expr.trim(), legend: q.legend })),
         })),
       })),
-      source: { file: source.file, path: "" },
+      source: { file, path: "" },
+      titleAt: { file, path: ["title"] },
+      queries,
     });
   }
   return out;
-}
-
-/**
- * Series a custom dashboard may read: those any spec names or any generated
- * recording rule records, plus the exporter metrics any dashboards/ file
- * declares (see compile/dashboards/series-check.ts).
- */
-function knownSeriesFor(files: ParsedFile<DashboardFileSpec>[], slos: SloModel[], thresholds: ThresholdAlertModel[]): KnownSeries {
-  const known = addRecordedSeries(specMetrics({ slos, thresholds }), slos.map(sloRuleGroup));
-  for (const { spec } of files) for (const m of spec.metrics ?? []) known.add(m);
-  return known;
-}
-
-function checkDashboardQuery(src: YamlSource, path: Path, text: string, known: KnownSeries, f: Findings): void {
-  const problems = queryProblems(text.trim(), known);
-  if (problems.length === 0) return;
-  // The query was trimmed; the file's text was not.
-  const leading = text.length - text.trimStart().length;
-  for (const problem of problems) f.addAt(src, path, problem.offset + leading, problem.message);
 }

@@ -9,7 +9,8 @@ import { parseYamlSource, positionAt, type YamlSource } from "./yaml-source.js";
 import { zodDiagnostics } from "./zod-diagnostics.js";
 import { DashboardFile, SloFile, ThresholdFile, WorkspaceFile } from "./schema.js";
 import { buildModel } from "./validate.js";
-import type { WorkspaceModel } from "./model.js";
+import type { PartialModel, WorkspaceModel } from "./model.js";
+import { specLocator, type SpecLocator } from "./spec-locator.js";
 
 export const WORKSPACE_FILE = "monac.yaml";
 export const SPEC_DIRS = { slos: "slos", alerts: "alerts", dashboards: "dashboards" } as const;
@@ -29,8 +30,18 @@ export interface ParsedWorkspace {
 }
 
 export interface LoadResult {
+  /** Undefined when there is any finding. */
   model: WorkspaceModel | undefined;
   diagnostics: Diagnostic[];
+  /**
+   * What validation built even with findings. Validation does not compile
+   * rules, so the findings that need them (custom dashboards reading series
+   * nothing records, titles sharing a uid) are the compile stage's: run
+   * checkWorkspace (src/compile/check.ts) on this result before using the model.
+   */
+  partial: PartialModel;
+  /** Positions of findings about the loaded files' fields. */
+  locator: SpecLocator;
 }
 
 /** Thrown for problems that are not findings in a spec: unreadable directories and files. */
@@ -55,11 +66,13 @@ export function loadWorkspaceFromTexts(files: readonly { rel: string; text: stri
   const diagnostics: Diagnostic[] = [];
   const parsed: ParsedWorkspace = { workspace: undefined, slos: [], thresholds: [], dashboards: [], teamNames: undefined };
   const sorted = [...files].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  const sources: YamlSource[] = [];
   let sawWorkspace = false;
   for (const { rel, text } of sorted) {
     const kind = specKind(rel);
     if (!kind) continue;
     const { source, diagnostics: yamlErrors } = parseYamlSource(rel, text);
+    sources.push(source);
     diagnostics.push(...yamlErrors);
     if (kind === "workspace") sawWorkspace = true;
     if (yamlErrors.length > 0) continue;
@@ -98,10 +111,10 @@ export function loadWorkspaceFromTexts(files: readonly { rel: string; text: stri
     });
   }
   const shapeErrors = diagnostics.length > 0;
-  const { model, diagnostics: semantic } = buildModel(parsed);
+  const { model, diagnostics: semantic, partial } = buildModel(parsed);
   diagnostics.push(...semantic);
   diagnostics.sort(compareDiagnostics);
-  return { model: shapeErrors || diagnostics.length > 0 ? undefined : model, diagnostics };
+  return { model: shapeErrors || diagnostics.length > 0 ? undefined : model, diagnostics, partial, locator: specLocator(sources) };
 }
 
 function specKind(rel: string): "workspace" | "slos" | "thresholds" | "dashboards" | undefined {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { thresholdAlertRules, thresholdRuleGroup } from "../../src/compile/threshold-rules.js";
-import { thresholdCondition } from "../../src/compile/threshold-expr.js";
+import { thresholdCondition } from "../../src/workspace/threshold-expr.js";
 import { toYaml } from "../../src/compile/rules.js";
 import { modelFrom } from "../support/workspace.js";
 

@@ -1,13 +1,14 @@
 // The generated bundle, checked by the programs that will consume it: the
 // real promtool and amtool (Prometheus 3.5, Alertmanager 0.33 from Debian),
 // and the published JSON Schemas from ../shared when present.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv } from "ajv";
 import { parse } from "yaml";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeWithTool, runTool } from "../support/tools.js";
 import { REPO_ROOT } from "../support/workspace.js";
+import { describeWithShared, sharedPath } from "../support/shared.js";
 
 const rulesDir = path.join(REPO_ROOT, "out", "prometheus", "rules");
 const ruleFiles = readdirSync(rulesDir).filter((f) => f.endsWith(".rules.yaml")).sort();
@@ -47,8 +48,8 @@ describeWithTool("amtool", "amtool", () => {
   });
 });
 
-const schemas = path.join(REPO_ROOT, "..", "shared", "schemas");
-describe.skipIf(!existsSync(schemas))("published JSON Schemas (../shared/schemas)", () => {
+const schemas = sharedPath("schemas");
+describeWithShared(schemas, "published JSON Schemas (../shared/schemas)", () => {
   const ajv = new Ajv({ allErrors: true, strict: false });
   const compiled = new Map<string, ReturnType<Ajv["compile"]>>();
   const schema = (name: string) => {

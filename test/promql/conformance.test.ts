@@ -3,18 +3,18 @@
  * ratchets the number of passing evals per file: the counts in
  * conformance-ratchet.json may only go up.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { runPromQLTestScript } from "../../src/promql/promqltest.js";
+import { describeWithShared, sharedPath } from "../support/shared.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../..");
-const scriptsDir = resolve(repoRoot, "../shared/conformance/promql");
+const scriptsDir = sharedPath("conformance", "promql");
 const ratchet = JSON.parse(readFileSync(join(here, "conformance-ratchet.json"), "utf8")) as Record<string, number>;
 
-describe.skipIf(!existsSync(scriptsDir))("PromQL conformance scripts", () => {
+describeWithShared(scriptsDir, "PromQL conformance scripts", () => {
   for (const [file, minPassed] of Object.entries(ratchet)) {
     it(`${file}: at least ${minPassed} evals pass`, () => {
       const result = runPromQLTestScript(readFileSync(join(scriptsDir, file), "utf8"));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DurationError, formatDuration, parseDuration } from "../../src/go/prometheus-duration.js";
+import { DurationError, formatPrometheusDuration, parsePrometheusDuration } from "../../src/go/duration.js";
 
 describe("durations", () => {
   it.each([
@@ -12,11 +12,11 @@ describe("durations", () => {
     ["1y", 31_536_000_000],
     ["1y2w3d4h5m6s7ms", 31_536_000_000 + 2 * 604_800_000 + 3 * 86_400_000 + 4 * 3_600_000 + 5 * 60_000 + 6_000 + 7],
   ])("parses %s", (text, ms) => {
-    expect(parseDuration(text)).toBe(ms);
+    expect(parsePrometheusDuration(text)).toBe(ms);
   });
 
   it.each(["", "5", "1m1h", "1.5h", "-5m", "5mm", "1h1h"])("rejects %j", (text) => {
-    expect(() => parseDuration(text)).toThrow(DurationError);
+    expect(() => parsePrometheusDuration(text)).toThrow(DurationError);
   });
 
   it.each([
@@ -34,10 +34,10 @@ describe("durations", () => {
     [53 * 604_800_000, "53w"],
     [-300_000, "-5m"],
   ])("formats %d as %s", (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
+    expect(formatPrometheusDuration(ms)).toBe(text);
   });
 
   it("round-trips", () => {
-    for (let ms = 0; ms < 5e9; ms += 12_345_678) expect(parseDuration(formatDuration(ms))).toBe(ms);
+    for (let ms = 0; ms < 5e9; ms += 12_345_678) expect(parsePrometheusDuration(formatPrometheusDuration(ms))).toBe(ms);
   });
 });

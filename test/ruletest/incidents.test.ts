@@ -1,12 +1,12 @@
 // Incident replay: alert timelines of small rule groups, with every firing
 // and resolving time derived by hand from Prometheus 3's semantics
 // (left-open range windows, rate()'s extrapolation, `for`).
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRuleFile } from "../../src/ruletest/index.js";
 import { replay, replayIncident, trafficInput, type AlertInterval, type TrafficProfile } from "../../src/ruletest/incidents.js";
-import { REPO_ROOT } from "../support/tools.js";
+import { describeWithShared, sharedPath } from "../support/shared.js";
 
 const MIN = 60_000;
 
@@ -165,14 +165,10 @@ describe("replayIncident", () => {
   });
 });
 
-const SLOTH_DIR = path.resolve(REPO_ROOT, "..", "shared", "reference", "sloth");
+const SLOTH_DIR = sharedPath("reference", "sloth");
 const SLOTH_RULES = path.join(SLOTH_DIR, "_gen_getting-started.yml");
-const haveSloth = existsSync(SLOTH_RULES);
-if (!haveSloth) {
-  console.warn(`SKIPPING Sloth incident replay: ${SLOTH_RULES} not found (the ../shared reference files are not checked out next to the repo)`);
-}
 
-describe.skipIf(!haveSloth)("replayIncident on Sloth's getting-started rules (../shared/reference/sloth)", () => {
+describeWithShared(SLOTH_RULES, "replayIncident on Sloth's getting-started rules (../shared/reference/sloth)", () => {
   // 1,000 requests a minute, all of them errors from minute 60 to minute 70.
   // The total selector matches both series, so the other one counts the
   // good requests.

@@ -9,22 +9,28 @@ import path from "node:path";
 import { expect, it } from "vitest";
 import { buildPlan, evaluate, exitCode, loadTestFile, runTestFile } from "../../src/ruletest/index.js";
 import { describeWithTool, REPO_ROOT, runTool } from "../support/tools.js";
+import { haveShared, sharedPath, skippedTitle } from "../support/shared.js";
 import { debugDump, diffDumps, parsePromtoolDebug } from "./support.js";
 
-const CONFORMANCE = path.resolve(REPO_ROOT, "..", "shared", "conformance", "promtool");
+const CONFORMANCE = sharedPath("conformance", "promtool");
+const CONFORMANCE_TITLE = "promtool's conformance fixtures (../shared/conformance/promtool)";
+const haveConformance = haveShared(CONFORMANCE, CONFORMANCE_TITLE);
 const files = [
   ...readdirSync(path.join(REPO_ROOT, "test", "ruletest", "testdata"))
     .filter((f) => f.endsWith(".test.yml"))
     .map((f) => path.join(REPO_ROOT, "test", "ruletest", "testdata", f)),
-  ...["failing.yml", "long-period.yml", "no-test-group-interval.yml", "rules_run.yml", "rules_run_fuzzy.yml", "negative-offset-test.yml", "at-modifier-test.yml", "bad-rules-error-test.yml"].map(
-    (f) => path.join(CONFORMANCE, f),
-  ),
+  ...(haveConformance
+    ? ["failing.yml", "long-period.yml", "no-test-group-interval.yml", "rules_run.yml", "rules_run_fuzzy.yml", "negative-offset-test.yml", "at-modifier-test.yml", "bad-rules-error-test.yml"].map(
+        (f) => path.join(CONFORMANCE, f),
+      )
+    : []),
   ...readdirSync(path.join(REPO_ROOT, "test", "rules"))
     .filter((f) => f.endsWith(".yaml"))
     .map((f) => path.join(REPO_ROOT, "test", "rules", f)),
 ];
 
 describeWithTool("promtool", "monac stores what promtool stores", () => {
+  if (!haveConformance) it.skip(skippedTitle(CONFORMANCE_TITLE, CONFORMANCE), () => {});
   for (const file of files) {
     it.concurrent(
       path.relative(REPO_ROOT, file),

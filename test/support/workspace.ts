@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { loadWorkspaceFromTexts } from "../../src/workspace/workspace.js";
+import { checkWorkspace } from "../../src/compile/check.js";
 import { formatDiagnostic } from "../../src/workspace/diagnostics.js";
 import type { WorkspaceModel } from "../../src/workspace/model.js";
 
@@ -11,7 +12,7 @@ export const BASE_MONAC_YAML = readFileSync(path.join(base, "monac.yaml"), "utf8
 /** A model from the base monac.yaml plus the given spec files; throws with the findings if invalid. */
 export function modelFrom(files: Record<string, string>): WorkspaceModel {
   const texts = Object.entries({ "monac.yaml": BASE_MONAC_YAML, ...files }).map(([rel, text]) => ({ rel, text }));
-  const result = loadWorkspaceFromTexts(texts);
+  const result = checkWorkspace(loadWorkspaceFromTexts(texts));
   if (!result.model) throw new Error(`invalid test workspace:\n${result.diagnostics.map(formatDiagnostic).join("\n")}`);
   return result.model;
 }

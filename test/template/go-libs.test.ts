@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { matchString, replaceAllString } from "../../src/go/regexp.js";
-import { durationString, formatTime } from "../../src/template/go-time.js";
+import { formatGoDuration } from "../../src/go/duration.js";
+import { formatTime } from "../../src/go/time.js";
 import { formatFloat, parseFloat64, quote } from "../../src/go/strconv.js";
 
 describe("strconv.FormatFloat", () => {
@@ -100,11 +101,11 @@ describe("Go time", () => {
     expect(formatTime(0n, "2006-01-02 15:04:05.999999999 -0700 MST")).toBe("1970-01-01 00:00:00 +0000 UTC");
   });
   it("prints durations", () => {
-    expect(durationString(0n)).toBe("0s");
-    expect(durationString(1500n)).toBe("1.5µs");
-    expect(durationString(1_500_000n)).toBe("1.5ms");
-    expect(durationString(90_500_000_000n)).toBe("1m30.5s");
-    expect(durationString(3_723_000_000_000n)).toBe("1h2m3s");
-    expect(durationString(-1_800_000_000_000n)).toBe("-30m0s");
+    expect(formatGoDuration(0n)).toBe("0s");
+    expect(formatGoDuration(1500n)).toBe("1.5µs");
+    expect(formatGoDuration(1_500_000n)).toBe("1.5ms");
+    expect(formatGoDuration(90_500_000_000n)).toBe("1m30.5s");
+    expect(formatGoDuration(3_723_000_000_000n)).toBe("1h2m3s");
+    expect(formatGoDuration(-1_800_000_000_000n)).toBe("-30m0s");
   });
 });

@@ -1,7 +1,7 @@
-import { expandTemplate, GoSlice, type Sample, type Value } from "../../src/template/index.js";
+import { expandTemplate, GoSlice, type TemplateSample, type Value } from "../../src/template/index.js";
 
 /** Runs a template the way Prometheus's template_test.go does: name "test", fixed time and URL. */
-export async function run(text: string, data?: Value, query: Sample[] = []): Promise<{ out?: string; err?: string }> {
+export async function run(text: string, data?: Value, query: TemplateSample[] = []): Promise<{ out?: string; err?: string }> {
   try {
     const out = await expandTemplate("test", text, data, {
       labels: {},

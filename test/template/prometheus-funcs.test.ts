@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { anyMap, type Sample, type Value } from "../../src/template/index.js";
+import { anyMap, type TemplateSample, type Value } from "../../src/template/index.js";
 import { floats, ints, run, strings } from "./helpers.js";
 
 interface Case {
   text: string;
   data?: Value;
-  query?: Sample[];
+  query?: TemplateSample[];
   out?: string;
   err?: string;
 }
 
-const metricA: Sample = { labels: { __name__: "metric", instance: "a" }, value: 11 };
-const metricB: Sample = { labels: { __name__: "metric", instance: "b" }, value: 21 };
+const metricA: TemplateSample = { labels: { __name__: "metric", instance: "a" }, value: 11 };
+const metricB: TemplateSample = { labels: { __name__: "metric", instance: "b" }, value: 21 };
 
 // Expectations follow Go's behaviour as pinned by prometheus/template/template_test.go.
 const cases: Record<string, Case> = {

@@ -1,10 +1,12 @@
 // The broken-spec corpus: each file in test/fixtures/broken replaces (or adds)
 // one file of a valid base workspace and lists, in trailing `# expect:` lines,
-// every finding monac must report for it — position, field path and message.
+// every finding monac must report for it — position, field path and message —
+// validation's and the compile stage's (checkWorkspace) alike.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadWorkspaceFromTexts } from "../../src/workspace/workspace.js";
+import { checkWorkspace } from "../../src/compile/check.js";
 import { formatDiagnostic } from "../../src/workspace/diagnostics.js";
 
 const fixtures = path.join(import.meta.dirname, "..", "fixtures");
@@ -15,7 +17,7 @@ const baseFiles = ["monac.yaml", "slos/shop.yaml", "alerts/shop.yaml"].map((rel)
 
 describe("base workspace", () => {
   it("is valid, so every finding below comes from the broken file", () => {
-    const result = loadWorkspaceFromTexts(baseFiles);
+    const result = checkWorkspace(loadWorkspaceFromTexts(baseFiles));
     expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
     expect(result.model).toBeDefined();
   });
@@ -35,7 +37,7 @@ describe("broken specs", () => {
     expect(rel, "the case names the file it replaces").toBeDefined();
     expect(expected.length, "the case lists what it expects").toBeGreaterThan(0);
 
-    const result = loadWorkspaceFromTexts([...baseFiles.filter((f) => f.rel !== rel), { rel: rel!, text }]);
+    const result = checkWorkspace(loadWorkspaceFromTexts([...baseFiles.filter((f) => f.rel !== rel), { rel: rel!, text }]));
     expect(result.diagnostics.map(formatDiagnostic)).toEqual(expected);
     expect(result.model, "no model (and so nothing written) when anything is invalid").toBeUndefined();
   });

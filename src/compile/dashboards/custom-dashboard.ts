@@ -1,13 +1,59 @@
 // Dashboards written in dashboards/*.yaml: the spec's rows and panels, one to
 // one, on the same panel vocabulary as the generated dashboards.
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import type { DashboardModel, PanelModel } from "../../workspace/model.js";
+import type { Diagnostic } from "../../workspace/diagnostics.js";
+import type { DashboardModel, PanelModel, PartialModel } from "../../workspace/model.js";
+import type { SpecLocator } from "../../workspace/spec-locator.js";
+import { sloRuleGroup } from "../slo-rules.js";
+import { addRecordedSeries, queryProblems, specMetrics, type KnownSeries } from "./series-check.js";
 import { panelOfKind, PROMETHEUS_DATASOURCE, type PanelDraft } from "./panels.js";
 import { assembleDashboard, type DashboardDraft } from "./assemble.js";
 import { dashboardUid } from "./uid.js";
 
 export function customDashboardUid(title: string): string {
   return dashboardUid("custom", title);
+}
+
+/**
+ * The findings about dashboards/ files that need the compiler: titles that
+ * give one uid (the uid names the file and Grafana's links), and queries that
+ * do not parse or read a series nothing records or names. Made on what
+ * validation built even when it found problems, so one run reports them all;
+ * reported at the field in the file, like validation's findings.
+ */
+export function customDashboardFindings(partial: PartialModel, locator: SpecLocator): Diagnostic[] {
+  if (partial.dashboards.length === 0) return [];
+  const findings: Diagnostic[] = [];
+  const known = knownSeriesFor(partial);
+  const byUid = new Map<string, DashboardModel>();
+  for (const d of partial.dashboards) {
+    const uid = customDashboardUid(d.title);
+    const previous = byUid.get(uid);
+    if (previous) {
+      const first = `${previous.titleAt.file}:${locator.line(previous.titleAt)}`;
+      findings.push(
+        locator.finding(
+          d.titleAt,
+          previous.title === d.title
+            ? `duplicate dashboard title "${d.title}" (first defined at ${first})`
+            : `dashboard title "${d.title}" gives the same uid "${uid}" as "${previous.title}" (${first}); choose a distinct title`,
+        ),
+      );
+    } else byUid.set(uid, d);
+    for (const q of d.queries) for (const problem of queryProblems(q.expr, known)) findings.push(locator.finding(q.at, problem.message, problem.offset));
+  }
+  return findings;
+}
+
+/**
+ * Series a custom dashboard may read: those any spec names or the SLOs'
+ * recording rules record, plus the exporter metrics any dashboards/ file
+ * declares (see series-check.ts).
+ */
+function knownSeriesFor(partial: PartialModel): KnownSeries {
+  const known = addRecordedSeries(specMetrics(partial), partial.slos.map(sloRuleGroup));
+  for (const d of partial.dashboards) for (const m of d.metrics) known.add(m);
+  return known;
 }
 
 export function customDashboard(model: DashboardModel): DashboardDraft {

@@ -2,6 +2,7 @@
 // files of out/grafana out. Generated dashboards are checked here, so a query
 // reading a series nothing produces stops the build instead of shipping.
 import type { WorkspaceModel } from "../../workspace/model.js";
+import type { Artifact } from "../artifact.js";
 import type { RuleGroup } from "../rules.js";
 import { dashboardJson, dashboardQueries, type DashboardDraft } from "./assemble.js";
 import { customDashboard } from "./custom-dashboard.js";
@@ -14,11 +15,6 @@ import { dashboardFileName } from "./uid.js";
 
 export const GRAFANA_DASHBOARDS_DIR = "grafana/dashboards";
 export const GRAFANA_PROVISIONING_FILE = "grafana/provisioning/dashboards.yaml";
-
-export interface Artifact {
-  path: string;
-  content: string;
-}
 
 /** A generated dashboard reads a series nothing produces: a monac bug or a spec the checks missed. */
 export class DashboardCheckError extends Error {

@@ -1,12 +1,12 @@
 // Grafana's file provisioning: a dashboard provider that loads every JSON
 // file under out/grafana/dashboards. Grafana resolves `path` on its own host,
 // so it names where the folder is mounted there, not where monac wrote it.
+import { withHeader } from "../header.js";
 import { toYaml } from "../rules.js";
 
 export const GRAFANA_DASHBOARDS_MOUNT = "/var/lib/grafana/dashboards/monac";
 
 export function provisioningYaml(header: string[]): string {
-  const comment = header.map((line) => (line ? `# ${line}` : "#")).join("\n");
   const config = {
     apiVersion: 1,
     providers: [
@@ -23,5 +23,5 @@ export function provisioningYaml(header: string[]): string {
       },
     ],
   };
-  return `${comment}\n# Mount out/grafana/dashboards at ${GRAFANA_DASHBOARDS_MOUNT} in the Grafana container.\n${toYaml(config)}`;
+  return withHeader([...header, `Mount out/grafana/dashboards at ${GRAFANA_DASHBOARDS_MOUNT} in the Grafana container.`], toYaml(config));
 }

@@ -3,26 +3,24 @@
 import { expandAlertTemplate } from "../../template/index.js";
 import type { AlertingRule } from "../rules.js";
 import type { ExpectedAlert } from "./rule-test-file.js";
-
-// Thousands of generated alerts share a handful of templates and values.
-const expansions = new Map<string, Promise<string>>();
+import type { GenerationContext } from "./generation-context.js";
 
 /**
  * `sampleLabels` are the labels of the alert expression's result (what
  * `$labels` sees); the alert carries them without `__name__`, plus the rule's.
  */
-export async function expectedAlert(rule: AlertingRule, sampleLabels: Record<string, string>, value: number, timestampMs: number): Promise<ExpectedAlert> {
+export async function expectedAlert(ctx: GenerationContext, rule: AlertingRule, sampleLabels: Record<string, string>, value: number, timestampMs: number): Promise<ExpectedAlert> {
   const labelsKey = JSON.stringify(sampleLabels);
   const expand = (text: string): Promise<string> => {
     if (!text.includes("{{")) return Promise.resolve(text);
     // Only templates that can see the labels need them in the key.
     const seesLabels = /labels|Labels|query/.test(text);
     const key = `${rule.alert}\u0000${text}\u0000${value}\u0000${timestampMs}\u0000${seesLabels ? labelsKey : ""}`;
-    let hit = expansions.get(key);
+    // Thousands of generated alerts share a handful of templates and values.
+    let hit = ctx.expansions.get(key);
     if (hit === undefined) {
-      if (expansions.size >= 50_000) expansions.clear();
       hit = expandAlertTemplate(text, { labels: sampleLabels, value, alertName: rule.alert, timestampMs });
-      expansions.set(key, hit);
+      ctx.expansions.set(key, hit);
     }
     return hit;
   };

@@ -31,6 +31,7 @@ import { formatDuration } from "../../workspace/duration.js";
 import type { Severity } from "../../workspace/schema.js";
 import type { SloModel, TierModel } from "../../workspace/model.js";
 import { expectedAlert } from "./expected-alert.js";
+import { newGenerationContext, type GenerationContext } from "./generation-context.js";
 import { burnRateAlerts, noDataAlerts, severityTiers, SLO_METRICS, sloRuleGroup, windowSource } from "../slo-rules.js";
 import { parseVectorSelector } from "../../promql/syntax.js";
 import { ruleFileYaml, toYaml, type AlertingRule } from "../rules.js";
@@ -53,23 +54,24 @@ export interface SloTests {
   notes: string[];
 }
 
-export async function sloTests(slo: SloModel): Promise<SloTests> {
+/** `ctx` is the build's (see ruleTestArtifacts); without one, nothing is shared with other calls. */
+export async function sloTests(slo: SloModel, ctx: GenerationContext = newGenerationContext()): Promise<SloTests> {
   const notes: string[] = [];
   const groups: RuleTestGroup[] = [];
-  const noData = await noDataGroup(slo);
+  const noData = await noDataGroup(ctx, slo);
   const tiers = slo.alerting.enabled ? slo.alerting.tiers : [];
   if (tiers.length > 0) {
     const traffic = trafficModel(slo);
     if (typeof traffic === "string") {
       notes.push(`${slo.name}: no burn-rate tests: ${traffic}`);
     } else {
-      const plans = cached(plansByConfig, configKey(slo), () => planScenarios(slo));
+      const plans = memo(ctx.sloPlans, configKey(slo), () => planScenarios(slo));
       for (const p of plans) if (typeof p === "string") notes.push(`${slo.name} ${p}`);
       const ready = plans.filter((p): p is Plan => typeof p !== "string");
-      const values = await engineValues(slo, ready, traffic);
+      const values = await engineValues(ctx, slo, ready, traffic);
       notes.push(...values.notes.map((n) => `${slo.name}: ${n}`));
       const rules = burnRateAlerts(slo);
-      for (const [k, plan] of ready.entries()) groups.push(await planGroup(slo, plan, traffic, rules, values.perPlan[k]!));
+      for (const [k, plan] of ready.entries()) groups.push(await planGroup(ctx, slo, plan, traffic, rules, values.perPlan[k]!));
     }
   }
   if (noData) groups.push(noData);
@@ -264,16 +266,14 @@ interface Check {
   firing: Severity[];
 }
 
-interface Plan {
+export interface Plan {
   title: string;
   profile: Profile;
   checks: Check[];
 }
 
 // Plans depend only on an SLO's numbers, not on its metrics: SLOs with the
-// same objective, period, tiers and interval share them.
-const plansByConfig = new Map<string, (Plan | string)[]>();
-
+// same objective, period, tiers and interval share them (in the build's context).
 function configKey(slo: SloModel): string {
   return JSON.stringify([
     slo.errorBudget.toString(),
@@ -284,12 +284,11 @@ function configKey(slo: SloModel): string {
   ]);
 }
 
-function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
-  let hit = cache.get(key);
+function memo<T>(table: Map<string, T>, key: string, make: () => T): T {
+  let hit = table.get(key);
   if (hit === undefined) {
-    if (cache.size >= 1000) cache.clear();
     hit = make();
-    cache.set(key, hit);
+    table.set(key, hit);
   }
   return hit;
 }
@@ -494,25 +493,22 @@ function inputSeries(p: Profile, traffic: TrafficModel): InputSeries[] {
 /** Per check, the $value of each severity's alert as monac's engine computes it (undefined: not firing there). */
 type CheckValues = Map<number, Map<Severity, number>>;
 
-const valuesByShape = new Map<string, Promise<{ perPlan: CheckValues[]; notes: string[] }>>();
+export interface EngineValues {
+  perPlan: CheckValues[];
+  notes: string[];
+}
 
 /**
  * Runs the SLO's own rules over every plan's input on monac's engine, and
  * reads the value of each alert at each check. SLOs with the same numbers
  * and the same SLI shape compute the same values, so they share one run.
  */
-function engineValues(slo: SloModel, plans: Plan[], traffic: TrafficModel): Promise<{ perPlan: CheckValues[]; notes: string[] }> {
+function engineValues(ctx: GenerationContext, slo: SloModel, plans: Plan[], traffic: TrafficModel): Promise<EngineValues> {
   const key = `${configKey(slo)}\u0000${traffic.shape}\u0000${slo.alerting.minEvents ?? ""}`;
-  let hit = valuesByShape.get(key);
-  if (hit === undefined) {
-    if (valuesByShape.size >= 1000) valuesByShape.clear();
-    hit = runPlans(slo, plans, traffic);
-    valuesByShape.set(key, hit);
-  }
-  return hit;
+  return memo(ctx.sloValues, key, () => runPlans(slo, plans, traffic));
 }
 
-async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Promise<{ perPlan: CheckValues[]; notes: string[] }> {
+async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Promise<EngineValues> {
   const file = "generated.rules.yaml";
   // Only what the alerts read: the period, budget and info series cost a
   // 30-day subquery per step and feed no alert.
@@ -563,7 +559,7 @@ async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Pr
   return { perPlan, notes };
 }
 
-async function planGroup(slo: SloModel, plan: Plan, traffic: TrafficModel, rules: AlertingRule[], values: CheckValues): Promise<RuleTestGroup> {
+async function planGroup(ctx: GenerationContext, slo: SloModel, plan: Plan, traffic: TrafficModel, rules: AlertingRule[], values: CheckValues): Promise<RuleTestGroup> {
   const labels = { service: slo.service, slo: slo.name };
   const checks: AlertRuleTest[] = [];
   for (const check of plan.checks) {
@@ -572,7 +568,7 @@ async function planGroup(slo: SloModel, plan: Plan, traffic: TrafficModel, rules
       const rule = rules.find((r) => r.labels.severity === severity)!;
       // Where the rules do not fire although the workbook says they should, the burn rate the workbook implies stands in.
       const value = values.get(check.atMs)?.get(severity) ?? Number.NaN;
-      exp.push(await expectedAlert(rule, labels, value, check.atMs));
+      exp.push(await expectedAlert(ctx, rule, labels, value, check.atMs));
     }
     checks.push({ eval_time: formatDuration(check.atMs), alertname: rules[0]!.alert, exp_alerts: exp });
   }
@@ -584,14 +580,14 @@ async function planGroup(slo: SloModel, plan: Plan, traffic: TrafficModel, rules
   };
 }
 
-async function noDataGroup(slo: SloModel): Promise<RuleTestGroup | undefined> {
+async function noDataGroup(ctx: GenerationContext, slo: SloModel): Promise<RuleTestGroup | undefined> {
   const [rule] = noDataAlerts(slo);
   if (!rule || slo.sli.kind === "raw") return undefined;
   const step = slo.evaluationIntervalMs;
   // Pending from the first evaluation (nothing recorded), firing once `for` has passed.
   const fireMs = ceilTo(slo.alerting.noData!.forMs, step);
   const labels = { service: slo.service, slo: slo.name };
-  const expected = await expectedAlert(rule, labels, 1, fireMs);
+  const expected = await expectedAlert(ctx, rule, labels, 1, fireMs);
   return {
     name: `${slo.service}/${slo.name}: no SLI data fires ${rule.alert} after ${formatDuration(slo.alerting.noData!.forMs)}`,
     interval: formatDuration(step),

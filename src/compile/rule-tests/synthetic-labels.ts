@@ -1,7 +1,7 @@
 // Label sets for synthetic test series: concrete series that a selector
 // matches (or, for the good side of a ratio, that one selector matches and
 // another does not), derived from the selectors' matchers alone.
-import type { LabelMatcher } from "../../promql/ast.js";
+import { foldMetricName, type LabelMatcher } from "../../promql/ast.js";
 import { matcherPredicate } from "../../promql/storage.js";
 
 export type LabelSet = Record<string, string>;
@@ -13,7 +13,7 @@ export interface Selector {
 }
 
 export function selectorMatchers(sel: Selector): LabelMatcher[] {
-  return sel.metric === undefined ? sel.matchers : [{ name: "__name__", op: "=", value: sel.metric }, ...sel.matchers];
+  return foldMetricName(sel.metric, sel.matchers);
 }
 
 export function matches(labels: LabelSet, matchers: readonly LabelMatcher[]): boolean {

@@ -9,7 +9,7 @@
 // the expression while the parameter of one series is solved for the target
 // value. The expected annotations are the alert's templates expanded with the
 // value the engine computes; promtool then checks all of it independently.
-import { walk, type Expr, type LabelMatcher, type VectorSelector } from "../../promql/ast.js";
+import { allMatchers, walk, type Expr } from "../../promql/ast.js";
 import { Engine } from "../../promql/engine.js";
 import { compare } from "../../promql/operators.js";
 import { parseSeriesDescription, SeriesNotationError, type SeriesDescription } from "../../promql/series-notation.js";
@@ -20,6 +20,7 @@ import { formatDuration } from "../../workspace/duration.js";
 import type { Severity } from "../../workspace/schema.js";
 import type { ThresholdAlertModel } from "../../workspace/model.js";
 import { expectedAlert } from "./expected-alert.js";
+import { newGenerationContext, type GenerationContext } from "./generation-context.js";
 import { thresholdAlertRules } from "../threshold-rules.js";
 import type { AlertingRule } from "../rules.js";
 import { constantValues, counterValues, seriesText, type ExpectedAlert, type InputSeries, type RuleTestGroup } from "./rule-test-file.js";
@@ -44,7 +45,8 @@ interface Watched {
   thresholds: { severity: Severity; value: number }[];
 }
 
-export async function thresholdTests(alert: ThresholdAlertModel, stepMs: number): Promise<ThresholdTests> {
+/** `ctx` is the build's (see ruleTestArtifacts); without one, nothing is shared with other calls. */
+export async function thresholdTests(alert: ThresholdAlertModel, stepMs: number, ctx: GenerationContext = newGenerationContext()): Promise<ThresholdTests> {
   const watched = watchedValue(alert);
   if (typeof watched === "string") return { groups: [], notes: [`${alert.name}: no generated tests: ${watched}`] };
   const inputs = syntheticInputs(watched.value);
@@ -55,13 +57,13 @@ export async function thresholdTests(alert: ThresholdAlertModel, stepMs: number)
   const groups: RuleTestGroup[] = [];
   const shape = shapeKey(watched, inputs, forMs, stepMs);
   for (const scenario of scenarios(watched)) {
-    const solved = solveScenario(watched, inputs, scenario.target, forMs, shape, stepMs);
+    const solved = solveScenario(ctx, watched, inputs, scenario.target, forMs, shape, stepMs);
     if (typeof solved === "string") return { groups: [], notes: [`${alert.name}: no generated tests: ${solved}`] };
     const firing = watched.thresholds.filter((t) => compare(watched.op, solved.value, t.value)).map((t) => t.severity);
     const expected: ExpectedAlert[] = [];
     for (const rule of rules) {
       if (firing.includes(rule.labels.severity as Severity)) {
-        for (const sample of solved.samples) expected.push(await expectedAlert(rule, sample.labels, sample.value, solved.evalMs));
+        for (const sample of solved.samples) expected.push(await expectedAlert(ctx, rule, sample.labels, sample.value, solved.evalMs));
       }
     }
     groups.push({
@@ -157,7 +159,7 @@ function syntheticInputs(value: Expr): SyntheticSeries[] | string {
     const inHistogram = path.some((p) => p.type === "Call" && p.func === "histogram_quantile");
     const kind: SyntheticSeries["kind"] =
       inHistogram && inRange ? "bucket" : inRange && fn?.type === "Call" && COUNTER_FUNCTIONS.has(fn.func) ? "counter" : "gauge";
-    const labels = labelsMatching(selectorMatchers(node), BASE_LABELS);
+    const labels = labelsMatching(allMatchers(node), BASE_LABELS);
     if (!labels) {
       problem = "no label values satisfy a selector's matchers";
       return;
@@ -173,10 +175,6 @@ function syntheticInputs(value: Expr): SyntheticSeries[] | string {
   if (problem) return problem;
   if (out.length === 0) return "the expression reads no series";
   return out;
-}
-
-function selectorMatchers(vs: VectorSelector): LabelMatcher[] {
-  return vs.name === undefined ? vs.matchers : [{ name: "__name__", op: "=", value: vs.name }, ...vs.matchers];
 }
 
 /**
@@ -218,20 +216,17 @@ interface Solved {
  * alert becomes pending, and land further past the threshold later; a value
  * meant to stay inside is solved at the last evaluation for the same reason.
  */
-function solveScenario(w: Watched, inputs: SyntheticSeries[], target: number, forMs: number, shape: string, stepMs: number): Solved | string {
+function solveScenario(ctx: GenerationContext, w: Watched, inputs: SyntheticSeries[], target: number, forMs: number, shape: string, stepMs: number): Solved | string {
   const evaluate = (p: number[], atMs: number, minutes: number) => evaluateAt(w.value, inputs, p, atMs, minutes);
   const key = `${shape}\u0000${target}`;
-  const known = solutions.get(key);
+  const known = ctx.thresholdSolutions.get(key);
   if (known) {
     const r = evaluate(known.params, known.evalMs, known.evalMs / MINUTE);
     const verdicts = (v: number) => verdictsOf(w, v);
     if (r && verdicts(r.value) === verdicts(target)) return finish(known.params, known.evalMs, r);
   }
   const solved = solveFresh(w, inputs, target, forMs, evaluate, stepMs);
-  if (typeof solved !== "string") {
-    if (solutions.size >= 10_000) solutions.clear();
-    solutions.set(key, { params: solved.params, evalMs: solved.evalMs });
-  }
+  if (typeof solved !== "string") ctx.thresholdSolutions.set(key, { params: solved.params, evalMs: solved.evalMs });
   return solved;
 
   function finish(params: number[], evalMs: number, r: { value: number; samples: Solved["samples"] }): Solved {
@@ -240,9 +235,13 @@ function solveScenario(w: Watched, inputs: SyntheticSeries[], target: number, fo
 }
 
 // Alerts that differ only in label values (the same expression for many
-// groups or services) are solved once: the values the expression computes do
-// not depend on label values, and each reuse is re-checked by one evaluation.
-const solutions = new Map<string, { params: number[]; evalMs: number }>();
+// groups or services) are solved once per build (the context's
+// thresholdSolutions): the values the expression computes do not depend on
+// label values, and each reuse is re-checked by one evaluation.
+export interface ThresholdSolution {
+  params: number[];
+  evalMs: number;
+}
 
 function shapeKey(w: Watched, inputs: SyntheticSeries[], forMs: number, stepMs: number): string {
   const text = printPromQL(w.value).replace(/"(?:[^"\\]|\\.)*"/g, '""');

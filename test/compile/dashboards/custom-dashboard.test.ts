@@ -2,6 +2,7 @@
 // spec's fields become in Grafana's model.
 import { describe, expect, it } from "vitest";
 import { loadWorkspaceFromTexts } from "../../../src/workspace/workspace.js";
+import { checkWorkspace } from "../../../src/compile/check.js";
 import { formatDiagnostic } from "../../../src/workspace/diagnostics.js";
 import { customDashboard } from "../../../src/compile/dashboards/custom-dashboard.js";
 import { thresholdSteps } from "../../../src/compile/dashboards/panels.js";
@@ -11,7 +12,7 @@ const dashboard = (title: string, expr = "up") =>
   `title: ${title}\nrows:\n  - title: R\n    panels:\n      - title: P\n        kind: stat\n        unit: percent\n        queries:\n          - expr: ${expr}\n`;
 
 function load(files: Record<string, string>) {
-  return loadWorkspaceFromTexts(Object.entries({ "monac.yaml": BASE_MONAC_YAML, ...files }).map(([rel, text]) => ({ rel, text })));
+  return checkWorkspace(loadWorkspaceFromTexts(Object.entries({ "monac.yaml": BASE_MONAC_YAML, ...files }).map(([rel, text]) => ({ rel, text }))));
 }
 
 describe("custom dashboards", () => {

@@ -1,7 +1,7 @@
 // The generated dashboards of the example workspace: valid against Grafana's
 // dashboard JSON Schema, laid out on the 24-column grid without overlaps,
 // reading only series something produces, and byte-stable.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv } from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ import { KnownSeries } from "../../../src/compile/dashboards/series-check.js";
 import { dashboardUid, MAX_UID_LENGTH } from "../../../src/compile/dashboards/uid.js";
 import { layoutSections } from "../../../src/compile/dashboards/layout.js";
 import { REPO_ROOT } from "../../support/workspace.js";
+import { itWithShared, sharedPath } from "../../support/shared.js";
 
 let model: WorkspaceModel;
 beforeAll(async () => {
@@ -47,8 +48,8 @@ describe("example workspace dashboards", () => {
     ]);
   });
 
-  const schemaFile = path.join(REPO_ROOT, "..", "shared", "schemas", "dashboard.relaxed.jsonschema.json");
-  it.skipIf(!existsSync(schemaFile))("every dashboard is valid against Grafana's dashboard JSON Schema (relaxed)", () => {
+  const schemaFile = sharedPath("schemas", "dashboard.relaxed.jsonschema.json");
+  itWithShared(schemaFile, "every dashboard is valid against Grafana's dashboard JSON Schema (relaxed)", () => {
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
     const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, "utf8")));
     for (const d of dashboards()) {

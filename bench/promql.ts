@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // PromQL engine benchmarks, next to the real Prometheus 3.5 on the same data
 // when .tools/bin/prometheus and promtool exist (bash scripts/install-tools.sh).
 //
@@ -15,11 +14,22 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { once } from "node:events";
+import { Engine, Labels, SeriesStore, type QueryResult } from "../src/index.js";
+import { root } from "./root.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const { Engine, SeriesStore, Labels } = await import(path.join(root, "dist", "promql", "index.js"));
+/** One series of a data set: labels and its samples (ms, value). */
+interface BenchSeries {
+  labels: Record<string, string>;
+  ts: Float64Array;
+  vs: Float64Array;
+}
+
+/** A range query's result as Prometheus's HTTP API returns it: [seconds, "value"] pairs. */
+interface PromMatrixSeries {
+  metric: Record<string, string>;
+  values: Array<[number, string]>;
+}
 
 const MIN = 60_000;
 const DAY = 1440 * MIN;
@@ -27,8 +37,8 @@ const DAY = 1440 * MIN;
 // ends shortly before "now" so the backfilled block is inside retention.
 const END = Math.floor(Date.now() / DAY) * DAY - DAY;
 
-function datasetA() {
-  const series = [];
+function datasetA(): BenchSeries[] {
+  const series: BenchSeries[] = [];
   for (let i = 0; i < 1000; i++) {
     const labels = { __name__: "m", job: `job-${i % 10}`, instance: `i-${i}` };
     const ts = new Float64Array(1441);
@@ -45,7 +55,7 @@ function datasetA() {
   return series;
 }
 
-function datasetB() {
+function datasetB(): BenchSeries[] {
   const n = 30 * 1440 + 1;
   const ts = new Float64Array(n);
   const vs = new Float64Array(n);
@@ -56,24 +66,24 @@ function datasetB() {
   return [{ labels: { __name__: "x", job: "bench" }, ts, vs }];
 }
 
-function load(series) {
+function load(series: readonly BenchSeries[]): SeriesStore {
   const store = new SeriesStore();
   for (const s of series) {
     const labels = Labels.from(s.labels);
-    for (let k = 0; k < s.ts.length; k++) store.append(labels, s.ts[k], s.vs[k]);
+    for (let k = 0; k < s.ts.length; k++) store.append(labels, s.ts[k]!, s.vs[k]!);
   }
   return store;
 }
 
-function best(n, fn) {
+function best<T>(n: number, fn: () => T): { ms: number; result: T } {
   let min = Infinity;
-  let result;
+  let result: T | undefined;
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     result = fn();
     min = Math.min(min, performance.now() - t0);
   }
-  return { ms: min, result };
+  return { ms: min, result: result as T };
 }
 
 // ---------------------------------------------------------------- Prometheus
@@ -82,7 +92,12 @@ const promtool = path.join(root, ".tools", "bin", "promtool");
 const prometheus = path.join(root, ".tools", "bin", "prometheus");
 const haveProm = existsSync(promtool) && existsSync(prometheus) && !process.env.MONAC_BENCH_NO_PROMETHEUS;
 
-async function startPrometheus(datasets) {
+interface Prometheus {
+  rangeQuery(query: string, start: number, end: number, stepMs: number): Promise<{ ms: number; result: PromMatrixSeries[] }>;
+  stop(): void;
+}
+
+async function startPrometheus(datasets: ReadonlyArray<readonly BenchSeries[]>): Promise<Prometheus> {
   const dir = mkdtempSync(path.join(tmpdir(), "monac-bench-prom-"));
   const om = path.join(dir, "data.om");
   const out = createWriteStream(om);
@@ -92,7 +107,7 @@ async function startPrometheus(datasets) {
       const lbl = Object.entries(rest).map(([k, v]) => `${k}="${v}"`).join(",");
       let chunk = "";
       for (let k = 0; k < s.ts.length; k++) {
-        chunk += `${__name__}{${lbl}} ${s.vs[k]} ${s.ts[k] / 1000}\n`;
+        chunk += `${__name__}{${lbl}} ${s.vs[k]} ${s.ts[k]! / 1000}\n`;
         if (chunk.length > 1 << 16) {
           if (!out.write(chunk)) await once(out, "drain");
           chunk = "";
@@ -132,7 +147,7 @@ async function startPrometheus(datasets) {
     async rangeQuery(query, start, end, stepMs) {
       const url = `${base}/api/v1/query_range?query=${encodeURIComponent(query)}&start=${start / 1000}&end=${end / 1000}&step=${stepMs / 1000}`;
       const t0 = performance.now();
-      const body = await (await fetch(url)).json();
+      const body = (await (await fetch(url)).json()) as { status: string; error?: string; data: { result: PromMatrixSeries[] } };
       const ms = performance.now() - t0;
       if (body.status !== "success") throw new Error(`prometheus: ${body.error}`);
       return { ms, result: body.data.result };
@@ -144,15 +159,15 @@ async function startPrometheus(datasets) {
   };
 }
 
-async function bestAsync(n, fn) {
+async function bestAsync<T>(n: number, fn: () => Promise<{ ms: number; result: T }>): Promise<{ ms: number; result: T }> {
   let min = Infinity;
-  let result;
+  let result: T | undefined;
   for (let i = 0; i < n; i++) {
     const r = await fn();
     min = Math.min(min, r.ms);
     result = r.result;
   }
-  return { ms: min, result };
+  return { ms: min, result: result as T };
 }
 
 // --------------------------------------------------------------------- run
@@ -163,19 +178,20 @@ const engineA = new Engine(load(a));
 const engineB = new Engine(load(b));
 const prom = haveProm ? await startPrometheus([a, b]) : undefined;
 
-const rows = [];
-async function bench(name, engine, query, start, end, step) {
-  const mine = best(3, () => engine.rangeQuery(query, start, end, step));
+const rows: Array<{ name: string; monac: number; prometheus: number | undefined; agree: string }> = [];
+async function bench(name: string, engine: Engine, query: string, start: number, end: number, step: number): Promise<void> {
+  const mine = best(3, (): QueryResult => engine.rangeQuery(query, start, end, step));
   const theirs = prom ? await bestAsync(3, () => prom.rangeQuery(query, start, end, step)) : undefined;
   let agree = "";
   if (theirs) {
     // Same series, values within 1e-9 relative: the speed comparison is of equal work.
-    const m = mine.result.value.series;
+    const value = mine.result.value;
+    const m = value.type === "matrix" ? value.series : [];
     const ok =
       m.length === theirs.result.length &&
       m.every((s, i) =>
-        theirs.result[i].values.length === s.v.length &&
-        theirs.result[i].values.every(([, v], k) => Math.abs(Number(v) - s.v[k]) <= 1e-9 * Math.max(1, Math.abs(s.v[k])))
+        theirs.result[i]!.values.length === s.v.length &&
+        theirs.result[i]!.values.every(([, v], k) => Math.abs(Number(v) - s.v[k]!) <= 1e-9 * Math.max(1, Math.abs(s.v[k]!)))
       );
     agree = ok ? "same results" : "RESULTS DIFFER";
   }

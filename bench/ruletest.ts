@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Rule unit tests: a 30-day SLO test, promtool 3.5 vs monac (`npm run build` first).
 //
 // The rules are Sloth's generated getting-started SLO rules (16 recording
@@ -16,18 +15,27 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { root } from "./root.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "..");
+/** What the child reports about its run of one test file. */
+interface MonacRun {
+  status: string;
+  ms: number;
+  maxRSSKB: number;
+  paths: Array<string | undefined>;
+  problems: string[];
+}
 
 if (process.argv[2] === "--child") {
-  // Runs one test file in this process and reports on stdout.
-  const { runTestFile } = await import(path.join(root, "dist", "ruletest", "index.js"));
+  // Runs one test file in this process and reports on stdout. Imported here
+  // only, so the parent process does not load the runner.
+  const { runTestFile } = await import("../src/index.js");
   const started = performance.now();
-  const r = await runTestFile(process.argv[3]);
+  const r = await runTestFile(process.argv[3]!);
   const ms = performance.now() - started;
   const problems = r.groups.flatMap((g) => [...g.errors, ...g.mismatches.map((m) => `${m.title}: ${m.lines.join("; ")}`)]);
-  console.log(JSON.stringify({ status: r.status, ms, maxRSSKB: process.resourceUsage().maxRSS, paths: r.groups.map((g) => g.path), problems: [...r.errors, ...problems] }));
+  const report: MonacRun = { status: r.status, ms, maxRSSKB: process.resourceUsage().maxRSS, paths: r.groups.map((g) => g.path), problems: [...r.errors, ...problems] };
+  console.log(JSON.stringify(report));
   process.exit(0);
 }
 
@@ -39,7 +47,7 @@ const MINUTES = 30 * 1440;
 const INCIDENT_START = 20_100;
 const INCIDENT_MINUTES = 120;
 
-function testFile(evaluationInterval) {
+function testFile(evaluationInterval: string): string {
   const before = INCIDENT_START;
   const base = 0.2;
   const atStart = before * base;
@@ -91,7 +99,14 @@ tests:
 `;
 }
 
-function runPromtool(file) {
+interface PromtoolRun {
+  ms: number;
+  maxRSSKB: number;
+  status: "ok" | "failed";
+  output: string;
+}
+
+function runPromtool(file: string): PromtoolRun | undefined {
   if (!existsSync(PROMTOOL)) return undefined;
   const started = performance.now();
   const r = spawnSync("/usr/bin/time", ["-f", "%M", PROMTOOL, "test", "rules", file], { encoding: "utf8", maxBuffer: 1 << 26 });
@@ -102,22 +117,22 @@ function runPromtool(file) {
   return { ms, maxRSSKB, status: ok ? "ok" : "failed", output: (r.stdout + r.stderr).trim().split("\n").slice(0, 6).join("\n") };
 }
 
-function runMonac(file) {
+function runMonac(file: string): MonacRun & { wallMs: number } {
   const started = performance.now();
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", file], { encoding: "utf8", maxBuffer: 1 << 26 });
   const wallMs = performance.now() - started;
   if (r.status !== 0) throw new Error(`monac child failed:\n${r.stderr}`);
-  return { ...JSON.parse(r.stdout.trim().split("\n").pop()), wallMs };
+  return { ...(JSON.parse(r.stdout.trim().split("\n").pop()!) as MonacRun), wallMs };
 }
 
-const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
-const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
+const sec = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 const dir = mkdtempSync(path.join(tmpdir(), "monac-bench-ruletest-"));
 try {
   copyFileSync(SLOTH_RULES, path.join(dir, "sloth-rules.yml"));
   console.log("rule unit tests: Sloth getting-started SLO, 30 days of 1m input, 1 alert check, 1 expression check");
-  for (const [label, interval] of [["A. evaluation_interval 5m", "5m"], ["B. evaluation_interval 1m", "1m"]]) {
+  for (const [label, interval] of [["A. evaluation_interval 5m", "5m"], ["B. evaluation_interval 1m", "1m"]] as const) {
     const file = path.join(dir, `slo-30d-${interval}.test.yml`);
     writeFileSync(file, testFile(interval));
     const monac = runMonac(file);

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Detection benchmark (part of `npm run bench`, which builds dist/ first):
 // Sloth's getting-started SLO against the same SLO compiled by monac, both
 // replayed through synthetic incidents on monac's rule evaluator.
@@ -19,16 +18,43 @@
 // statically from the rule expressions.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import {
+  compileWorkspace,
+  formatDiagnostic,
+  loadWorkspaceFromTexts,
+  parsePromQL,
+  parseRuleFile,
+  replay,
+  trafficInput,
+  walk,
+  type AlertInterval,
+  type Expr,
+  type LoadedRuleGroup,
+  type ReplayResult,
+  type TrafficCounters,
+  type TrafficProfile,
+} from "../src/index.js";
+import { root } from "./root.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dist = (p) => import(path.join(root, "dist", p));
-const { parseRuleFile } = await dist("ruletest/index.js");
-const { replay, trafficInput } = await dist("ruletest/incidents.js");
-const { loadWorkspaceFromTexts } = await dist("workspace/workspace.js");
-const { formatDiagnostic } = await dist("workspace/diagnostics.js");
-const { compileWorkspace } = await dist("compile/bundle.js");
-const { parsePromQL, walk } = await dist("promql/index.js");
+/** A synthetic incident: an error ratio from the end of the healthy history, for `minutes` (blips) or until the end (sustained). */
+interface Incident {
+  name: string;
+  ratio: number;
+  minutes: number | undefined;
+}
+
+type Severity = "page" | "ticket";
+
+interface Tool {
+  name: "Sloth" | "monac";
+  severityOf(labels: Record<string, string>): string | undefined;
+}
+
+/** An alert's detection: minutes after the incident start, and the share of the 30d budget spent by then. */
+interface Detection {
+  afterMin: number;
+  budget: number;
+}
 
 const SLOTH_DIR = path.resolve(root, "..", "shared", "reference", "sloth");
 const SLOTH_RULES = path.join(SLOTH_DIR, "_gen_getting-started.yml");
@@ -49,33 +75,33 @@ const MAX_INCIDENT_MIN = 4 * 1440;
 const BLIP_TAIL_MIN = 7 * 60;
 const MIN = 60_000;
 
-const COUNTERS = {
+const COUNTERS: TrafficCounters = {
   errors: 'http_request_duration_seconds_count{job="myservice",code="500"}',
   // The total selector matches the error series too: the other series counts the rest.
   good: 'http_request_duration_seconds_count{job="myservice",code="200"}',
 };
 
-const sustained = [1, 0.5, 0.1, 0.01584, 0.0066, 0.0033, 0.0011].map((e) => ({
+const sustained = [1, 0.5, 0.1, 0.01584, 0.0066, 0.0033, 0.0011].map((e): Incident => ({
   name: `${pct(e)} errors (${trimNum(e / BUDGET)}×)`,
   ratio: e,
   minutes: undefined,
 }));
-const blips = [
+const blips: Incident[] = [
   { name: "5m blip, 100% errors", ratio: 1, minutes: 5 },
   { name: "10m outage, 100% errors", ratio: 1, minutes: 10 },
 ];
 const INCIDENTS = [...sustained, ...blips];
 
 /** The SRE workbook's tiers for a 30d period. */
-const TIERS = [
+const TIERS: ReadonlyArray<{ name: string; severity: Severity; longMin: number; factor: number }> = [
   { name: "page-fast", severity: "page", longMin: 60, factor: 14.4 },
   { name: "page-slow", severity: "page", longMin: 360, factor: 6 },
   { name: "ticket-fast", severity: "ticket", longMin: 1440, factor: 3 },
   { name: "ticket-slow", severity: "ticket", longMin: 4320, factor: 1 },
 ];
 
-function profileOf(incident) {
-  const errorRatio = [
+function profileOf(incident: Incident): TrafficProfile {
+  const errorRatio: Array<[number, number]> = [
     [0, BASELINE],
     [HISTORY_MIN, incident.ratio],
   ];
@@ -85,7 +111,7 @@ function profileOf(incident) {
 }
 
 /** Errors between the incident start and `min` (minutes since the replay start), from the profile. */
-function errorsSinceStart(profile, min) {
+function errorsSinceStart(profile: TrafficProfile, min: number): number {
   let n = 0;
   profile.errorRatio.forEach(([from, ratio], i) => {
     const to = Math.min(profile.errorRatio[i + 1]?.[0] ?? profile.minutes, min);
@@ -95,11 +121,11 @@ function errorsSinceStart(profile, min) {
   return n;
 }
 
-const budgetSpent = (errors) => errors / (BUDGET * RPM * PERIOD_MIN);
+const budgetSpent = (errors: number): number => errors / (BUDGET * RPM * PERIOD_MIN);
 
 // -- the rules of each tool ------------------------------------------------------
 
-function slothRules() {
+function slothRules(): LoadedRuleGroup[] {
   // Its SLI rules already read http_request_duration_seconds_count; used as is.
   return parseRuleFile(SLOTH_RULES, readFileSync(SLOTH_RULES, "utf8"));
 }
@@ -117,7 +143,7 @@ slos:
         total: http_request_duration_seconds_count{job="myservice"}
 `;
 
-function monacYaml(evaluationInterval) {
+function monacYaml(evaluationInterval: string | undefined): string {
   return `${evaluationInterval === undefined ? "" : `evaluationInterval: ${evaluationInterval}\n`}alertmanager:
   defaultReceiver: myteam-email
   smtp: { from: alertmanager@example.com, smarthost: "smtp.example.com:587" }
@@ -134,12 +160,12 @@ teams:
  * monac's rules for the SLO, compiled for the evaluation interval when the
  * workspace has that setting; otherwise for the default, with a note.
  */
-function monacRules(evaluationInterval) {
-  const compile = (yaml) => loadWorkspaceFromTexts([
+function monacRules(evaluationInterval: string): { groups: LoadedRuleGroup[]; note: string | undefined } {
+  const compile = (yaml: string) => loadWorkspaceFromTexts([
     { rel: "monac.yaml", text: yaml },
     { rel: "slos/myservice.yaml", text: MONAC_SLO },
   ]);
-  let note;
+  let note: string | undefined;
   let loaded = compile(monacYaml(evaluationInterval));
   if (!loaded.model && loaded.diagnostics.some((d) => /evaluationInterval/.test(formatDiagnostic(d)))) {
     note = `monac.yaml has no evaluationInterval setting yet (${loaded.diagnostics.map(formatDiagnostic).join("; ")}): rules compiled for the default`;
@@ -151,9 +177,9 @@ function monacRules(evaluationInterval) {
   return { groups: parseRuleFile("myservice.rules.yaml", file.content), note };
 }
 
-const TOOLS = [
+const TOOLS: Tool[] = [
   { name: "Sloth", severityOf: (l) => l.sloth_severity },
-  { name: "monac", severityOf: (l) => ({ critical: "page", warning: "ticket" })[l.severity] },
+  { name: "monac", severityOf: (l) => ({ critical: "page", warning: "ticket" } as Record<string, string | undefined>)[l.severity ?? ""] },
 ];
 
 // -- replay ---------------------------------------------------------------------
@@ -163,12 +189,28 @@ const TOOLS = [
  * runs until both severities have fired or for at most 4 days: a short
  * replay first, the full one only if something has not fired yet.
  */
-async function runIncident(tool, groups, incident, intervalMs) {
+interface IncidentRun {
+  first: Partial<Record<Severity, Detection>>;
+  early: AlertInterval[];
+  late: AlertInterval[] | undefined;
+  endMs: number | undefined;
+  stats: ReplayStats;
+  tool: Tool;
+}
+
+interface ReplayStats {
+  replays: number;
+  ms: number;
+  path: Set<string>;
+  fallback: Set<string>;
+}
+
+async function runIncident(tool: Tool, groups: readonly LoadedRuleGroup[], incident: Incident, intervalMs: number): Promise<IncidentRun> {
   const profile = profileOf(incident);
   const input = trafficInput(profile, COUNTERS, intervalMs);
   const horizons = incident.minutes === undefined ? [HISTORY_MIN + 6 * 60, profile.minutes] : [profile.minutes];
-  let res;
-  const stats = { replays: 0, ms: 0, path: new Set(), fallback: new Set() };
+  let res: ReplayResult | undefined;
+  const stats: ReplayStats = { replays: 0, ms: 0, path: new Set(), fallback: new Set() };
   for (const horizon of horizons) {
     const started = performance.now();
     res = await replay({ groups, ...input, evaluationIntervalMs: intervalMs, durationMs: horizon * MIN });
@@ -180,10 +222,11 @@ async function runIncident(tool, groups, incident, intervalMs) {
     const sev = new Set(res.alerts.filter((a) => a.firingFrom >= HISTORY_MIN * MIN).map((a) => tool.severityOf(a.labels)));
     if (sev.has("page") && sev.has("ticket")) break;
   }
+  if (res === undefined) throw new Error("no replay ran");
   const startMs = HISTORY_MIN * MIN;
   const endMs = incident.minutes === undefined ? undefined : (HISTORY_MIN + incident.minutes) * MIN;
-  const first = {};
-  for (const severity of ["page", "ticket"]) {
+  const first: IncidentRun["first"] = {};
+  for (const severity of ["page", "ticket"] as const) {
     const a = res.alerts.find((x) => x.firingFrom >= startMs && tool.severityOf(x.labels) === severity);
     first[severity] = a && { afterMin: (a.firingFrom - startMs) / MIN, budget: budgetSpent(errorsSinceStart(profile, a.firingFrom / MIN)) };
   }
@@ -194,7 +237,7 @@ async function runIncident(tool, groups, incident, intervalMs) {
 }
 
 /** The workbook's detection for a severity: the fastest of its tiers that can fire. */
-function workbook(incident, severity) {
+function workbook(incident: Incident, severity: Severity): (Detection & { tier: string }) | undefined {
   for (const t of TIERS.filter((x) => x.severity === severity)) {
     if (!(incident.ratio > t.factor * BUDGET)) continue;
     const afterMin = (BUDGET / incident.ratio) * t.longMin * t.factor;
@@ -216,14 +259,21 @@ const SCRAPE_MS = 15_000;
  * recorded one; a subquery [W:s] evaluates its inner expression W/s times;
  * an instant selector reads one sample.
  */
-function ruleCost(groups, intervalMs) {
+interface RuleCost {
+  rules: number;
+  raw: number;
+  recorded: number;
+  heaviest: Array<{ name: string; samples: number }>;
+}
+
+function ruleCost(groups: readonly LoadedRuleGroup[], intervalMs: number): RuleCost {
   const recorded = new Set(groups.flatMap((g) => g.rules.filter((r) => r.kind === "record").map((r) => r.name)));
-  const out = { rules: 0, raw: 0, recorded: 0, heaviest: [] };
+  const out: RuleCost = { rules: 0, raw: 0, recorded: 0, heaviest: [] };
   for (const g of groups) {
     for (const rule of g.rules) {
       out.rules++;
       let ruleSamples = 0;
-      walk(parsePromQL(rule.exprText), (node, ancestors) => {
+      walk(parsePromQL(rule.exprText), (node: Expr, ancestors) => {
         const parent = ancestors[ancestors.length - 1];
         if (node.type !== "MatrixSelector" && !(node.type === "VectorSelector" && parent?.type !== "MatrixSelector")) return;
         const evaluations = ancestors
@@ -231,7 +281,7 @@ function ruleCost(groups, intervalMs) {
           .reduce((n, sq) => n * (sq.range / (sq.step || intervalMs)), 1);
         const selector = node.type === "MatrixSelector" ? node.selector : node;
         const name = selector.name ?? selector.matchers.find((m) => m.name === "__name__" && m.op === "=")?.value;
-        const isRecorded = recorded.has(name);
+        const isRecorded = name !== undefined && recorded.has(name);
         const perEvaluation = node.type === "MatrixSelector" ? node.range / (isRecorded ? intervalMs : SCRAPE_MS) : 1;
         const samples = evaluations * perEvaluation;
         out[isRecorded ? "recorded" : "raw"] += samples;
@@ -246,22 +296,22 @@ function ruleCost(groups, intervalMs) {
 
 // -- formatting -------------------------------------------------------------------
 
-function trimNum(x) {
+function trimNum(x: number): string {
   return String(Number(x.toPrecision(6)));
 }
 
-function pct(x) {
+function pct(x: number): string {
   return `${trimNum(x * 100)}%`;
 }
 
-function budgetPct(x) {
+function budgetPct(x: number): string {
   return `${(x * 100).toFixed(2)}%`;
 }
 
-function duration(minutes) {
+function duration(minutes: number): string {
   let s = Math.round(minutes * 60);
-  const parts = [];
-  for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60], ["s", 1]]) {
+  const parts: string[] = [];
+  for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60], ["s", 1]] as const) {
     if (s >= size) {
       parts.push(`${Math.floor(s / size)}${unit}`);
       s %= size;
@@ -270,26 +320,26 @@ function duration(minutes) {
   return parts.length === 0 ? "0s" : parts.join("");
 }
 
-const fmtAlert = (a) => (a === undefined ? "—" : `${duration(a.afterMin)} (${budgetPct(a.budget)})`);
+const fmtAlert = (a: Detection | undefined): string => (a === undefined ? "—" : `${duration(a.afterMin)} (${budgetPct(a.budget)})`);
 
-function lateAlerts(r, tool) {
+function lateAlerts(r: IncidentRun, tool: Tool): string {
   if (r.late === undefined) return "n/a";
   if (r.late.length === 0) return "none";
   return r.late
-    .map((a) => `${tool.severityOf(a.labels)}${a.labels.tier ? ` (${a.labels.tier})` : ""} ${duration((a.firingFrom - r.endMs) / MIN)} after the end`)
+    .map((a) => `${tool.severityOf(a.labels)}${a.labels.tier ? ` (${a.labels.tier})` : ""} ${duration((a.firingFrom - r.endMs!) / MIN)} after the end`)
     .join("; ");
 }
 
-function table(header, rows) {
+function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 }
 
 // -- run --------------------------------------------------------------------------
 
 const started = performance.now();
-const notes = [];
+const notes: string[] = [];
 const sloth = slothRules();
-const cost = [];
+const cost: Array<{ label: string; intervalMs: number; sloth: RuleCost; monac: RuleCost }> = [];
 console.log("# Detection: Sloth's getting-started SLO vs monac");
 console.log();
 console.log(
@@ -307,8 +357,8 @@ for (const intervalMs of [60_000, 30_000]) {
   const rulesOf = { Sloth: sloth, monac: monac.groups };
   cost.push({ label, intervalMs, sloth: ruleCost(sloth, intervalMs), monac: ruleCost(monac.groups, intervalMs) });
 
-  const rows = [];
-  const replayStats = [];
+  const rows: string[][] = [];
+  const replayStats: ReplayStats[] = [];
   for (const incident of INCIDENTS) {
     const wb = { page: workbook(incident, "page"), ticket: workbook(incident, "ticket") };
     rows.push([
@@ -349,7 +399,7 @@ console.log(
 );
 console.log();
 const costRows = cost.flatMap((c) =>
-  ["sloth", "monac"].map((k) => {
+  (["sloth", "monac"] as const).map((k) => {
     const x = c[k];
     const total = x.raw + x.recorded;
     return [
@@ -374,6 +424,6 @@ if (notes.length > 0) {
 console.log();
 console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
-function fmtInt(x) {
+function fmtInt(x: number): string {
   return Math.round(x).toLocaleString("en-US");
 }

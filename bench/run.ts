@@ -1,6 +1,7 @@
-#!/usr/bin/env node
 // `npm run bench`: every benchmark, each in its own process so one's memory
 // does not weigh on the next. `npm run bench -- promql` runs only the named ones.
+// The benchmarks are TypeScript on the public API (src/index.ts); `npm run bench`
+// compiles them to .cache/bench (tsconfig.bench.json) and runs this file from there.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

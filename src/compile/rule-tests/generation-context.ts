@@ -1,0 +1,23 @@
+// What one run of the rule-test generator remembers while it works: results
+// shared between SLOs and alerts of the same build (plans of SLOs with the
+// same numbers, engine runs of SLIs with the same shape, solved threshold
+// inputs, expanded templates). One context is made per `ruleTestArtifacts`
+// call and dropped with it, so nothing outlives a build and no build sees
+// another's results; within a build nothing is ever evicted.
+import type { EngineValues, Plan } from "./slo-tests.js";
+import type { ThresholdSolution } from "./threshold-tests.js";
+
+export interface GenerationContext {
+  /** expected-alert.ts: thousands of generated alerts share a handful of templates and values. */
+  readonly expansions: Map<string, Promise<string>>;
+  /** slo-tests.ts: plans by an SLO's numbers (objective, period, tiers, interval). */
+  readonly sloPlans: Map<string, readonly (Plan | string)[]>;
+  /** slo-tests.ts: the engine's alert values by an SLO's numbers and SLI shape. */
+  readonly sloValues: Map<string, Promise<EngineValues>>;
+  /** threshold-tests.ts: solved inputs by expression shape and target. */
+  readonly thresholdSolutions: Map<string, ThresholdSolution>;
+}
+
+export function newGenerationContext(): GenerationContext {
+  return { expansions: new Map(), sloPlans: new Map(), sloValues: new Map(), thresholdSolutions: new Map() };
+}
