@@ -3,9 +3,9 @@
 // model.ParseDuration accepts them, so a spec never holds a duration that
 // Prometheus itself would reject in a rule file.
 
-const UNITS = [
-  ["y", 365 * 24 * 3600 * 1000],
-  ["w", 7 * 24 * 3600 * 1000],
+import { DurationError, parsePrometheusDuration } from "../go/duration.js";
+
+const DAY_AND_SMALLER = [
   ["d", 24 * 3600 * 1000],
   ["h", 3600 * 1000],
   ["m", 60 * 1000],
@@ -13,20 +13,14 @@ const UNITS = [
   ["ms", 1],
 ] as const;
 
-const DURATION_RE = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
-
 /** Milliseconds for a Prometheus duration, or undefined when it is not one. "0" is zero. */
 export function parseDuration(text: string): number | undefined {
-  if (text === "0") return 0;
-  if (text === "") return undefined;
-  const m = DURATION_RE.exec(text);
-  if (!m) return undefined;
-  let ms = 0;
-  UNITS.forEach(([, size], i) => {
-    const part = m[i + 1];
-    if (part !== undefined) ms += Number(part) * size;
-  });
-  return Number.isSafeInteger(ms) ? ms : undefined;
+  try {
+    return parsePrometheusDuration(text);
+  } catch (e) {
+    if (e instanceof DurationError) return undefined;
+    throw e;
+  }
 }
 
 /**
@@ -38,7 +32,7 @@ export function formatDuration(ms: number): string {
   if (ms === 0) return "0s";
   let rest = ms;
   let out = "";
-  for (const [unit, size] of UNITS.slice(2)) {
+  for (const [unit, size] of DAY_AND_SMALLER) {
     const n = Math.floor(rest / size);
     if (n > 0) {
       out += `${n}${unit}`;
