@@ -11,7 +11,6 @@ export const NS_PER_SEC = 1_000_000_000n;
 // --- calendar (Go >= 1.23: Neri-Schneider calendar over "absolute" time) ---
 
 
-const U64 = 1n << 64n;
 const SECONDS_PER_DAY = 86_400n;
 /** Days from March 1 through December 31. */
 const MARCH_THRU_DECEMBER = 306n;

@@ -7,7 +7,7 @@
  * verbs applied element-wise inside slices and maps.
  */
 import { canBackquote, formatFloat, quote, quoteRune, type FloatFormat } from "../go/strconv.js";
-import { compareGoStrings, GoFunc, GoMap, GoObject, GoSlice, typeName, type Value } from "./values.js";
+import { compareGoStrings, GoFunc, GoObject, GoSlice, typeName, type Value } from "./values.js";
 
 interface Flags {
   plus: boolean;

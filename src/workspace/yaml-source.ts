@@ -1,7 +1,7 @@
 // YAML documents that remember where every value came from, so a finding about
 // `slos[0].objective` can point at line 12, column 16 of slos/checkout.yaml.
 import { load as loadFast, CORE_SCHEMA } from "js-yaml";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
 import type { Diagnostic, SourcePosition } from "./diagnostics.js";
 
 /**

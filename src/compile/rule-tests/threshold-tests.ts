@@ -22,7 +22,6 @@ import type { ThresholdAlertModel } from "../../workspace/model.js";
 import { expectedAlert } from "./expected-alert.js";
 import { newGenerationContext, type GenerationContext } from "./generation-context.js";
 import { thresholdAlertRules } from "../threshold-rules.js";
-import type { AlertingRule } from "../rules.js";
 import { constantValues, counterValues, seriesText, type ExpectedAlert, type InputSeries, type RuleTestGroup } from "./rule-test-file.js";
 import { labelsMatching, type LabelSet } from "./synthetic-labels.js";
 

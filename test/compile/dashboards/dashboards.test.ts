@@ -2,7 +2,6 @@
 // dashboard JSON Schema, laid out on the 24-column grid without overlaps,
 // reading only series something produces, and byte-stable.
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { Ajv } from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Dashboard, GridPos, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
