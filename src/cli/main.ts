@@ -5,8 +5,6 @@
 import { parseArgs } from "node:util";
 import { EXIT, processIO, type CliIO } from "./io.js";
 
-export { EXIT, type CliIO } from "./io.js";
-
 const USAGE = `monac — monitoring as code for the Prometheus stack
 
 Usage:

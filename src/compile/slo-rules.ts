@@ -274,15 +274,15 @@ function burnRateAlert(slo: SloModel, tiers: TierModel[]): AlertingRule {
   // Each branch's value is the burn rate over its long window, so $value says
   // how fast the budget is going whichever tier tripped.
   const branches = tiers.map((tier) => {
-    const conditions = [
-      `${sloSeries(SLO_METRICS.errorRatio(tier.longWindowMs), slo)} / ${budget} > ${tier.factor}`,
-      `${sloSeries(SLO_METRICS.errorRatio(tier.shortWindowMs), slo)} / ${budget} > ${tier.factor}`,
-    ];
+    let branch =
+      `${sloSeries(SLO_METRICS.errorRatio(tier.longWindowMs), slo)} / ${budget} > ${tier.factor}\nand\n` +
+      `${sloSeries(SLO_METRICS.errorRatio(tier.shortWindowMs), slo)} / ${budget} > ${tier.factor}`;
     if (slo.alerting.minEvents !== undefined) {
+      // A raw window's event count has no labels: match it on none.
       const events = windowTotalExpr(slo, tier.longWindowMs);
-      conditions.push(`${events.labelled ? "" : "on() "}${events.expr} >= ${slo.alerting.minEvents}`);
+      branch += `\nand${events.labelled ? "" : " on()"}\n${events.expr} >= ${slo.alerting.minEvents}`;
     }
-    return conditions.join("\nand\n").replace("\nand\non() ", "\nand on()\n");
+    return branch;
   });
   const when = tiers
     .map((t) => `${t.factor}x over ${formatDuration(t.longWindowMs)} and ${formatDuration(t.shortWindowMs)} (${t.budgetPercent}% of the budget in ${formatDuration(t.longWindowMs)})`)
