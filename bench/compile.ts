@@ -5,7 +5,7 @@
 // in a child process, measuring wall time and peak RSS. Targets: < 2 s and
 // < 300 MB on a 2-core machine.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -93,8 +93,8 @@ function timedBuild(dir: string, extra: string[] = []): BuildTiming {
   return { ...result, wallMs };
 }
 
-function countRules(file: string): { recording: number; alerting: number } {
-  const text = readFileSync(file, "utf8");
+function countRules(files: string[]): { recording: number; alerting: number } {
+  const text = files.map((f) => readFileSync(f, "utf8")).join("\n");
   return { recording: (text.match(/- record:/g) ?? []).length, alerting: (text.match(/- alert:/g) ?? []).length };
 }
 
@@ -107,7 +107,11 @@ try {
   rmSync(path.join(dir, "out"), { recursive: true, force: true });
   const full = timedBuild(dir);
   const rebuild = [timedBuild(dir), timedBuild(dir)].sort((a, b) => a.wallMs - b.wallMs)[0]!;
-  const sample = countRules(path.join(dir, "out", "prometheus", "rules", "svc-000.rules.yaml"));
+  const sample = countRules(
+    readdirSync(path.join(dir, "out", "prometheus", "rules"))
+      .filter((f) => f.startsWith("svc-000.") && f.endsWith(".slo.rules.yaml"))
+      .map((f) => path.join(dir, "out", "prometheus", "rules", f)),
+  );
   const line = (name: string, r: BuildTiming): string => `  ${name.padEnd(42)} ${String(r.wallMs.toFixed(0)).padStart(5)} ms wall (${r.ms.toFixed(0)} ms in build), peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB`;
   console.log("compile: 1,000 SLOs over 200 services + 500 threshold alerts");
   console.log(line("rules + Alertmanager only:", rulesOnly));
@@ -120,7 +124,7 @@ try {
 }
 
 // Rules for one availability SLO with default tiers, for comparison with Sloth (17) and Pyrra (13).
-const checkout = readFileSync(path.join(root, "out", "prometheus", "rules", "checkout.rules.yaml"), "utf8");
+const checkout = readFileSync(path.join(root, "out", "prometheus", "rules", "checkout.availability.slo.rules.yaml"), "utf8");
 const group = checkout.split(/\n  - name: /)[1] ?? "";
 console.log(
   `rules per availability SLO (checkout/availability, with no-data alert): ${(group.match(/- record:/g) ?? []).length} recording + ${(group.match(/- alert:/g) ?? []).length} alerting`,

@@ -172,9 +172,9 @@ function monacRules(evaluationInterval: string): { groups: LoadedRuleGroup[]; no
     loaded = compile(monacYaml(undefined));
   }
   if (!loaded.model) throw new Error(`the monac workspace is invalid:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`);
-  const file = compileWorkspace(loaded.model, { dashboards: false }).find((a) => a.path === "prometheus/rules/myservice.rules.yaml");
-  if (!file) throw new Error("monac produced no prometheus/rules/myservice.rules.yaml");
-  return { groups: parseRuleFile("myservice.rules.yaml", file.content), note };
+  const file = compileWorkspace(loaded.model, { dashboards: false }).find((a) => a.path === "prometheus/rules/myservice.requests-availability.slo.rules.yaml");
+  if (!file) throw new Error("monac produced no prometheus/rules/myservice.requests-availability.slo.rules.yaml");
+  return { groups: parseRuleFile("myservice.requests-availability.slo.rules.yaml", file.content), note };
 }
 
 const TOOLS: Tool[] = [

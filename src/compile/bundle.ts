@@ -15,27 +15,42 @@ export type { Artifact };
 export const RULES_DIR = "prometheus/rules";
 export const ALERTMANAGER_FILE = "alertmanager/alertmanager.yml";
 
+/** The rule file of one SLO, relative to out/. */
+export function sloRulesPath(service: string, slo: string): string {
+  return `${RULES_DIR}/${service}.${slo}.slo.rules.yaml`;
+}
+
+/** The rule file of one service's threshold alerts, relative to out/. */
+export function thresholdRulesPath(service: string): string {
+  return `${RULES_DIR}/${service}.alerts.rules.yaml`;
+}
+
 export interface CompileOptions {
   /** Generate Grafana dashboards (default true). */
   dashboards?: boolean;
 }
 
 export function compileWorkspace(model: WorkspaceModel, opts: CompileOptions = {}): Artifact[] {
-  const services = [...new Set([...model.slos.map((s) => s.service), ...model.thresholds.map((t) => t.service)])].sort();
+  // One rule file per SLO and one per service's thresholds, named like their
+  // generated tests: a test loads only the rules it proves, so another SLO
+  // reading the same SLI cannot fire in it, and promtool evaluates one group.
   const allGroups: RuleGroup[] = [];
   const thresholdGroups: RuleGroup[] = [];
-  const artifacts: Artifact[] = services.map((service) => {
-    const groups: RuleGroup[] = model.slos.filter((s) => s.service === service).map(sloRuleGroup);
+  const artifacts: Artifact[] = [];
+  for (const slo of model.slos) {
+    const group = sloRuleGroup(slo);
+    allGroups.push(group);
+    artifacts.push({ path: sloRulesPath(slo.service, slo.name), content: ruleFileYaml(generatedHeader([slo.source.file]), [group]) });
+  }
+  const services = [...new Set(model.thresholds.map((t) => t.service))].sort();
+  for (const service of services) {
     const thresholds = model.thresholds.filter((t) => t.service === service);
-    if (thresholds.length > 0) {
-      const thresholdGroup = thresholdRuleGroup(service, thresholds);
-      groups.push(thresholdGroup);
-      thresholdGroups.push(thresholdGroup);
-    }
-    allGroups.push(...groups);
-    const sources = [...(model.sourcesByService.get(service) ?? [])].sort();
-    return { path: `${RULES_DIR}/${service}.rules.yaml`, content: ruleFileYaml(generatedHeader(sources), groups) };
-  });
+    const group = thresholdRuleGroup(service, thresholds);
+    allGroups.push(group);
+    thresholdGroups.push(group);
+    const sources = [...new Set(thresholds.map((t) => t.source.file))].sort();
+    artifacts.push({ path: thresholdRulesPath(service), content: ruleFileYaml(generatedHeader(sources), [group]) });
+  }
   // Every generated rule reads only what its own group records before it (threshold expressions are the user's).
   checkRecordedSeries(allGroups, { verbatim: thresholdGroups });
   artifacts.push({ path: ALERTMANAGER_FILE, content: alertmanagerYaml(model.routing, generatedHeader(["monac.yaml"])) });

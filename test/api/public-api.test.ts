@@ -48,9 +48,9 @@ describe("workspace and compile", () => {
     const model = await exampleModel();
     const artifacts: Artifact[] = compileWorkspace(model);
     const paths = artifacts.map((a) => a.path);
-    expect(paths).toContain("prometheus/rules/checkout.rules.yaml");
+    expect(paths).toContain("prometheus/rules/checkout.availability.slo.rules.yaml");
     expect(paths).toContain("alertmanager/alertmanager.yml");
-    const rules = artifacts.find((a) => a.path === "prometheus/rules/checkout.rules.yaml")!;
+    const rules = artifacts.find((a) => a.path === "prometheus/rules/checkout.availability.slo.rules.yaml")!;
     // The compiled rules are Prometheus rule files the rule-test side reads.
     const groups = parseRuleFile(rules.path, rules.content);
     expect(groups.flatMap((g) => g.rules).some((r) => r.kind === "alert")).toBe(true);

@@ -49,8 +49,8 @@ slos:
 
 function rulesAt(intervalMs: number) {
   const model = modelFrom({ "monac.yaml": `evaluationInterval: ${intervalMs / 1000}s\n${BASE_MONAC_YAML}`, "slos/shop.yaml": SPEC });
-  const file = compileWorkspace(model, { dashboards: false }).find((a) => a.path === "prometheus/rules/shop.rules.yaml")!;
-  return parseRuleFile("shop.rules.yaml", file.content);
+  const file = compileWorkspace(model, { dashboards: false }).find((a) => a.path === "prometheus/rules/shop.availability.slo.rules.yaml")!;
+  return parseRuleFile("shop.availability.slo.rules.yaml", file.content);
 }
 
 async function run(intervalMs: number, errorRatio: Array<[number, number]>, minutes: number): Promise<AlertInterval[]> {

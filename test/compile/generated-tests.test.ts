@@ -123,6 +123,43 @@ slos:
     }
   });
 
+  it("pass when two SLOs of one service read the same SLI", { timeout: 120_000 }, async () => {
+    // Both SLOs' alerts are named ErrorBudgetBurn and see the same synthetic
+    // traffic; each test loads only its own SLO's rule file, so the other
+    // SLO's alerts cannot fire in it.
+    const TWO = `service: shop
+team: shop
+slos:
+  - name: strict
+    objective: 99.9
+    sli:
+      ratio:
+        errors: http_requests_total{job="shop", code=~"5.."}
+        total: http_requests_total{job="shop"}
+  - name: loose
+    objective: 99
+    sli:
+      ratio:
+        errors: http_requests_total{job="shop", code=~"5.."}
+        total: http_requests_total{job="shop"}
+`;
+    const model = modelFrom({ "slos/shop.yaml": TWO });
+    const dir = mkdtempSync(path.join(tmpdir(), "monac-shared-sli-"));
+    try {
+      for (const a of [...compileWorkspace(model, { dashboards: false }), ...(await ruleTestArtifacts(model))]) {
+        mkdirSync(path.dirname(path.join(dir, a.path)), { recursive: true });
+        writeFileSync(path.join(dir, a.path), a.content);
+      }
+      for (const slo of ["strict", "loose"]) {
+        const result = await runTestFile(path.join(dir, `prometheus/tests/shop.${slo}.slo.test.yaml`));
+        expect([slo, result.groups.filter((g) => g.status !== "passed").map((g) => g.name), result.errors]).toEqual([slo, [], []]);
+        expect(result.groups.length).toBeGreaterThanOrEqual(7);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("feed the errors selector and its complement in total", async () => {
     const { groups } = await sloTests(modelFrom({ "slos/shop.yaml": SLO }).slos[0]!);
     expect(groups[0]!.input_series.map((s) => s.series)).toEqual([

@@ -138,7 +138,7 @@ describe("threshold test solver", () => {
         mkdirSync(path.dirname(path.join(dir, a.path)), { recursive: true });
         writeFileSync(path.join(dir, a.path), a.content);
       }
-      const file: RuleTestFile = { rule_files: ["../rules/shop.rules.yaml"], evaluation_interval: "5m", tests: groups };
+      const file: RuleTestFile = { rule_files: ["../rules/shop.alerts.rules.yaml"], evaluation_interval: "5m", tests: groups };
       const testPath = path.join(dir, "prometheus/tests/solver.test.yaml");
       mkdirSync(path.dirname(testPath), { recursive: true });
       writeFileSync(testPath, toYaml(file));

@@ -1,9 +1,10 @@
-// Generated rule unit tests, one promtool-format file per service, next to
-// the rule files they prove.
+// Generated rule unit tests in promtool's format: one file per SLO and one per
+// service's thresholds, each next to the one rule file it proves.
 import type { WorkspaceModel } from "../../workspace/model.js";
 import { formatDuration } from "../../workspace/duration.js";
 import type { Artifact } from "../artifact.js";
-import { RULES_DIR } from "../bundle.js";
+import path from "node:path";
+import { RULES_DIR, sloRulesPath, thresholdRulesPath } from "../bundle.js";
 import { generatedHeader, withHeader } from "../header.js";
 import { toYaml } from "../rules.js";
 import type { RuleTestFile, RuleTestGroup } from "./rule-test-file.js";
@@ -25,37 +26,37 @@ export const THRESHOLD_TEST_STEP_MS = 5 * 60_000;
 export async function ruleTestArtifacts(model: WorkspaceModel): Promise<Artifact[]> {
   // What SLOs and alerts of this build share while generating; dropped with the build.
   const ctx = newGenerationContext();
-  const services = [...new Set([...model.slos.map((s) => s.service), ...model.thresholds.map((t) => t.service)])].sort();
   const out: Artifact[] = [];
+  const file = (name: string, rules: string, sources: string[], stepMs: number, tests: { groups: RuleTestGroup[]; notes: string[] }, about: string): void => {
+    if (tests.groups.length === 0 && tests.notes.length === 0) return;
+    // Test files sit in prometheus/tests, next to prometheus/rules.
+    const content: RuleTestFile = { rule_files: [`../rules/${path.posix.basename(rules)}`], evaluation_interval: formatDuration(stepMs), tests: tests.groups };
+    const header = [
+      ...generatedHeader(sources),
+      "Run with `npx monac test` or `promtool test rules`.",
+      about,
+      ...(tests.notes.length ? ["", ...tests.notes] : []),
+    ];
+    out.push({ path: `${TESTS_DIR}/${name}.test.yaml`, content: withHeader(header, toYaml(content)) });
+  };
+  // One file per SLO, loading only that SLO's rules: each simulates days of traffic, and separate files run in parallel.
+  for (const s of model.slos) {
+    const about = "When alerts must fire and resolve comes from the SRE workbook's burn-rate arithmetic, not from these rules.";
+    file(`${s.service}.${s.name}.slo`, sloRulesPath(s.service, s.name), [s.source.file], model.evaluationIntervalMs, await sloTests(s, ctx), about);
+  }
+  const services = [...new Set(model.thresholds.map((t) => t.service))].sort();
   for (const service of services) {
-    const sources = [...(model.sourcesByService.get(service) ?? [])].sort();
+    const alerts = model.thresholds.filter((t) => t.service === service);
     const thresholds = { groups: [] as RuleTestGroup[], notes: [] as string[] };
-    for (const alert of model.thresholds.filter((t) => t.service === service)) {
+    for (const alert of alerts) {
       const r = await thresholdTests(alert, THRESHOLD_TEST_STEP_MS, ctx);
       thresholds.groups.push(...r.groups);
       thresholds.notes.push(...r.notes);
     }
-    const file = (name: string, stepMs: number, tests: { groups: RuleTestGroup[]; notes: string[] }, about: string): Artifact | undefined => {
-      if (tests.groups.length === 0 && tests.notes.length === 0) return undefined;
-      const content: RuleTestFile = { rule_files: [`../rules/${service}.rules.yaml`], evaluation_interval: formatDuration(stepMs), tests: tests.groups };
-      const header = [
-        ...generatedHeader(sources),
-        "Run with `npx monac test` or `promtool test rules`.",
-        about,
-        ...(tests.notes.length ? ["", ...tests.notes] : []),
-      ];
-      return { path: `${TESTS_DIR}/${name}.test.yaml`, content: withHeader(header, toYaml(content)) };
-    };
-    // One file per SLO: each simulates days of traffic, and separate files run in parallel.
-    for (const s of model.slos.filter((x) => x.service === service)) {
-      const about = "When alerts must fire and resolve comes from the SRE workbook's burn-rate arithmetic, not from these rules.";
-      const sloFile = file(`${service}.${s.name}.slo`, model.evaluationIntervalMs, await sloTests(s, ctx), about);
-      if (sloFile) out.push(sloFile);
-    }
-    const thresholdFile = file(`${service}.alerts`, THRESHOLD_TEST_STEP_MS, thresholds, "Inputs are solved so each threshold is just crossed, or just not.");
-    if (thresholdFile) out.push(thresholdFile);
+    const sources = [...new Set(alerts.map((t) => t.source.file))].sort();
+    file(`${service}.alerts`, thresholdRulesPath(service), sources, THRESHOLD_TEST_STEP_MS, thresholds, "Inputs are solved so each threshold is just crossed, or just not.");
   }
-  return out;
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export { RULES_DIR };
