@@ -1,6 +1,6 @@
 // What the spec validator and the compiler ask of a PromQL expression: does it
 // parse and type-check, where is the first problem, is it a plain selector.
-import type { Expr, LabelMatcher, ValueType } from "./ast.js";
+import { walk, type Expr, type LabelMatcher, type ValueType } from "./ast.js";
 import { documentedType, tryParsePromQL, typeOf } from "./parser.js";
 import { quoteString } from "./literals.js";
 import { printMatcher } from "./printer.js";
@@ -61,6 +61,10 @@ export interface SelectorInfo {
 export function parseVectorSelector(text: string): SelectorInfo | undefined {
   const expr = parseExpression(text);
   if (!expr || expr.type !== "VectorSelector" || expr.offset !== 0 || expr.at) return undefined;
+  return selectorInfo(expr);
+}
+
+function selectorInfo(expr: Extract<Expr, { type: "VectorSelector" }>): SelectorInfo {
   let metric = expr.name;
   const matchers: LabelMatcher[] = [];
   for (const m of expr.matchers) {
@@ -68,6 +72,56 @@ export function parseVectorSelector(text: string): SelectorInfo | undefined {
     else matchers.push(m);
   }
   return { metric, matchers };
+}
+
+/**
+ * The expression with its `#` comments removed (strings are left alone). A
+ * comment runs to the end of its line, so an expression that ends in one
+ * would swallow whatever monac appends to it (`expr # note > 80`): every
+ * expression taken from a spec is embedded without them.
+ */
+export function withoutComments(text: string): string {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"' || c === "'" || c === "`") {
+      // A string literal: copied as is, escapes included (backquoted strings have none).
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += c !== "`" && text[j] === "\\" ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === "#") {
+      const end = text.indexOf("\n", i);
+      i = end < 0 ? text.length : end;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out.replace(/[ \t]+$/gm, "").trim();
+}
+
+/**
+ * How a placeholder such as `$window` is used in an expression: as the range
+ * of a range selector or subquery (`rate(x[$window])`), or anywhere else (a
+ * label value, an offset, a number), where substituting it would silently
+ * change what the expression means. Undefined when the expression does not
+ * parse with the placeholder read as a duration.
+ */
+export function placeholderUses(text: string, placeholder: string): { ranges: number; elsewhere: number; selectors: SelectorInfo[] } | undefined {
+  // A duration no one writes: every place it shows up came from the placeholder.
+  const SENTINEL = "7777777s";
+  const expr = parseExpression(text.split(placeholder).join(SENTINEL));
+  if (!expr) return undefined;
+  const total = text.split(placeholder).length - 1;
+  let ranges = 0;
+  const selectors: SelectorInfo[] = [];
+  walk(expr, (node) => {
+    if ((node.type === "MatrixSelector" || node.type === "SubqueryExpr") && node.range === 7_777_777_000 && !node.rangeExpr) ranges++;
+    if (node.type === "VectorSelector") selectors.push(selectorInfo(node));
+  });
+  return { ranges, elsewhere: total - ranges, selectors };
 }
 
 /** The syntax node at the top of an expression ("BinaryExpr", "VectorSelector", ...). */
