@@ -16,7 +16,8 @@
 
 /**
  * Reads and validates a workspace directory (monac.yaml, slos/, alerts/,
- * dashboards/): `{ model }` when valid, else every finding in `diagnostics`.
+ * dashboards/): every finding in `diagnostics`, and `{ model }` unless one of
+ * them is an error (warnings, such as a receiver no team uses, leave it).
  * Throws WorkspaceIOError for unreadable directories or files.
  * `loadWorkspaceFromTexts` does the same from in-memory files
  * (`{ rel: "slos/x.yaml", text }`, paths relative to the workspace).
@@ -24,13 +25,13 @@
 export { loadWorkspace, loadWorkspaceFromTexts, WorkspaceIOError, type LoadResult } from "./workspace/workspace.js";
 /**
  * Adds the findings that need the compiled rules (custom dashboards reading
- * series nothing records) to a load result, dropping its model if there are
- * any: `checkWorkspace(await loadWorkspace(dir))` is what `monac validate` and
+ * series nothing records) to a load result, dropping its model if any is an
+ * error: `checkWorkspace(await loadWorkspace(dir))` is what `monac validate` and
  * `monac build` check.
  */
 export { checkWorkspace } from "./compile/check.js";
-/** A finding located at file:line:column, and its one-line text form. */
-export { formatDiagnostic, type Diagnostic, type SourcePosition } from "./workspace/diagnostics.js";
+/** A finding located at file:line:column, its one-line text form, and whether it is an error or a warning. */
+export { formatDiagnostic, isError, isWarning, type Diagnostic, type DiagnosticSeverity, type SourcePosition } from "./workspace/diagnostics.js";
 /** The validated workspace that the compiler reads. */
 export type { WorkspaceModel } from "./workspace/model.js";
 

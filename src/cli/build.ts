@@ -1,14 +1,16 @@
 // `monac build` and `monac validate`.
 import path from "node:path";
 import { loadWorkspace, WorkspaceIOError } from "../workspace/workspace.js";
-import { formatDiagnostic } from "../workspace/diagnostics.js";
+import { formatDiagnostic, isError } from "../workspace/diagnostics.js";
 import { compileWorkspace } from "../compile/bundle.js";
 import { checkWorkspace } from "../compile/check.js";
 import { DashboardCheckError } from "../compile/dashboards/index.js";
 import { RecordedSeriesCheckError } from "../compile/recorded-series-check.js";
-import { ruleTestArtifacts, TESTS_DIR } from "../compile/rule-tests/index.js";
+import { ruleTestArtifacts, TESTS_DIR, type GenerationContext } from "../compile/rule-tests/index.js";
 import { planOutput, writeOutput } from "../compile/write.js";
+import { reportHandWritten } from "./hand-written.js";
 import { EXIT, type CliIO } from "./io.js";
+import { notAWorkspace } from "./workspace-dir.js";
 
 export interface BuildOptions {
   dir: string;
@@ -20,10 +22,17 @@ export interface BuildOptions {
   noDashboards?: boolean;
   /** false for `monac validate`. */
   write: boolean;
+  /** Generation memory shared across builds (see ruleTestArtifacts); one per build by default. */
+  generationContext?: GenerationContext;
 }
 
 export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<number> {
   const outDir = opts.out ?? path.join(opts.dir, "out");
+  const notWorkspace = await notAWorkspace(opts.dir);
+  if (notWorkspace !== undefined) {
+    io.err(`monac: ${notWorkspace}`);
+    return EXIT.usage;
+  }
   let loaded;
   try {
     loaded = checkWorkspace(await loadWorkspace(opts.dir));
@@ -34,10 +43,12 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     }
     throw e;
   }
+  // Warnings are printed with the errors, or alone before a build that goes on.
+  for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
   if (!loaded.model) {
-    for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
-    const n = loaded.diagnostics.length;
-    io.err(`${n} error${n === 1 ? "" : "s"}; nothing written`);
+    const errors = loaded.diagnostics.filter(isError).length;
+    const warnings = loaded.diagnostics.length - errors;
+    io.err(`${plural(errors, "error")}${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}; nothing written`);
     return EXIT.findings;
   }
   let compiled;
@@ -54,7 +65,7 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     io.err(`${e.problems.length} dashboard error${e.problems.length === 1 ? "" : "s"}; nothing written`);
     return EXIT.findings;
   }
-  const artifacts = [...compiled, ...(opts.noTests ? [] : await ruleTestArtifacts(loaded.model))];
+  const artifacts = [...compiled, ...(opts.noTests ? [] : await ruleTestArtifacts(loaded.model, opts.generationContext))];
   const skip = [...(opts.noTests ? [TESTS_DIR] : []), ...(opts.noDashboards ? ["grafana/dashboards", "grafana/provisioning"] : [])];
   const summary = `${loaded.model.slos.length} SLOs, ${loaded.model.thresholds.length} threshold alerts`;
   if (!opts.write) {
@@ -62,8 +73,12 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     return EXIT.ok;
   }
   try {
+    const plan = opts.check ? await planOutput(outDir, artifacts, skip) : await writeOutput(outDir, artifacts, skip);
+    // Hand-written files in out/: warnings, unless one is where monac writes.
+    if (reportHandWritten(outDir, plan, opts.check, io)) return EXIT.findings;
+    const changes = plan.changes;
     if (opts.check) {
-      const stale = await planOutput(outDir, artifacts, skip);
+      const stale = changes;
       if (stale.length === 0) {
         io.out(`ok: ${outDir} is up to date (${summary})`);
         return EXIT.ok;
@@ -72,7 +87,6 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
       io.err(`${stale.length} file${stale.length === 1 ? "" : "s"} out of date; run \`npx monac build\` and commit the result`);
       return EXIT.findings;
     }
-    const changes = await writeOutput(outDir, artifacts, skip);
     for (const c of changes) io.out(`${c.change.padEnd(7)} ${path.join(outDir, c.path)}`);
     io.out(`built ${artifacts.length} files (${changes.length} changed) from ${summary}`);
     return EXIT.ok;
@@ -80,6 +94,10 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     io.err(`monac: cannot write ${outDir}: ${(e as Error).message}`);
     return EXIT.usage;
   }
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
 }
 
 const STALE_REASON = {

@@ -4,30 +4,21 @@
 // nor `monac build` the rule-test runner.
 import { parseArgs } from "node:util";
 import { EXIT, processIO, type CliIO } from "./io.js";
-
-const USAGE = `monac — monitoring as code for the Prometheus stack
-
-Usage:
-  monac build [--dir DIR] [--out DIR] [--check] [--no-tests] [--no-dashboards]
-                                                  validate specs and write out/
-  monac validate [--dir DIR]                      validate specs, write nothing
-  monac schema [--out DIR] [--check]              write the spec files' JSON Schemas (default: schemas/)
-  monac promqltest [--verbose] FILE...            run Prometheus PromQL test scripts on monac's engine
-  monac test [--run REGEX] [--junit FILE] [PATH...]  run promtool rule unit tests (default: out/prometheus/tests, test/rules)
-  monac help                                      this text
-
-Options:
-  --dir DIR   workspace with monac.yaml, slos/ and alerts/ (default: .)
-  --out DIR   output directory (default: DIR/out)
-  --check     write nothing; exit 1 listing every stale, missing or orphaned file
-  --no-tests  do not generate rule tests (out/prometheus/tests is left untouched)
-  --no-dashboards  do not generate Grafana dashboards (out/grafana is left untouched)
-`;
+import { COMMAND_USAGE, isCommand, USAGE, wantsHelp } from "./usage.js";
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && isCommand(command) && wantsHelp(rest)) {
+    io.out(COMMAND_USAGE[command]);
+    return EXIT.ok;
+  }
   try {
     switch (command) {
+      case "init": {
+        const { positionals } = parseArgs({ args: rest, options: {}, strict: true, allowPositionals: true });
+        if (positionals.length > 1) return usageError(io, command, `expected at most one DIR, got ${positionals.length}`);
+        return await (await import("./init.js")).initCommand(positionals[0] ?? ".", io);
+      }
       case "build":
       case "validate": {
         const { values } = parseArgs({
@@ -60,21 +51,39 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await (await import("./promqltest.js")).promqltestCommand(rest, io);
       case "test":
         return await (await import("./test.js")).testCommand(rest, io);
+      case "help": {
+        const [topic, ...extra] = rest;
+        if (topic === undefined) {
+          io.out(USAGE);
+          return EXIT.ok;
+        }
+        if (!isCommand(topic) || extra.length > 0) {
+          io.err(`monac help: ${isCommand(topic) ? "expected one COMMAND" : `unknown command "${topic}"`}\n\n${USAGE}`);
+          return EXIT.usage;
+        }
+        io.out(COMMAND_USAGE[topic]);
+        return EXIT.ok;
+      }
       case undefined:
-      case "help":
+        io.err(USAGE);
+        return EXIT.usage;
       case "--help":
       case "-h":
         io.out(USAGE);
-        return command === undefined ? EXIT.usage : EXIT.ok;
+        return EXIT.ok;
       default:
         io.err(`monac: unknown command "${command}"\n\n${USAGE}`);
         return EXIT.usage;
     }
   } catch (e) {
     if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
-      io.err(`monac ${command}: ${e.message}\n\n${USAGE}`);
-      return EXIT.usage;
+      return usageError(io, command!, e.message);
     }
     throw e;
   }
+}
+
+function usageError(io: CliIO, command: string, message: string): number {
+  io.err(`monac ${command}: ${message}\n\n${isCommand(command) ? COMMAND_USAGE[command] : USAGE}`);
+  return EXIT.usage;
 }

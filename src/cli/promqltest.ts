@@ -6,8 +6,9 @@
 import { readFile } from "node:fs/promises";
 import { runPromQLTestScript } from "../promql/promqltest.js";
 import type { CliIO } from "./io.js";
+import { COMMAND_USAGE } from "./usage.js";
 
-const USAGE = "usage: monac promqltest [--verbose] FILE...";
+const USAGE = COMMAND_USAGE.promqltest;
 
 export async function promqltestCommand(argv: string[], io: CliIO): Promise<number> {
   let verbose = false;
@@ -18,12 +19,12 @@ export async function promqltestCommand(argv: string[], io: CliIO): Promise<numb
       io.out(`${USAGE}`);
       return 0;
     } else if (arg.startsWith("-")) {
-      io.err(`unknown flag ${arg}\n${USAGE}`);
+      io.err(`monac promqltest: unknown option ${arg}\n\n${USAGE}`);
       return 2;
     } else files.push(arg);
   }
   if (files.length === 0) {
-    io.err(`${USAGE}`);
+    io.err(`monac promqltest: expected at least one FILE\n\n${USAGE}`);
     return 2;
   }
 

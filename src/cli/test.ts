@@ -1,7 +1,8 @@
 /**
- * `monac test [--run REGEX]... [--junit FILE] [--verbose] [--exact] [FILE|DIR...]`:
- * runs promtool rule unit-test files. Without paths it runs
- * out/prometheus/tests/ and test/rules/ (each if present). Directories are
+ * `monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact] [FILE|DIR...]`:
+ * runs promtool rule unit-test files. Without paths it runs the workspace's
+ * out/prometheus/tests/ and test/rules/ (each if present; the workspace is
+ * --dir, default the current directory). Directories are
  * searched recursively for *.yml / *.yaml test files; files there with a
  * top-level `groups:` and no `tests:` are rule files and are skipped.
  * Exit status: 0 all test groups passed, 1 some failed, 2 a test file could
@@ -13,25 +14,20 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { exitCode, formatFileResult, formatSummary, junitXML, runTestFile, summarize, type FileResult } from "../ruletest/index.js";
 import type { CliIO } from "./io.js";
+import { COMMAND_USAGE } from "./usage.js";
 
-const USAGE = `usage: monac test [--run REGEX]... [--junit FILE] [--verbose] [--exact] [FILE|DIR...]
-
-  --run REGEX   only test groups whose name matches (may be repeated, like promtool's --run)
-  --junit FILE  also write the results as JUnit XML
-  --verbose     list passing groups too, with time and evaluation strategy
-  --exact       always use promtool's step-by-step loop (slower; for cross-checking)
-
-Without FILE|DIR: out/prometheus/tests/ and test/rules/.`;
+const USAGE = COMMAND_USAGE.test;
 
 const DEFAULT_DIRS = ["out/prometheus/tests", "test/rules"];
 
 export async function testCommand(argv: string[], io: CliIO): Promise<number> {
-  let values: { run?: string[]; junit?: string; verbose?: boolean; exact?: boolean; help?: boolean };
+  let values: { dir?: string; run?: string[]; junit?: string; verbose?: boolean; exact?: boolean; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
       options: {
+        dir: { type: "string" },
         run: { type: "string", multiple: true },
         junit: { type: "string" },
         verbose: { type: "boolean", short: "v" },
@@ -42,7 +38,7 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
       allowPositionals: true,
     }));
   } catch (e) {
-    io.err(`monac test: ${(e as Error).message}\n${USAGE}`);
+    io.err(`monac test: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
   if (values.help) {
@@ -59,9 +55,13 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
     }
   }
 
-  const roots = positionals.length > 0 ? positionals : DEFAULT_DIRS.filter((d) => existsSync(d));
+  // Explicit paths are the user's, relative to where they stand; --dir only
+  // says where the default ones are.
+  const defaults = DEFAULT_DIRS.map((d) => (values.dir === undefined ? d : path.join(values.dir, d)));
+  const roots = positionals.length > 0 ? positionals : defaults.filter((d) => existsSync(d));
   if (roots.length === 0) {
-    io.err(`monac test: no test files given and none of ${DEFAULT_DIRS.join(", ")} exists\n${USAGE}`);
+    const hint = existsSync(path.join(values.dir ?? ".", "monac.yaml")) ? `; run \`monac build${values.dir === undefined ? "" : ` --dir ${values.dir}`}\` to generate the tests` : "";
+    io.err(`monac test: no test files given and none of ${defaults.join(", ")} exists${hint}\n\n${USAGE}`);
     return 2;
   }
   const files: string[] = [];

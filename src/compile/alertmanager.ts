@@ -126,6 +126,9 @@ function timeIntervals(r: RoutingModel): Record<string, unknown>[] {
     time_intervals: ti.intervals.map((iv) => ({
       ...(iv.weekdays ? { weekdays: iv.weekdays } : {}),
       ...(iv.times ? { times: iv.times.map((t) => ({ start_time: t.start, end_time: t.end })) } : {}),
+      ...(iv.daysOfMonth ? { days_of_month: iv.daysOfMonth } : {}),
+      ...(iv.months ? { months: iv.months } : {}),
+      ...(iv.years ? { years: iv.years } : {}),
       ...(iv.location ? { location: iv.location } : {}),
     })),
   }));

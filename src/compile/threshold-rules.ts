@@ -28,7 +28,7 @@ export function thresholdAlertRules(alert: ThresholdAlertModel): AlertingRule[] 
 
 function thresholdAnnotations(alert: ThresholdAlertModel, level: ThresholdLevel): Record<string, string> {
   const shown = level.threshold === undefined ? undefined : humanThreshold(level.threshold, alert.unit);
-  const fill = (text: string) => (shown === undefined ? text : text.replace(/\{\{\s*\$threshold\s*\}\}/g, shown));
+  const fill = (text: string) => (shown === undefined ? text : text.replace(thresholdPlaceholder(), shown));
   const value = humanValue(alert.unit);
   const defaultSummary =
     shown === undefined
@@ -39,6 +39,16 @@ function thresholdAnnotations(alert: ThresholdAlertModel, level: ThresholdLevel)
     ...(alert.description ? { description: fill(alert.description) } : {}),
     ...(alert.runbook ? { runbook_url: alert.runbook } : {}),
   };
+}
+
+/**
+ * What monac replaces with the threshold in a threshold alert's summary and
+ * description before Prometheus sees them: `{{ $threshold }}` alone in its
+ * action. Anything else naming $threshold reaches Prometheus, which has no
+ * such variable.
+ */
+export function thresholdPlaceholder(): RegExp {
+  return /\{\{\s*\$threshold\s*\}\}/g;
 }
 
 /** Go-template rendering of `$value` in the alert's unit. */

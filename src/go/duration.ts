@@ -33,6 +33,9 @@ export class DurationError extends Error {}
  * model.ParseDuration: a non-negative Prometheus duration into milliseconds.
  * Throws DurationError on malformed input.
  */
+/** The longest duration Go's time.Duration holds, in whole milliseconds (106751d23h47m16s854ms). */
+export const MAX_DURATION_MS = 9_223_372_036_854;
+
 export function parsePrometheusDuration(text: string): number {
   if (text === "0") return 0;
   const m = DURATION_RE.exec(text);
@@ -44,7 +47,8 @@ export function parsePrometheusDuration(text: string): number {
     const digits = m[i + 1];
     if (digits !== undefined) total += Number(digits) * MS_PER[unit];
   });
-  if (!Number.isSafeInteger(total)) {
+  // model.Duration is a time.Duration: int64 nanoseconds, about 292 years.
+  if (total > MAX_DURATION_MS) {
     throw new DurationError(`duration out of range: "${text}"`);
   }
   return total;

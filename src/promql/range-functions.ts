@@ -2,13 +2,19 @@
  * Functions over range vectors (`rate`, `*_over_time`, ...), evaluated per
  * series and step on a window of samples [lo, hi) of that series.
  *
- * Small windows are scanned directly, with exactly Prometheus's arithmetic.
- * Large windows (a 30d range stepping through a dashboard) would make that
- * O(window) per step, so sums, counter-reset corrections and change counts
- * come from per-series prefix arrays instead, built once per series. Prefix
- * sums use double-double accumulation so that the difference of two prefixes
- * keeps about twice float64 precision, which is at least as accurate as the
- * Kahan summation used for direct scans.
+ * Results must be Prometheus's floats to the last bit: an alert's raw
+ * `{{ $value }}` prints all of them. Small windows are scanned directly, with
+ * exactly Prometheus's arithmetic. Large windows (a 30d range stepping
+ * through a dashboard or a rule test) would make that O(window) per step, so
+ * change and reset counts come from per-series prefix arrays instead, built
+ * once per series, and so do sums where that gives Prometheus's float:
+ * Prometheus sums a window by Kahan(-Neumaier) summation, which is the
+ * correctly rounded sum unless the exact sum lies within its tiny error of a
+ * rounding boundary. Prefix sums are double-double, about twice float64
+ * precision; where the window's sum is that close to a boundary it is
+ * scanned. What depends on the order of the additions is always scanned:
+ * averages (sum/count + compensation/count of Prometheus's running sum) and
+ * counter-reset corrections (added one by one).
  */
 import { kahanInc } from "./float-compare.js";
 import type { Labels } from "./labels.js";
@@ -48,9 +54,9 @@ function twoSum(a: number, b: number): [number, number] {
 export class SeriesIndex {
   private sumHi?: Float64Array;
   private sumLo?: Float64Array;
+  private absSum?: Float64Array;
+  private nonZero?: Int32Array;
   private nonFinite?: Int32Array;
-  private resetCorrHi?: Float64Array;
-  private resetCorrLo?: Float64Array;
   private resetCount?: Int32Array;
   private changeCount?: Int32Array;
 
@@ -66,23 +72,40 @@ export class SeriesIndex {
     return this.nonFinite[hi]! - this.nonFinite[lo]!;
   }
 
-  sum(lo: number, hi: number): number {
-    if (this.sumHi === undefined || this.sumLo === undefined) {
-      [this.sumHi, this.sumLo] = prefixDoubleDouble(this.s.length, (i) => this.s.v[i]!);
-    }
-    return rangeDoubleDouble(this.sumHi, this.sumLo, lo, hi);
-  }
-
-  /** Sum of the values just before each counter reset among samples [lo, hi). */
-  resetCorrection(lo: number, hi: number): number {
-    if (this.resetCorrHi === undefined || this.resetCorrLo === undefined) {
+  /**
+   * The Kahan sum Prometheus computes over samples [lo, hi) of finite values,
+   * or undefined where the prefix sums cannot tell what it is (scan instead).
+   */
+  kahanSum(lo: number, hi: number): number | undefined {
+    if (this.sumHi === undefined || this.sumLo === undefined || this.absSum === undefined || this.nonZero === undefined) {
       const v = this.s.v;
-      [this.resetCorrHi, this.resetCorrLo] = prefixDoubleDouble(this.s.length, (i) => (i > 0 && v[i]! < v[i - 1]! ? v[i - 1]! : 0));
+      [this.sumHi, this.sumLo] = prefixDoubleDouble(this.s.length, (i) => v[i]!);
+      this.absSum = new Float64Array(this.s.length + 1);
+      for (let i = 0; i < this.s.length; i++) this.absSum[i + 1] = this.absSum[i]! + Math.abs(v[i]!);
+      this.nonZero = prefixCount(this.s.length, (i) => v[i] !== 0);
     }
-    // Pairs inside the window are (k-1, k) for k in (lo, hi).
-    return rangeDoubleDouble(this.resetCorrHi, this.resetCorrLo, lo + 1, hi);
+    // A window of zeros (a counter of errors that never happen): Prometheus's sum is +0.
+    if (this.nonZero[hi] === this.nonZero[lo]) return 0;
+    const magnitude = this.absSum[hi]!;
+    // The error bounds below are relative: no overflow, no subnormals.
+    if (!(magnitude < 2 ** 1000 && magnitude > 2 ** -900)) return undefined;
+    // The window's exact sum is within `error` of r + e (double-double).
+    const [s, t] = twoSum(this.sumHi[hi]!, -this.sumHi[lo]!);
+    const [r, e] = twoSum(s, t + (this.sumLo[hi]! - this.sumLo[lo]!));
+    if (!Number.isFinite(r) || !Number.isFinite(e)) return undefined;
+    // Bounds, in units of u² times every magnitude summed (u = 2^-53): the
+    // prefix arithmetic errs by at most 4 per prefix sample, Kahan's running
+    // compensation by n² for n samples (each of its n additions errs by u
+    // times at most n rounding errors of u times the running sum).
+    const n = hi - lo;
+    const error = 8 * (hi + n * n + 4) * U2 * magnitude + 2 * U2 * Math.abs(r);
+    // Kahan's result is r, the float nearest the exact sum, unless a rounding
+    // boundary (halfway to the next float) is within the error.
+    const toBoundary = (e >= 0 ? nextUp(r) - r : r - nextDown(r)) / 2 - Math.abs(e);
+    return toBoundary > error ? r : undefined;
   }
 
+  /** Number of counter resets (a value below its predecessor) among samples [lo, hi). */
   resets(lo: number, hi: number): number {
     if (this.resetCount === undefined) {
       const v = this.s.v;
@@ -118,14 +141,35 @@ function prefixDoubleDouble(n: number, value: (i: number) => number): [Float64Ar
   return [hi, lo];
 }
 
-function rangeDoubleDouble(hi: Float64Array, lo: Float64Array, a: number, b: number): number {
-  if (b <= a) return 0;
-  const [s, e] = twoSum(hi[b]!, -hi[a]!);
-  return s + (e + (lo[b]! - lo[a]!));
+/** u², u = 2^-53 the unit roundoff of float64. */
+const U2 = 2 ** -106;
+
+const bits = new DataView(new ArrayBuffer(8));
+
+/** The next float above x (finite x). */
+function nextUp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  bits.setFloat64(0, x);
+  bits.setBigInt64(0, bits.getBigInt64(0) + (x > 0 ? 1n : -1n));
+  return bits.getFloat64(0);
+}
+
+/** The next float below x (finite x). */
+function nextDown(x: number): number {
+  return -nextUp(-x);
 }
 
 function useIndex(w: Window): boolean {
   return w.hi - w.lo > DIRECT_SCAN_LIMIT && w.index.nonFiniteIn(w.lo, w.hi) === 0;
+}
+
+/** sum_over_time: Prometheus's Kahan sum of the window. */
+function sumOverTime(w: Window): number {
+  if (useIndex(w)) {
+    const s = w.index.kahanSum(w.lo, w.hi);
+    if (s !== undefined) return s;
+  }
+  return kahanSum(w);
 }
 
 function kahanSum(w: Window): number {
@@ -150,11 +194,10 @@ function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): numbe
   const lastT = t[w.hi - 1]!;
   const firstV = v[w.lo]!;
   let result = v[w.hi - 1]! - firstV;
-  if (isCounter) {
-    if (useIndex(w)) result += w.index.resetCorrection(w.lo, w.hi);
-    else {
-      for (let i = w.lo + 1; i < w.hi; i++) if (v[i]! < v[i - 1]!) result += v[i - 1]!;
-    }
+  // Each reset adds the value before it, in order, as Prometheus does; a
+  // long window without resets needs no scan.
+  if (isCounter && (n <= DIRECT_SCAN_LIMIT || w.index.resets(w.lo, w.hi) > 0)) {
+    for (let i = w.lo + 1; i < w.hi; i++) if (v[i]! < v[i - 1]!) result += v[i - 1]!;
   }
   let durationToStart = (firstT - w.rangeStart) / 1000;
   let durationToEnd = (w.rangeEnd - lastT) / 1000;
@@ -245,13 +288,9 @@ function variance(w: Window): number {
   return (aux + cAux) / count;
 }
 
+/** avg_over_time, always scanned: its result depends on Prometheus's running sum, not only on the exact sum. */
 function avgOverTime(w: Window): number {
   const v = w.samples.v;
-  const n = w.hi - w.lo;
-  if (useIndex(w)) {
-    const s = w.index.sum(w.lo, w.hi);
-    if (Number.isFinite(s)) return s / n;
-  }
   // Direct mean while the running sum stays finite, incremental mean after,
   // exactly as Prometheus does to avoid overflowing on huge values.
   let sum = v[w.lo]!;
@@ -299,7 +338,7 @@ export const RANGE_FUNCTIONS: Readonly<Record<string, RangeFunction>> = {
   delta: (w) => extrapolatedRate(w, false, false),
   irate: (w) => instantValue(w, true),
   idelta: (w) => instantValue(w, false),
-  sum_over_time: (w) => (useIndex(w) ? w.index.sum(w.lo, w.hi) : kahanSum(w)),
+  sum_over_time: sumOverTime,
   avg_over_time: avgOverTime,
   count_over_time: (w) => w.hi - w.lo,
   present_over_time: () => 1,

@@ -129,20 +129,21 @@ const RULE_FIELDS = ["record", "alert", "expr", "for", "keep_firing_for", "label
 
 /** Reads and validates one rule file; throws RuleFileError listing every problem. */
 export function loadRuleFile(file: string): LoadedRuleGroup[] {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (e) {
     throw new RuleFileError([`${file}: ${(e as Error).message}`]);
   }
-  return parseRuleFile(file, text);
+  return parseRuleFile(file, bytes);
 }
 
-export function parseRuleFile(file: string, text: string): LoadedRuleGroup[] {
+/** Parses a rule file, bytes from disk (which must be UTF-8) or text; throws RuleFileError listing every problem. */
+export function parseRuleFile(file: string, content: string | Uint8Array): LoadedRuleGroup[] {
   let y: YamlReader;
   try {
     // rulefmt uses yaml.v3 (YAML 1.2 scalars).
-    y = new YamlReader(file, text, "1.2");
+    y = new YamlReader(file, content, "rules");
   } catch (e) {
     if (e instanceof YamlFileError) throw new RuleFileError([e.message]);
     throw e;

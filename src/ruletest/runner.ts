@@ -56,7 +56,7 @@ export async function runTestFile(file: string, opts: RunOptions = {}): Promise<
 
   let tf: TestFile;
   try {
-    tf = parseTestFile(file, await readFile(file, "utf8"));
+    tf = parseTestFile(file, await readFile(file));
   } catch (e) {
     result.status = "invalid";
     result.errors.push(e instanceof YamlFileError ? e.message : `${file}: ${(e as Error).message}`);
@@ -148,7 +148,7 @@ export function buildPlan(tf: TestFile, g: TestGroup, groups: readonly LoadedRul
 
 /** Loads a test file and its rule groups (in evaluation order); throws YamlFileError or RuleFileError. */
 export async function loadTestFile(file: string): Promise<{ testFile: TestFile; ruleGroups: LoadedRuleGroup[] }> {
-  const testFile = parseTestFile(file, await readFile(file, "utf8"));
+  const testFile = parseTestFile(file, await readFile(file));
   const { files } = resolveRuleFiles(file, testFile.ruleFiles);
   return { testFile, ruleGroups: orderGroups(files.flatMap((f) => loadRuleFile(f)), testFile.groupEvalOrder) };
 }

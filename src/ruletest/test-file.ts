@@ -81,10 +81,13 @@ export interface ParsedPromqlExprTest {
 
 const DEFAULT_EVALUATION_INTERVAL = 60_000;
 
-/** Parses a test file; throws YamlFileError (with file:line:col) when it is invalid. */
-export function parseTestFile(path: string, text: string): TestFile {
+/**
+ * Parses a test file, bytes from disk (which must be UTF-8) or text; throws
+ * YamlFileError (with file:line:col) when it is invalid.
+ */
+export function parseTestFile(path: string, content: string | Uint8Array): TestFile {
   // promtool reads test files with yaml.v2, a YAML 1.1 parser.
-  const y = new YamlReader(path, text, "1.1");
+  const y = new YamlReader(path, content, "test");
   const top = y.fields(y.root, ["rule_files", "evaluation_interval", "group_eval_order", "tests", "fuzzy_compare"], "test file");
   const evaluationInterval = y.duration(top.get("evaluation_interval")?.value, "evaluation_interval") || DEFAULT_EVALUATION_INTERVAL;
 

@@ -4,9 +4,14 @@
  * scalars into Go values: a string field takes the scalar's text whatever its
  * YAML type (`values: 0x10` is the text "0x10", not 16), durations go through
  * model.ParseDuration, and unknown or repeated fields are errors.
+ *
+ * The file itself is read by the yaml layer (../yaml/safe.ts), like a spec
+ * file: UTF-8, no control characters, bounded nesting, one document, aliases
+ * to defined anchors within go-yaml's limit. A problem there is a YamlFileError.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, type Alias, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from "yaml";
 import { parsePrometheusDuration } from "../go/duration.js";
+import { readYaml, type YamlFileKind } from "../yaml/safe.js";
 
 export interface Position {
   line: number;
@@ -25,25 +30,38 @@ export class YamlFileError extends Error {
   }
 }
 
+/** The files promtool reads, and the YAML version it reads each with. */
+const KINDS = {
+  // promtool reads test files with yaml.v2 (YAML 1.1: `yes` is a boolean).
+  test: { kind: { name: "rule test file", tooDeepIsNot: "a rule test file" }, version: "1.1" },
+  // rulefmt reads rule files with yaml.v3 (YAML 1.2 scalars).
+  rules: { kind: { name: "rule file", tooDeepIsNot: "a rule file" }, version: "1.2" },
+} as const satisfies Record<string, { kind: YamlFileKind; version: "1.1" | "1.2" }>;
+
 export class YamlReader {
-  private readonly lines = new LineCounter();
+  private readonly lines: LineCounter;
+  private readonly aliases: ReadonlyMap<Alias, Node>;
   readonly doc: Document.Parsed;
+  /** The file's text (without a byte-order mark). */
+  readonly text: string;
 
   /**
-   * `version` picks the scalar schema: promtool reads test files with
-   * yaml.v2 (YAML 1.1: `yes` is a boolean) and rule files with yaml.v3.
+   * Reads `content` (bytes from disk, which must be UTF-8, or text) as a
+   * promtool test file or rule file; throws YamlFileError when it is not a
+   * YAML file to read.
    */
   constructor(
     readonly file: string,
-    readonly text: string,
-    version: "1.1" | "1.2",
+    content: string | Uint8Array,
+    what: keyof typeof KINDS,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, version, uniqueKeys: true, prettyErrors: false });
-    const first = this.doc.errors[0];
-    if (first !== undefined) {
-      const message = first.code === "DUPLICATE_KEY" ? "duplicate key" : first.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
-      throw new YamlFileError(file, this.position(first.pos[0]), `invalid YAML: ${message}`);
-    }
+    const { kind, version } = KINDS[what];
+    const read = readYaml(content, kind, { version });
+    if (!read.ok) throw new YamlFileError(file, read.position, read.message);
+    this.text = read.text;
+    this.doc = read.doc;
+    this.lines = read.lineCounter;
+    this.aliases = read.aliases;
   }
 
   get root(): Node | null {
@@ -91,11 +109,9 @@ export class YamlReader {
     return node.items as Node[];
   }
 
-  /** Follows YAML aliases (`*name`) to the anchored node. */
+  /** Follows a YAML alias (`*name`) to the anchored node (never itself an alias). */
   private deref(node: Node | null | undefined): Node | null | undefined {
-    let n = node;
-    for (let i = 0; i < 100 && isAlias(n); i++) n = n.resolve(this.doc) as Node | undefined;
-    return n;
+    return isAlias(node) ? this.aliases.get(node) : node;
   }
 
   /** The scalar's text as a Go string field receives it; null is "". */

@@ -3,6 +3,7 @@
  * (rules/alerting.go and template.Expander.Expand).
  */
 import { ExecError } from "./exec.js";
+import { builtins } from "./funcs.js";
 import { TemplateParseError } from "./parser.js";
 import { prometheusFuncs, type QueryFn } from "./prometheus-funcs.js";
 import { Template } from "./template.js";
@@ -82,6 +83,32 @@ function parsed(name: string, text: string, input: AlertTemplateInput): Template
     cache.set(key, tmpl);
   }
   return tmpl;
+}
+
+const parseTestFuncs = prometheusFuncs({ timestampMs: 0, externalURL: "" });
+
+/**
+ * What `promtool check rules` checks of an alerting rule's label or
+ * annotation value (rulefmt's testTemplateParsing and Expander.ParseTest):
+ * that it parses, after the alert header, with Prometheus's functions. It is
+ * not executed, so a template that would fail on every value still passes.
+ * Undefined when it parses; otherwise Go's error, its offset counted in
+ * `text` (without the header).
+ */
+export function alertTemplateParseError(text: string, alertName = ""): TemplateParseError | undefined {
+  try {
+    Template.parse(`__alert_${alertName}`, ALERT_TEMPLATE_HEADER + text, { funcs: parseTestFuncs, missingKey: "zero" });
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof TemplateParseError)) throw e;
+    const offset = Math.max(0, e.offset - ALERT_TEMPLATE_HEADER.length);
+    return new TemplateParseError(e.message, e.reason, offset, e.detail);
+  }
+}
+
+/** Every function an alert template may call: Go's builtins and Prometheus's. */
+export function alertTemplateFunctionNames(): string[] {
+  return [...new Set([...builtins.keys(), ...parseTestFuncs.keys()])].sort();
 }
 
 /**

@@ -25,7 +25,49 @@ export interface Tree {
   text: string;
 }
 
-export class TemplateParseError extends Error {}
+/** What a parse error is about, for callers that explain it in their own words. */
+export type TemplateErrorDetail =
+  | { kind: "function"; name: string }
+  | { kind: "variable"; name: string; scope: readonly string[] }
+  /** An action without its closing delimiter. */
+  | { kind: "unclosedAction" }
+  /** {{end}} or {{else}} with no control to close. */
+  | { kind: "unmatched"; keyword: "end" | "else" }
+  /** The text ended inside an {{if}}, {{range}}, {{with}}, {{define}} or {{block}}. */
+  | { kind: "unterminated"; keyword: string }
+  /** A pipeline stage after the first that is a constant. */
+  | { kind: "nonExecutable"; stage: number }
+  | { kind: "other" };
+
+/**
+ * Go's parse error. `message` is Go's text (`template: x:1: ...`); `reason`
+ * is the part after the location, `offset` the position in the template
+ * text (JS string index) of what it is about, which Go does not report.
+ */
+export class TemplateParseError extends Error {
+  constructor(
+    message: string,
+    readonly reason: string = message,
+    readonly offset: number = 0,
+    readonly detail: TemplateErrorDetail = { kind: "other" },
+  ) {
+    super(message);
+  }
+}
+
+/** Where an error points: an offset into the text and what it is about. */
+interface ErrorAt {
+  offset?: number;
+  detail?: TemplateErrorDetail;
+}
+
+/** State the parsers of one text share (a {{define}} or {{block}} body has its own parser). */
+interface SharedState {
+  /** Open controls, innermost last, with the offset of their `{{`. */
+  open: { keyword: string; pos: number }[];
+  /** Offset of the `{{` of the most recent action. */
+  actionPos: number;
+}
 
 const MAX_STACK_DEPTH = 10000;
 
@@ -43,6 +85,8 @@ class Parser {
   private peekCount = 0;
   private vars: string[] = ["$"];
   private actionLine = 0;
+  /** Offset of the `{{` of the action being parsed. */
+  private actionPos = 0;
   private rangeDepth = 0;
   private stackDepth = 0;
 
@@ -52,6 +96,7 @@ class Parser {
     private readonly hasFunction: (name: string) => boolean,
     readonly parseName: string,
     private name: string,
+    private readonly shared: SharedState = { open: [], actionPos: 0 },
   ) {}
 
   private next(): Item {
@@ -95,10 +140,12 @@ class Parser {
     return t;
   }
 
-  errorf(msg: string): never {
+  /** Throws Go's error; `at` says where it points (default: the most recently lexed token). */
+  errorf(msg: string, at: ErrorAt = {}): never {
     // Go reports the line of the most recently lexed token.
     const line = this.token[0]?.line ?? 1;
-    throw new TemplateParseError(`template: ${this.parseName}:${line}: ${msg}`);
+    const offset = at.offset ?? this.token[0]?.pos ?? 0;
+    throw new TemplateParseError(`template: ${this.parseName}:${line}: ${msg}`, msg, offset, at.detail);
   }
 
   private expect(expected: ItemType, context: string): Item {
@@ -115,9 +162,33 @@ class Parser {
         // Avoid "unclosed action in action started at ...".
         if (t.val.endsWith(" action")) extra = extra.slice(" in action".length);
       }
-      this.errorf(`${itemString(t)}${extra}`);
+      const unclosed = t.val === "unclosed action";
+      // "bad character" is about the character after the name that starts at t.pos.
+      const offset = unclosed ? this.actionPos : t.val.startsWith("bad character ") ? afterName(this.lex.input, t.pos) : t.pos;
+      this.errorf(`${itemString(t)}${extra}`, {
+        offset,
+        detail: unclosed ? { kind: "unclosedAction" } : undefined,
+      });
     }
-    this.errorf(`unexpected ${itemString(t)} in ${context}`);
+    this.errorf(`unexpected ${itemString(t)} in ${context}`, { offset: t.pos });
+  }
+
+  /** Runs `body` with `keyword` (opened by the `{{` at `pos`) as the innermost open control. */
+  private inside<T>(keyword: string, pos: number, body: () => T): T {
+    this.shared.open.push({ keyword, pos });
+    try {
+      return body();
+    } finally {
+      this.shared.open.pop();
+    }
+  }
+
+  /** The error for {{end}} or {{else}} (the node `n`) where none may be. */
+  private unmatched(msg: string, n: Node): never {
+    this.errorf(msg, {
+      offset: this.shared.actionPos,
+      detail: n.kind === "end" || n.kind === "else" ? { kind: "unmatched", keyword: n.kind } : undefined,
+    });
   }
 
   /** Top level: text, actions and {{define}}s up to EOF. */
@@ -127,14 +198,14 @@ class Parser {
       if (this.peek().type === "leftDelim") {
         const delim = this.next();
         if (this.nextNonSpace().type === "define") {
-          const sub = new Parser(this.lex, this.treeSet, this.hasFunction, this.parseName, "definition");
-          sub.parseDefinition();
+          const sub = new Parser(this.lex, this.treeSet, this.hasFunction, this.parseName, "definition", this.shared);
+          this.inside("define", delim.pos, () => sub.parseDefinition());
           continue;
         }
         this.backup2(delim);
       }
       const n = this.textOrAction();
-      if (n.kind === "end" || n.kind === "else") this.errorf(`unexpected ${nodeString(n)}`);
+      if (n.kind === "end" || n.kind === "else") this.unmatched(`unexpected ${nodeString(n)}`, n);
       root.nodes.push(n);
     }
     return root;
@@ -153,18 +224,18 @@ class Parser {
     const context = "define clause";
     const nameTok = this.nextNonSpace();
     if (nameTok.type !== "string" && nameTok.type !== "rawString") this.unexpected(nameTok, context);
-    this.name = this.unquoteOrFail(nameTok.val);
+    this.name = this.unquoteOrFail(nameTok);
     this.expect("rightDelim", context);
     const [root, end] = this.itemList();
-    if (end.kind !== "end") this.errorf(`unexpected ${nodeString(end)} in ${context}`);
+    if (end.kind !== "end") this.unmatched(`unexpected ${nodeString(end)} in ${context}`, end);
     this.add(root);
   }
 
-  private unquoteOrFail(lit: string): string {
+  private unquoteOrFail(t: Item): string {
     try {
-      return unquote(lit);
+      return unquote(t.val);
     } catch (e) {
-      this.errorf((e as Error).message);
+      this.errorf((e as Error).message, { offset: t.pos });
     }
   }
 
@@ -176,7 +247,8 @@ class Parser {
       if (n.kind === "end" || n.kind === "else") return [list, n];
       list.nodes.push(n);
     }
-    this.errorf("unexpected EOF");
+    const open = this.shared.open[this.shared.open.length - 1];
+    this.errorf("unexpected EOF", open && { offset: open.pos, detail: { kind: "unterminated", keyword: open.keyword } });
   }
 
   private textOrAction(): Node {
@@ -186,6 +258,8 @@ class Parser {
         return { kind: "text", pos: t.pos, text: t.val };
       case "leftDelim": {
         this.actionLine = t.line;
+        this.actionPos = t.pos;
+        this.shared.actionPos = t.pos;
         try {
           return this.action();
         } finally {
@@ -228,7 +302,7 @@ class Parser {
   private breakOrContinue(word: "break" | "continue", t: Item): Node {
     const next = this.nextNonSpace();
     if (next.type !== "rightDelim") this.unexpected(next, `{{${word}}}`);
-    if (this.rangeDepth === 0) this.errorf(`{{${word}}} outside {{range}}`);
+    if (this.rangeDepth === 0) this.errorf(`{{${word}}} outside {{range}}`, { offset: this.actionPos });
     return { kind: word, pos: t.pos, line: t.line };
   }
 
@@ -296,17 +370,24 @@ class Parser {
   }
 
   private checkPipeline(pipe: PipeNode, context: string): void {
-    if (pipe.cmds.length === 0) this.errorf(`missing value for ${context}`);
+    if (pipe.cmds.length === 0) this.errorf(`missing value for ${context}`, { offset: this.actionPos });
     // Only the first command of a pipeline may start with a non-executable operand.
     pipe.cmds.slice(1).forEach((c, i) => {
       const k = c.args[0]?.kind;
       if (k === "bool" || k === "dot" || k === "nil" || k === "number" || k === "string") {
-        this.errorf(`non executable command in pipeline stage ${i + 2}`);
+        this.errorf(`non executable command in pipeline stage ${i + 2}`, {
+          offset: c.args[0]!.pos,
+          detail: { kind: "nonExecutable", stage: i + 2 },
+        });
       }
     });
   }
 
   private parseControl(context: "if" | "range" | "with"): Omit<BranchNode, never> {
+    return this.inside(context, this.actionPos, () => this.parseControlBody(context));
+  }
+
+  private parseControlBody(context: "if" | "range" | "with"): Omit<BranchNode, never> {
     const mark = this.vars.length;
     try {
       const pipe = this.pipeline(context, "rightDelim");
@@ -331,7 +412,7 @@ class Parser {
         } else {
           let end: Node;
           [elseList, end] = this.itemList();
-          if (end.kind !== "end") this.errorf(`expected end; found ${nodeString(end)}`);
+          if (end.kind !== "end") this.unmatched(`expected end; found ${nodeString(end)}`, end);
         }
       }
       return { pos: pipe.pos, line: pipe.line, pipe, list, elseList };
@@ -350,7 +431,7 @@ class Parser {
 
   private templateName(t: Item, context: string): string {
     if (t.type !== "string" && t.type !== "rawString") this.unexpected(t, context);
-    return this.unquoteOrFail(t.val);
+    return this.unquoteOrFail(t);
   }
 
   private blockControl(): Node {
@@ -358,9 +439,9 @@ class Parser {
     const t = this.nextNonSpace();
     const name = this.templateName(t, context);
     const pipe = this.pipeline(context, "rightDelim");
-    const block = new Parser(this.lex, this.treeSet, this.hasFunction, this.parseName, name);
-    const [root, end] = block.itemList();
-    if (end.kind !== "end") this.errorf(`unexpected ${nodeString(end)} in ${context}`);
+    const block = new Parser(this.lex, this.treeSet, this.hasFunction, this.parseName, name, this.shared);
+    const [root, end] = this.inside("block", this.actionPos, () => block.itemList());
+    if (end.kind !== "end") this.unmatched(`unexpected ${nodeString(end)} in ${context}`, end);
     block.add(root);
     return { kind: "template", pos: t.pos, line: t.line, name, pipe };
   }
@@ -411,7 +492,7 @@ class Parser {
       case "number":
       case "nil":
       case "dot":
-        this.errorf(`unexpected . after term ${quote(nodeString(node))}`);
+        this.errorf(`unexpected . after term ${quote(nodeString(node))}`, { offset: pos });
       default:
         return { kind: "chain", pos, node, field: fields };
     }
@@ -421,7 +502,9 @@ class Parser {
     const t = this.nextNonSpace();
     switch (t.type) {
       case "identifier":
-        if (!this.hasFunction(t.val)) this.errorf(`function ${quote(t.val)} not defined`);
+        if (!this.hasFunction(t.val)) {
+          this.errorf(`function ${quote(t.val)} not defined`, { offset: t.pos, detail: { kind: "function", name: t.val } });
+        }
         return { kind: "identifier", pos: t.pos, ident: t.val };
       case "dot":
         return { kind: "dot", pos: t.pos };
@@ -439,7 +522,7 @@ class Parser {
         try {
           return newNumber(t.pos, t.val, t.type);
         } catch (e) {
-          this.errorf((e as Error).message);
+          this.errorf((e as Error).message, { offset: t.pos });
         }
       case "leftParen": {
         if (this.stackDepth >= MAX_STACK_DEPTH) this.errorf("max expression depth exceeded");
@@ -452,7 +535,7 @@ class Parser {
       }
       case "string":
       case "rawString":
-        return { kind: "string", pos: t.pos, quoted: t.val, text: this.unquoteOrFail(t.val) };
+        return { kind: "string", pos: t.pos, quoted: t.val, text: this.unquoteOrFail(t) };
     }
     this.backup();
     return undefined;
@@ -460,9 +543,20 @@ class Parser {
 
   private useVar(pos: number, name: string): VariableNode {
     const ident = name.split(".");
-    if (!this.vars.includes(ident[0]!)) this.errorf(`undefined variable ${quote(ident[0]!)}`);
+    if (!this.vars.includes(ident[0]!)) {
+      this.errorf(`undefined variable ${quote(ident[0]!)}`, {
+        offset: pos,
+        detail: { kind: "variable", name: ident[0]!, scope: [...new Set(this.vars)] },
+      });
+    }
     return { kind: "variable", pos, ident };
   }
+}
+
+/** The end of the word (identifier, .field or $variable) at `pos`. */
+function afterName(text: string, pos: number): number {
+  const m = /^[.$]?[\p{L}\p{Nd}_]*/u.exec(text.slice(pos));
+  return pos + (m?.[0].length ?? 0);
 }
 
 const INT64_MIN = -(1n << 63n);

@@ -6,17 +6,35 @@ export interface SourcePosition {
   column: number; // 1-based
 }
 
+/**
+ * An error stops the build: nothing is written. A warning is printed and the
+ * build goes on (a receiver nobody routes to is legal, but likely a mistake).
+ */
+export type DiagnosticSeverity = "error" | "warning";
+
 export interface Diagnostic {
   file: string; // path relative to the workspace, forward slashes
   position: SourcePosition;
   /** Field path inside the document, e.g. "slos[0].objective"; empty for the whole file. */
   path: string;
   message: string;
+  /** Absent for errors, which most findings are. */
+  severity?: DiagnosticSeverity;
 }
 
+/** `file:line:col: path: message`; a warning says so: `file:line:col: warning: path: message`. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = `${d.file}:${d.position.line}:${d.position.column}`;
+  const where = `${d.file}:${d.position.line}:${d.position.column}${isWarning(d) ? ": warning" : ""}`;
   return d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`;
+}
+
+export function isWarning(d: Diagnostic): boolean {
+  return d.severity === "warning";
+}
+
+/** True for the findings that stop a build. */
+export function isError(d: Diagnostic): boolean {
+  return !isWarning(d);
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

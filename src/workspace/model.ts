@@ -136,7 +136,15 @@ export interface RoutingModel {
   teams: { name: string; routes: SeverityRouteModel[] }[];
   timeIntervals: {
     name: string;
-    intervals: { weekdays?: string[]; times?: { start: string; end: string }[]; location?: string }[];
+    /** Alertmanager's time_intervals entries; ranges as written ("monday:friday", "1:15", "-1"). */
+    intervals: {
+      weekdays?: string[];
+      times?: { start: string; end: string }[];
+      daysOfMonth?: string[];
+      months?: string[];
+      years?: string[];
+      location?: string;
+    }[];
   }[];
 }
 

@@ -7,6 +7,7 @@
 //   monac.yaml     WorkspaceFile  receivers, teams and routing policy
 import * as z from "zod";
 import { parseDuration } from "./duration.js";
+import { isPrometheusDurationLiteral } from "../go/duration.js";
 
 export const SEVERITIES = ["critical", "warning", "info"] as const;
 export const TIER_NAMES = ["page-fast", "page-slow", "ticket-fast", "ticket-slow"] as const;
@@ -23,7 +24,10 @@ const slug = (what: string) =>
   });
 
 export const duration = z.string().refine((s) => parseDuration(s) !== undefined, {
-  error: (iss) => `expected a Prometheus duration such as 5m, 1h30m or 30d, got ${JSON.stringify(iss.input)}`,
+  error: (iss) =>
+    typeof iss.input === "string" && isPrometheusDurationLiteral(iss.input)
+      ? `duration out of range: Prometheus and Alertmanager durations stop at 106751d (about 292 years), got ${JSON.stringify(iss.input)}`
+      : `expected a Prometheus duration such as 5m, 1h30m or 30d, got ${JSON.stringify(iss.input)}`,
   abort: true,
 });
 
@@ -49,7 +53,18 @@ const promql = z.string().min(1, { error: "expected a PromQL expression" });
 const alertName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
   error: (iss) => `alert names must match [A-Za-z_][A-Za-z0-9_]* (e.g. HighErrorRate), got ${JSON.stringify(iss.input)}`,
 });
-const url = z.string().regex(/^https?:\/\/\S+$/, { error: (iss) => `expected an http(s) URL, got ${JSON.stringify(iss.input)}` });
+// Links end up in alert annotations, notifications and dashboards: readable by
+// everyone paged, so they must not carry credentials.
+const url = z
+  .string()
+  .regex(/^https?:\/\/\S+$/, { error: (iss) => `expected an http(s) URL, got ${JSON.stringify(iss.input)}`, abort: true })
+  .refine((s) => !/^https?:\/\/[^/?#]*@/.test(s), {
+    error: "a URL must not carry credentials (user:password@host): anyone who receives the alert can read them; link to a page that needs no secret",
+    abort: true,
+  })
+  .refine((s) => !/[?&](access_token|token|api_?key|key|password|passwd|secret|sig|signature)=/i.test(s), {
+    error: "a URL must not carry a secret in its query (token=, key=, password=, ...): anyone who receives the alert can read it",
+  });
 const severity = z.enum(SEVERITIES, { error: (iss) => `severity must be one of ${SEVERITIES.join(", ")}, got ${JSON.stringify(iss.input)}` });
 
 // ---------------------------------------------------------------- SLOs
@@ -62,7 +77,11 @@ const RatioSli = z.strictObject({
 
 const LatencySli = z.strictObject({
   histogram: promql.describe('Classic histogram selector without suffix, e.g. http_request_duration_seconds{job="api"}.'),
-  threshold: positiveDuration.describe("Requests faster than this are good; must be a bucket boundary (le) of the histogram."),
+  threshold: z
+    .union([positiveDuration, z.number().gt(0, { error: (iss) => `threshold must be greater than zero, got ${iss.input}` })], {
+      error: (iss) => `expected a duration such as 300ms, or a number of seconds such as 0.3, got ${JSON.stringify(iss.input)}`,
+    })
+    .describe("Requests faster than this are good: a duration (300ms) or seconds (0.3); must be a bucket boundary (le) of the histogram."),
 });
 
 const BoolGaugeSli = z.strictObject({
@@ -206,7 +225,7 @@ export const ThresholdFile = z.strictObject({
 const secretFile = z.string().regex(/^\/\S+$/, { error: (iss) => `expected an absolute file path, got ${JSON.stringify(iss.input)}` });
 
 const EmailReceiver = z.strictObject({
-  to: z.string().regex(/^[^@\s]+@[^@\s]+$/, { error: (iss) => `expected an email address, got ${JSON.stringify(iss.input)}` }),
+  to: z.string().describe('Email address, or several separated by commas; "Name <address>" works too.'),
   sendResolved: z.boolean().default(false),
 });
 const SlackReceiver = z.strictObject({
@@ -230,15 +249,22 @@ export const Receiver = z
     if (kinds !== 1) ctx.addIssue({ code: "custom", message: "a receiver needs exactly one of email, slack or pagerduty" });
   });
 
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, {
-  error: (iss) => `expected a time of day as HH:MM, got ${JSON.stringify(iss.input)}`,
-});
+// Alertmanager's time intervals, field for field. The values are checked as
+// Alertmanager reads them (ranges in order, known time zones) by
+// validate.ts with alertmanager-check.ts, which report at the item.
+// The pattern is for editors only (JSON Schema); monac's own message comes from the check.
+const clock = z.string().meta({ description: "Time of day as HH:MM, 00:00 to 24:00.", pattern: "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$" });
+const rangeItem = z.union([z.number().int(), z.string()], { error: (iss) => `expected a number or a range such as "1:15", got ${JSON.stringify(iss.input)}` });
 const TimeInterval = z.strictObject({
-  weekdays: z.array(z.string().regex(/^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(:(monday|tuesday|wednesday|thursday|friday|saturday|sunday))?$/, {
-    error: (iss) => `expected a weekday or range such as monday:friday, got ${JSON.stringify(iss.input)}`,
-  })).optional(),
-  times: z.array(z.strictObject({ start: clock, end: clock })).optional(),
-  location: z.string().optional().describe("IANA time zone, e.g. Europe/Berlin."),
+  weekdays: z.array(z.string()).optional().describe('Days or ranges of days, e.g. ["monday:friday", "saturday"]; ranges run sunday to saturday.'),
+  times: z
+    .array(z.strictObject({ start: clock, end: clock }))
+    .optional()
+    .describe('Times of day, start inclusive and end exclusive, e.g. [{ start: "09:00", end: "17:00" }]; a range cannot cross midnight.'),
+  daysOfMonth: z.array(rangeItem).optional().describe('Days of the month or ranges, e.g. [1, "1:15", "-1"]; negative days count from the end of the month.'),
+  months: z.array(rangeItem).optional().describe('Months by name or number, or ranges, e.g. ["january:march", 12].'),
+  years: z.array(rangeItem).optional().describe('Years or ranges, e.g. [2026, "2027:2028"].'),
+  location: z.string().optional().describe("IANA time zone the times are in, e.g. Europe/Berlin; default UTC."),
 });
 
 const SeverityRoute = z.strictObject({
@@ -265,14 +291,17 @@ export const WorkspaceFile = z.strictObject({
   alertmanager: z
     .strictObject({
       resolveTimeout: positiveDuration.default("5m"),
-      groupBy: z.array(z.string()).default(["alertname", "service", "slo"]),
+      groupBy: z
+        .array(z.string())
+        .default(["alertname", "service", "slo"])
+        .describe('Labels that put alerts into one notification; ["..."] groups by every label.'),
       groupWait: positiveDuration.default("30s"),
       groupInterval: positiveDuration.default("5m"),
       repeatInterval: positiveDuration.default("4h"),
       smtp: z
         .strictObject({
-          from: z.string(),
-          smarthost: z.string().regex(/^\S+:\d+$/, { error: "expected host:port" }),
+          from: z.string().describe('Sender address, e.g. alertmanager@example.com or "Alertmanager <alertmanager@example.com>".'),
+          smarthost: z.string().describe("SMTP server as host:port, e.g. smtp.example.com:587."),
           authUsername: z.string().optional(),
           authPasswordFile: secretFile.optional(),
           requireTls: z.boolean().default(true),

@@ -14,6 +14,8 @@ export interface SpecLocator {
   finding(at: FieldRef, message: string, offset?: number): Diagnostic;
   /** The line the field starts on, for "first defined at file:line". */
   line(at: FieldRef): number;
+  /** The field's value as parsed from the file (undefined when it has none), e.g. to tell which file's field a merged value came from. */
+  value(at: FieldRef): unknown;
 }
 
 /** A locator over loaded spec files; a field of a file it does not know is at 1:1. */
@@ -32,6 +34,7 @@ export function specLocator(sources: Iterable<YamlSource>): SpecLocator {
   return {
     finding: (at, message, offset) => ({ file: at.file, position: position(at, offset), path: formatPath(at.path), message }),
     line: (at) => position(at, undefined).line,
+    value: (at) => valueAt(byFile.get(at.file)?.data, at.path),
   };
 }
 

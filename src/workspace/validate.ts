@@ -9,8 +9,22 @@ import { DEFAULT_TIERS, burnRateFactor, durationMs } from "./tiers.js";
 import { SEVERITIES, type Severity, type SloFileSpec, type SloSpec, type ThresholdAlertSpec, type ThresholdFileSpec, type WorkspaceFileSpec } from "./schema.js";
 import type { RoutingModel, SliModel, SloModel, ThresholdAlertModel, ThresholdLevel, TierModel, WorkspaceModel } from "./model.js";
 import type { ParsedFile, ParsedWorkspace } from "./workspace.js";
-import { findProblem, parseVectorSelector, type SelectorInfo } from "../promql/syntax.js";
+import { findProblem, formatSelector, parseVectorSelector, placeholderUses, withoutComments, type SelectorInfo } from "../promql/syntax.js";
 import { thresholdCondition } from "./threshold-expr.js";
+import {
+  clockProblem,
+  dayOfMonthRangeProblem,
+  DEFAULT_RETENTION_MS,
+  fromAddressProblem,
+  groupByProblems,
+  locationProblem,
+  monthRangeProblem,
+  smarthostProblem,
+  timeRangeProblem,
+  toAddressesProblem,
+  weekdayRangeProblem,
+  yearRangeProblem,
+} from "./alertmanager-check.js";
 import type { DashboardFileSpec } from "./schema.js";
 import type { DashboardModel, PartialModel } from "./model.js";
 
@@ -21,7 +35,13 @@ const WINDOW_PLACEHOLDER = "$window";
 type Path = (string | number)[];
 
 class Findings {
+  /** Errors. Code above counts them to tell whether a spec built cleanly. */
   readonly list: Diagnostic[] = [];
+  /** Warnings: reported, but they never keep a model from being built. */
+  readonly warnings: Diagnostic[] = [];
+  warn(source: YamlSource, path: Path, message: string, opts: { key?: boolean } = {}): void {
+    this.warnings.push({ file: source.file, position: positionOf(source, path, opts), path: formatPath(path), message, severity: "warning" });
+  }
   add(source: YamlSource, path: Path, message: string, opts: { key?: boolean } = {}): void {
     this.list.push({ file: source.file, position: positionOf(source, path, opts), path: formatPath(path), message });
   }
@@ -53,8 +73,9 @@ export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | u
   const dashboards = buildDashboards(parsed.dashboards, f);
   const partial = { slos, thresholds, dashboards };
 
-  if (!routing || f.list.length > 0) return { model: undefined, diagnostics: f.list, partial };
-  return { model: { evaluationIntervalMs, slos, thresholds, routing, sourcesByService, dashboards }, diagnostics: f.list, partial };
+  const diagnostics = [...f.list, ...f.warnings];
+  if (!routing || f.list.length > 0) return { model: undefined, diagnostics, partial };
+  return { model: { evaluationIntervalMs, slos, thresholds, routing, sourcesByService, dashboards }, diagnostics, partial };
 }
 
 /**
@@ -129,7 +150,9 @@ function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f:
       continue;
     }
     if (longWindowMs > periodMs) {
-      f.add(src, at, `tier ${defaults.name}: longWindow ${formatDuration(longWindowMs)} is longer than the SLO period ${formatDuration(periodMs)}; shorten it or disable the tier with "${defaults.name}: false"`);
+      // A default tier clashes with the period, when one is written (the default 30d fits every default tier).
+      const periodWritten = (src.data as { slos?: { period?: unknown }[] }).slos?.[index]?.period !== undefined;
+      f.add(src, !override && periodWritten ? [...base, "period"] : at, `tier ${defaults.name}: longWindow ${formatDuration(longWindowMs)} is longer than the SLO period ${formatDuration(periodMs)}; shorten it or disable the tier with "${defaults.name}: false"`);
       continue;
     }
     const factor = burnRateFactor(budgetPercent, periodMs, longWindowMs);
@@ -233,22 +256,31 @@ function buildSli(src: YamlSource, slo: SloSpec, path: Path, f: Findings): SliMo
       return undefined;
     }
     const metric = sel.metric.replace(/_(bucket|count|sum)$/, "");
-    const thresholdMs = parseDuration(sli.latency.threshold)!;
-    return { kind: "latency", metric, matchers: sel.matchers, thresholdSeconds: Decimal.fraction(BigInt(thresholdMs), 1000n) };
+    const { threshold } = sli.latency;
+    const thresholdSeconds = typeof threshold === "number" ? Decimal.of(threshold) : Decimal.fraction(BigInt(parseDuration(threshold)!), 1000n);
+    return { kind: "latency", metric, matchers: sel.matchers, thresholdSeconds };
   }
   if (sli.boolGauge) {
     const p: Path = [...path, "boolGauge", "metric"];
     const sel = selectorOnly(src, p, sli.boolGauge.metric, "metric", f);
-    return sel ? { kind: "boolGauge", selector: sli.boolGauge.metric.trim() } : undefined;
+    if (sel && !named(sel)) {
+      f.add(src, p, `metric selector needs a metric name, e.g. probe_success{job="blackbox"}: ${sli.boolGauge.metric.trim()} would read every series of the job`);
+      return undefined;
+    }
+    return sel ? { kind: "boolGauge", selector: withoutComments(sli.boolGauge.metric) } : undefined;
   }
   if (sli.raw) {
     const p: Path = [...path, "raw", "errorRatio"];
     const expr = sli.raw.errorRatio.trim();
-    if (!expr.includes(WINDOW_PLACEHOLDER)) {
+    if (!checkPromQL(src, p, expr, f)) return undefined;
+    const clean = withoutComments(expr);
+    const uses = windowUses(src, p, clean, f);
+    if (uses === undefined) return undefined;
+    if (uses.ranges === 0) {
       f.add(src, p, `errorRatio must use the ${WINDOW_PLACEHOLDER} placeholder for its range, e.g. rate(errors[${WINDOW_PLACEHOLDER}]) / rate(total[${WINDOW_PLACEHOLDER}])`);
       return undefined;
     }
-    return checkPromQL(src, p, expr, f) ? { kind: "raw", errorRatio: expr } : undefined;
+    return { kind: "raw", errorRatio: clean };
   }
   return undefined;
 }
@@ -259,13 +291,45 @@ function buildSli(src: YamlSource, slo: SloSpec, path: Path, f: Findings): SliMo
  */
 function countExpression(src: YamlSource, path: Path, text: string, f: Findings): string | undefined {
   const expr = text.trim();
-  if (parseVectorSelector(expr)) return `increase(${expr}[${WINDOW_PLACEHOLDER}])`;
-  if (!expr.includes(WINDOW_PLACEHOLDER)) {
-    if (!checkPromQL(src, path, expr, f)) return undefined;
+  if (!checkPromQL(src, path, expr, f)) return undefined;
+  const clean = withoutComments(expr);
+  const selector = parseVectorSelector(clean);
+  if (selector) {
+    if (named(selector)) return `increase(${clean}[${WINDOW_PLACEHOLDER}])`;
+    f.add(src, path, `counter selector needs a metric name, e.g. http_requests_total${clean}: ${clean} would count every counter of the job`);
+    return undefined;
+  }
+  const uses = windowUses(src, path, clean, f);
+  if (uses === undefined) return undefined;
+  if (uses.ranges === 0) {
     f.add(src, path, `expected a counter selector such as http_requests_total{code=~"5.."}, or an expression counting events over [${WINDOW_PLACEHOLDER}]`);
     return undefined;
   }
-  return checkPromQL(src, path, expr, f) ? expr : undefined;
+  return clean;
+}
+
+/** A selector names its metric (`__name__=~"a|b"` counts as deliberate). */
+function named(sel: SelectorInfo): boolean {
+  return sel.metric !== undefined || sel.matchers.some((m) => m.name === "__name__");
+}
+
+/**
+ * Checks that `$window` is only ever a range (`[$window]`, `[$window:1m]`) and
+ * that every selector names its metric; undefined after a finding.
+ */
+function windowUses(src: YamlSource, path: Path, clean: string, f: Findings): { ranges: number } | undefined {
+  const uses = placeholderUses(clean, WINDOW_PLACEHOLDER);
+  if (!uses) return { ranges: 0 };
+  if (uses.elsewhere > 0) {
+    f.add(src, path, `${WINDOW_PLACEHOLDER} may only be a range, as in rate(errors[${WINDOW_PLACEHOLDER}]); here it is also used elsewhere (a label value, an offset or a number), where it would not be replaced by each alert window`);
+    return undefined;
+  }
+  const nameless = uses.selectors.find((sel) => !named(sel));
+  if (nameless) {
+    f.add(src, path, `selector ${formatSelector(nameless)} has no metric name: it would read every series of the job; name the metric, e.g. http_requests_total${formatSelector(nameless)}`);
+    return undefined;
+  }
+  return uses;
 }
 
 function selectorOnly(src: YamlSource, path: Path, text: string, what: string, f: Findings): SelectorInfo | undefined {
@@ -315,14 +379,15 @@ function buildThreshold(file: ParsedFile<ThresholdFileSpec>, alert: ThresholdAle
     for (const level of ["warning", "critical"] as const) {
       if (alert[level] !== undefined) f.add(src, [...base, level], `a condition alert has no thresholds; set severity instead of ${level}`);
     }
-    const condition = alert.condition.trim();
-    checkPromQL(src, [...base, "condition"], condition, f);
+    const condition = withoutComments(alert.condition);
+    checkPromQL(src, [...base, "condition"], alert.condition.trim(), f);
     if (alert.severity === undefined) f.add(src, [...base, "condition"], `a condition alert needs a severity: ${SEVERITIES.join(", ")}`);
     else levels.push({ severity: alert.severity, expr: condition, threshold: undefined, forMs: defaultFor });
   } else if (alert.expr !== undefined) {
-    valueExpr = alert.expr.trim();
+    // Comments go: `expr # note` would comment out the comparison appended to it.
+    valueExpr = withoutComments(alert.expr);
     if (alert.severity !== undefined) f.add(src, [...base, "severity"], "severity belongs to condition alerts; with expr, set warning and/or critical thresholds");
-    if (checkPromQL(src, [...base, "expr"], valueExpr, f)) {
+    if (checkPromQL(src, [...base, "expr"], alert.expr.trim(), f)) {
       if (alert.warning === undefined && alert.critical === undefined) {
         f.add(src, [...base, "expr"], "expected a warning and/or critical threshold for expr");
       }
@@ -388,25 +453,36 @@ function buildRouting(file: ParsedFile<WorkspaceFileSpec>, f: Findings): Routing
   const errorsBefore = f.list.length;
   const receiverNames = new Set(Object.keys(spec.receivers));
   const intervalNames = new Set(Object.keys(spec.timeIntervals ?? {}));
+  const usedReceivers = new Set<string>();
+  const usedIntervals = new Set<string>();
   const am = spec.alertmanager;
+  const check = (path: Path, problem: string | undefined) => {
+    if (problem !== undefined) f.add(source, path, problem);
+  };
 
   const checkReceiver = (name: string, path: Path) => {
+    usedReceivers.add(name);
     if (receiverNames.has(name)) return;
     const hint = closestName(name, receiverNames);
     f.add(source, path, `unknown receiver "${name}"${hint ? ` (did you mean "${hint}"?)` : ""}; receivers are declared under receivers:`);
   };
   checkReceiver(am.defaultReceiver, ["alertmanager", "defaultReceiver"]);
+  checkAlertmanagerSettings(file, f);
 
   for (const [name, r] of Object.entries(spec.receivers)) {
     if (r.email && !am.smtp) f.add(source, ["receivers", name, "email"], "an email receiver needs alertmanager.smtp (from, smarthost)");
+    if (r.email) check(["receivers", name, "email", "to"], toAddressesProblem(r.email.to));
     if (r.slack && !r.slack.apiUrlFile && !am.slack) {
       f.add(source, ["receivers", name, "slack"], "a slack receiver needs apiUrlFile, here or in alertmanager.slack");
     }
   }
 
-  const teams: RoutingModel["teams"] = [];
+  for (const [name, intervals] of Object.entries(spec.timeIntervals ?? {})) {
+    intervals.forEach((iv, i) => checkTimeInterval(source, ["timeIntervals", name, i], iv, f));
+  }
+
   for (const [team, routes] of Object.entries(spec.teams)) {
-    const out: RoutingModel["teams"][number] = { name: team, routes: [] };
+    let severities = 0;
     for (const severity of SEVERITIES) {
       const r = routes[severity];
       if (r === undefined) continue;
@@ -415,18 +491,88 @@ function buildRouting(file: ParsedFile<WorkspaceFileSpec>, f: Findings): Routing
       const base: Path = Array.isArray(r) ? ["teams", team, severity] : ["teams", team, severity, "receivers"];
       receivers.forEach((name, i) => checkReceiver(name, [...base, i]));
       during.forEach((name, i) => {
+        usedIntervals.add(name);
         if (!intervalNames.has(name)) {
           const hint = closestName(name, intervalNames);
           f.add(source, ["teams", team, severity, "during", i], `unknown time interval "${name}"${hint ? ` (did you mean "${hint}"?)` : ""}; declare it under timeIntervals:`);
         }
       });
-      out.routes.push({ severity, receivers, during });
+      severities++;
     }
-    if (out.routes.length === 0) f.add(source, ["teams", team], "a team needs receivers for at least one severity (critical, warning, info)", { key: true });
-    teams.push(out);
+    if (severities === 0) f.add(source, ["teams", team], "a team needs receivers for at least one severity (critical, warning, info)", { key: true });
+  }
+
+  // Legal for Alertmanager, but nothing will ever be sent there: likely a typo or a leftover.
+  for (const name of receiverNames) {
+    if (!usedReceivers.has(name)) {
+      f.warn(source, ["receivers", name], `receiver "${name}" is not used: no team routes to it and it is not alertmanager.defaultReceiver`, { key: true });
+    }
+  }
+  for (const name of intervalNames) {
+    if (!usedIntervals.has(name)) f.warn(source, ["timeIntervals", name], `time interval "${name}" is not used: no team route lists it under during:`, { key: true });
   }
 
   if (f.list.length > errorsBefore) return undefined;
+  return routingModel(spec);
+}
+
+/** Grouping, timing and SMTP settings, as Alertmanager reads its global section and root route. */
+function checkAlertmanagerSettings({ spec, source }: ParsedFile<WorkspaceFileSpec>, f: Findings): void {
+  const am = spec.alertmanager;
+  for (const { index, message } of groupByProblems(am.groupBy)) f.add(source, ["alertmanager", "groupBy", index], message);
+  // Alertmanager logs both of these when it loads the config, and runs anyway.
+  const groupIntervalMs = durationMs(am.groupInterval);
+  const repeatIntervalMs = durationMs(am.repeatInterval);
+  if (repeatIntervalMs < groupIntervalMs) {
+    f.warn(
+      source,
+      ["alertmanager", "repeatInterval"],
+      `repeatInterval (${formatDuration(repeatIntervalMs)}) is shorter than groupInterval (${formatDuration(groupIntervalMs)}): Alertmanager looks for notifications to repeat only once a group interval, so they repeat every ${formatDuration(groupIntervalMs)}`,
+    );
+  }
+  if (repeatIntervalMs > DEFAULT_RETENTION_MS) {
+    f.warn(
+      source,
+      ["alertmanager", "repeatInterval"],
+      `repeatInterval (${formatDuration(repeatIntervalMs)}) is longer than Alertmanager's default notification log retention (${formatDuration(DEFAULT_RETENTION_MS)}, --data.retention): unless that is raised, notifications repeat about every ${formatDuration(DEFAULT_RETENTION_MS)}`,
+    );
+  }
+  if (am.smtp) {
+    const problem = smarthostProblem(am.smtp.smarthost);
+    if (problem) f.add(source, ["alertmanager", "smtp", "smarthost"], problem);
+    const from = fromAddressProblem(am.smtp.from);
+    if (from) f.add(source, ["alertmanager", "smtp", "from"], from);
+  }
+}
+
+type TimeIntervalSpec = NonNullable<WorkspaceFileSpec["timeIntervals"]>[string][number];
+
+/** One entry of a time interval, item by item, as Alertmanager's timeinterval package reads it. */
+function checkTimeInterval(source: YamlSource, base: Path, iv: TimeIntervalSpec, f: Findings): void {
+  const check = (path: Path, problem: string | undefined) => {
+    if (problem !== undefined) f.add(source, path, problem);
+  };
+  iv.times?.forEach((t, j) => {
+    const at: Path = [...base, "times", j];
+    check([...at, "start"], clockProblem(t.start));
+    check([...at, "end"], clockProblem(t.end));
+    check(at, timeRangeProblem(t.start, t.end));
+  });
+  iv.weekdays?.forEach((w, j) => check([...base, "weekdays", j], weekdayRangeProblem(w)));
+  iv.daysOfMonth?.forEach((d, j) => check([...base, "daysOfMonth", j], dayOfMonthRangeProblem(String(d))));
+  iv.months?.forEach((m, j) => check([...base, "months", j], monthRangeProblem(String(m))));
+  iv.years?.forEach((y, j) => check([...base, "years", j], yearRangeProblem(String(y))));
+  if (iv.location !== undefined) check([...base, "location"], locationProblem(iv.location));
+}
+
+/**
+ * The routing model of a workspace file, as written, without any check:
+ * buildRouting returns it only when the checks pass. Exported so that tests
+ * can write the Alertmanager config a refused spec would have given, and
+ * show that Alertmanager refuses it too.
+ */
+export function routingModel(spec: WorkspaceFileSpec): RoutingModel {
+  const am = spec.alertmanager;
   return {
     resolveTimeoutMs: durationMs(am.resolveTimeout),
     groupBy: am.groupBy,
@@ -444,8 +590,25 @@ function buildRouting(file: ParsedFile<WorkspaceFileSpec>, f: Findings): Routing
       ...(r.slack ? { slack: { channel: r.slack.channel, apiUrlFile: r.slack.apiUrlFile, sendResolved: r.slack.sendResolved } } : {}),
       ...(r.pagerduty ? { pagerduty: r.pagerduty } : {}),
     })),
-    teams,
-    timeIntervals: Object.entries(spec.timeIntervals ?? {}).map(([name, intervals]) => ({ name, intervals })),
+    teams: Object.entries(spec.teams).map(([name, routes]) => ({
+      name,
+      routes: SEVERITIES.flatMap((severity) => {
+        const r = routes[severity];
+        if (r === undefined) return [];
+        return [{ severity, receivers: Array.isArray(r) ? r : r.receivers, during: Array.isArray(r) ? [] : (r.during ?? []) }];
+      }),
+    })),
+    timeIntervals: Object.entries(spec.timeIntervals ?? {}).map(([name, intervals]) => ({
+      name,
+      intervals: intervals.map((iv) => ({
+        ...(iv.weekdays ? { weekdays: iv.weekdays } : {}),
+        ...(iv.times ? { times: iv.times.map((t) => ({ start: t.start, end: t.end })) } : {}),
+        ...(iv.daysOfMonth ? { daysOfMonth: iv.daysOfMonth.map(String) } : {}),
+        ...(iv.months ? { months: iv.months.map(String) } : {}),
+        ...(iv.years ? { years: iv.years.map(String) } : {}),
+        ...(iv.location !== undefined ? { location: iv.location } : {}),
+      })),
+    })),
   };
 }
 

@@ -1,10 +1,11 @@
 // Loads a workspace (monac.yaml, slos/, alerts/), validates every file and
 // builds the model. All findings of a run are collected, never just the first.
-import { readdir, readFile } from "node:fs/promises";
+import { constants, type Stats } from "node:fs";
+import { open, readdir, readlink, stat } from "node:fs/promises";
 import path from "node:path";
 import type * as z from "zod";
 import { isPair, isScalar, isSeq, visit } from "yaml";
-import { compareDiagnostics, formatPath, type Diagnostic } from "./diagnostics.js";
+import { compareDiagnostics, formatPath, isError, type Diagnostic } from "./diagnostics.js";
 import { parseYamlSource, positionAt, type YamlSource } from "./yaml-source.js";
 import { zodDiagnostics } from "./zod-diagnostics.js";
 import { DashboardFile, SloFile, ThresholdFile, WorkspaceFile } from "./schema.js";
@@ -30,8 +31,9 @@ export interface ParsedWorkspace {
 }
 
 export interface LoadResult {
-  /** Undefined when there is any finding. */
+  /** Undefined when any diagnostic is an error; warnings leave it be. */
   model: WorkspaceModel | undefined;
+  /** Errors and warnings (`severity: "warning"`, see isError/isWarning), sorted by file and position. */
   diagnostics: Diagnostic[];
   /**
    * What validation built even with findings. Validation does not compile
@@ -49,29 +51,33 @@ export class WorkspaceIOError extends Error {}
 
 export async function loadWorkspace(dir: string): Promise<LoadResult> {
   const files = await discoverSpecFiles(dir);
-  const texts = await Promise.all(
-    files.map(async (rel) => {
-      try {
-        return { rel, text: await readFile(path.join(dir, rel), "utf8") };
-      } catch (e) {
-        throw new WorkspaceIOError(`${rel}: cannot read: ${(e as Error).message}`);
-      }
-    }),
-  );
-  return loadWorkspaceFromTexts(texts);
+  // Every file is read before any is reported, so the refusal is the same
+  // (the first file in order) however the reads interleave.
+  const reads = await Promise.allSettled(files.map(async (rel) => ({ rel, bytes: await readSpecFile(dir, rel) })));
+  const failed = reads.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return loadSpecFiles(reads.map((r) => (r as PromiseFulfilledResult<SpecFileContent>).value));
 }
+
+/** A spec file's content: text in memory, or bytes as read from disk (which must be UTF-8). */
+type SpecFileContent = { rel: string; text: string } | { rel: string; bytes: Uint8Array };
 
 /** The same as loadWorkspace, from in-memory files (tests, benchmarks, editors). */
 export function loadWorkspaceFromTexts(files: readonly { rel: string; text: string }[]): LoadResult {
+  return loadSpecFiles(files);
+}
+
+function loadSpecFiles(files: readonly SpecFileContent[]): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const parsed: ParsedWorkspace = { workspace: undefined, slos: [], thresholds: [], dashboards: [], teamNames: undefined };
   const sorted = [...files].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const sources: YamlSource[] = [];
   let sawWorkspace = false;
-  for (const { rel, text } of sorted) {
+  for (const file of sorted) {
+    const { rel } = file;
     const kind = specKind(rel);
     if (!kind) continue;
-    const { source, diagnostics: yamlErrors } = parseYamlSource(rel, text);
+    const { source, diagnostics: yamlErrors } = parseYamlSource(rel, "text" in file ? file.text : file.bytes);
     sources.push(source);
     diagnostics.push(...yamlErrors);
     if (kind === "workspace") sawWorkspace = true;
@@ -114,7 +120,7 @@ export function loadWorkspaceFromTexts(files: readonly { rel: string; text: stri
   const { model, diagnostics: semantic, partial } = buildModel(parsed);
   diagnostics.push(...semantic);
   diagnostics.sort(compareDiagnostics);
-  return { model: shapeErrors || diagnostics.length > 0 ? undefined : model, diagnostics, partial, locator: specLocator(sources) };
+  return { model: shapeErrors || diagnostics.some(isError) ? undefined : model, diagnostics, partial, locator: specLocator(sources) };
 }
 
 function specKind(rel: string): "workspace" | "slos" | "thresholds" | "dashboards" | undefined {
@@ -133,41 +139,170 @@ function validateShape<S extends z.ZodType>(source: YamlSource, schema: S, out: 
   return undefined;
 }
 
+// ------------------------------------------------------------- discovery
+//
+// Only regular files are specs. Anything else with a spec's name (a dangling
+// or looping symbolic link, a directory, a FIFO that would block a read
+// forever) is refused with what it is, never skipped: a skipped spec is an
+// SLO that silently stops being monitored. Symbolic links to files and to
+// directories are followed, anywhere they lead, but never around a cycle.
+
 /** Workspace-relative paths (forward slashes) of every spec file, sorted. */
 export async function discoverSpecFiles(dir: string): Promise<string[]> {
+  const root = await classify(dir);
+  if (root.kind !== "directory") {
+    throw new WorkspaceIOError(`cannot read workspace directory ${dir}: ${root.kind === "missing" ? "no such directory" : describe(root)}`);
+  }
   const found: string[] = [];
-  try {
-    await readdir(dir);
-  } catch (e) {
-    throw new WorkspaceIOError(`cannot read workspace directory ${dir}: ${(e as Error).message}`);
-  }
-  try {
-    await readFile(path.join(dir, WORKSPACE_FILE));
-    found.push(WORKSPACE_FILE);
-  } catch {
-    // Reported as a finding by the loader, with the other findings.
-  }
+  const top = await classify(path.join(dir, WORKSPACE_FILE));
+  // A missing monac.yaml is a finding, reported by the loader with the others.
+  if (top.kind === "file") found.push(WORKSPACE_FILE);
+  else if (top.kind !== "missing") throw refusal(WORKSPACE_FILE, top, "file");
   for (const sub of Object.values(SPEC_DIRS)) {
-    found.push(...(await walk(dir, sub)));
+    const entry = await classify(path.join(dir, sub));
+    if (entry.kind === "missing") continue;
+    if (entry.kind !== "directory") throw refusal(sub, entry, "directory");
+    found.push(...(await walk(dir, sub, [entry.id])));
   }
   return found.sort();
 }
 
-async function walk(root: string, rel: string): Promise<string[]> {
+/** What a path is, following symbolic links; `id` tells directories apart across links. */
+type Entry =
+  | { kind: "file" | "missing" | "loop" }
+  | { kind: "directory"; id: string }
+  | { kind: "dangling"; target: string }
+  | { kind: "special"; what: string }
+  | { kind: "unreadable"; reason: string };
+
+async function classify(full: string): Promise<Entry> {
+  let stats;
+  try {
+    stats = await stat(full);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") return { kind: "loop" };
+    if (code !== "ENOENT" && code !== "ENOTDIR") return { kind: "unreadable", reason: ioReason(e) };
+    // Missing, or a symbolic link to nothing.
+    try {
+      return { kind: "dangling", target: await readlink(full) };
+    } catch {
+      return { kind: "missing" };
+    }
+  }
+  if (stats.isFile()) return { kind: "file" };
+  if (stats.isDirectory()) return { kind: "directory", id: `${stats.dev}:${stats.ino}` };
+  return { kind: "special", what: specialKind(stats) };
+}
+
+function specialKind(stats: Stats): string {
+  if (stats.isFIFO()) return "a FIFO";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  return "not a file or directory";
+}
+
+function describe(entry: Entry): string {
+  switch (entry.kind) {
+    case "dangling":
+      return `dangling symbolic link (to ${entry.target})`;
+    case "loop":
+      return "symbolic link loop";
+    case "special":
+      return `is ${entry.what}, not a regular file`;
+    case "unreadable":
+      return `cannot read: ${entry.reason}`;
+    case "file":
+      return "is a file, expected a directory of spec files";
+    case "directory":
+      return "is a directory, expected a file";
+    case "missing":
+      return "does not exist";
+  }
+}
+
+function refusal(rel: string, entry: Entry, expected: "file" | "directory"): WorkspaceIOError {
+  const special = entry.kind === "special" && expected === "directory" ? `is ${entry.what}, expected a directory of spec files` : undefined;
+  return new WorkspaceIOError(`${rel}: ${special ?? describe(entry)}`);
+}
+
+/**
+ * Spec files under a spec directory. `ancestors` are the directories on the
+ * way down: a symbolic link back to one of them would walk forever.
+ */
+async function walk(root: string, rel: string, ancestors: readonly string[]): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(path.join(root, rel), { withFileTypes: true });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw new WorkspaceIOError(`cannot read ${rel}/: ${(e as Error).message}`);
+    throw new WorkspaceIOError(`${rel}/: cannot read directory: ${ioReason(e)}`);
   }
   const out: string[] = [];
-  for (const entry of entries) {
-    const child = `${rel}/${entry.name}`;
-    if (entry.isDirectory()) out.push(...(await walk(root, child)));
-    else if (entry.isFile() && /\.ya?ml$/.test(entry.name)) out.push(child);
+  for (const dirent of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const child = `${rel}/${dirent.name}`;
+    const spec = /\.ya?ml$/.test(dirent.name);
+    if (dirent.isFile()) {
+      if (spec) out.push(child);
+      continue;
+    }
+    // Directories need their identity; links and the rest need a closer look.
+    const entry = await classify(path.join(root, child));
+    if (entry.kind === "directory") {
+      if (ancestors.includes(entry.id)) throw new WorkspaceIOError(`${child}: symbolic link to a directory that contains it (a directory cycle)`);
+      out.push(...(await walk(root, child, [...ancestors, entry.id])));
+    } else if (entry.kind === "file") {
+      if (spec) out.push(child);
+    } else if (spec) {
+      // A link to nothing without a spec's name may have been anything; with one, it was a spec.
+      throw refusal(child, entry, "file");
+    }
   }
   return out;
+}
+
+/**
+ * A spec file's bytes. Opened without blocking and checked on the open
+ * handle, so a file replaced by a FIFO after discovery is refused too, not
+ * waited on forever.
+ */
+async function readSpecFile(root: string, rel: string): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(path.join(root, rel), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    throw new WorkspaceIOError(`${rel}: cannot read: ${ioReason(e)}`);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      throw new WorkspaceIOError(`${rel}: ${stats.isDirectory() ? "is a directory, expected a file" : `is ${specialKind(stats)}, not a regular file`}`);
+    }
+    return await handle.readFile();
+  } catch (e) {
+    if (e instanceof WorkspaceIOError) throw e;
+    throw new WorkspaceIOError(`${rel}: cannot read: ${ioReason(e)}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** An I/O error in words, without Node's error code and absolute path. */
+function ioReason(e: unknown): string {
+  const { code, message } = e as NodeJS.ErrnoException;
+  const reasons: Record<string, string> = {
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    ENOENT: "no such file or directory",
+    ENOTDIR: "a component of the path is not a directory",
+    EISDIR: "is a directory",
+    ELOOP: "symbolic link loop",
+    EIO: "input/output error",
+    EMFILE: "too many open files",
+    ENFILE: "too many open files",
+    ENAMETOOLONG: "file name too long",
+  };
+  return (code && reasons[code]) ?? message;
 }
 
 // Values that are credentials whatever field they sit in. Field names alone

@@ -1,9 +1,31 @@
 // YAML documents that remember where every value came from, so a finding about
 // `slos[0].objective` can point at line 12, column 16 of slos/checkout.yaml.
-import { load as loadFast, CORE_SCHEMA } from "js-yaml";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
+import { load as loadFast, CORE_SCHEMA, type LoadOptions } from "js-yaml";
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from "yaml";
+import {
+  badByteMessage,
+  checkAliases,
+  decodeUtf8,
+  forbiddenCharacter,
+  lineColumn,
+  MAX_ALIAS_COUNT,
+  MAX_NESTING,
+  parseYaml,
+  syntaxProblem,
+  toData,
+  type YamlFileKind,
+  type YamlTree,
+} from "../yaml/safe.js";
 import type { Diagnostic, SourcePosition } from "./diagnostics.js";
 
+export { decodeUtf8, MAX_ALIAS_COUNT, MAX_NESTING };
+
+const SPEC: YamlFileKind = { name: "spec file", tooDeepIsNot: "a spec" };
+
+// YAML 1.2's core schema, as the yaml package reads it: no timestamps, no merge keys.
+// js-yaml counts every node (scalars too) against maxDepth, so it gives up
+// on anything the full parser might reject; the full parser then decides.
+const FAST_OPTIONS: LoadOptions & { maxDepth: number } = { schema: CORE_SCHEMA, maxDepth: MAX_NESTING };
 /**
  * A spec file's text and data, with its YAML syntax tree built on demand.
  *
@@ -14,7 +36,7 @@ import type { Diagnostic, SourcePosition } from "./diagnostics.js";
  * `yaml` package's messages and positions).
  */
 export class YamlSource {
-  private tree: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
+  private tree: YamlTree | undefined;
 
   constructor(
     /** Workspace-relative path with forward slashes. */
@@ -32,39 +54,71 @@ export class YamlSource {
     return this.parsed().lineCounter;
   }
 
-  private parsed(): { doc: Document.Parsed; lineCounter: LineCounter } {
-    if (this.tree === undefined) {
-      const lineCounter = new LineCounter();
-      const doc = parseDocument(this.text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
-      this.tree = { doc, lineCounter };
-    }
+  /** Problems with the file as a whole, found while building the tree (see parseYaml). */
+  get problems(): YamlTree["problems"] {
+    return this.parsed().problems;
+  }
+
+  private parsed(): YamlTree {
+    this.tree ??= parseYaml(this.text, SPEC);
     return this.tree;
   }
 }
 
-export function parseYamlSource(file: string, text: string): { source: YamlSource; diagnostics: Diagnostic[] } {
-  try {
-    // YAML 1.2's core schema, as the yaml package reads it: no timestamps, no merge keys.
-    return { source: new YamlSource(file, text, loadFast(text, { schema: CORE_SCHEMA, filename: file }) ?? {}), diagnostics: [] };
-  } catch {
-    // Fall through to the precise parser for the error report.
+/**
+ * Reads a spec file: text from memory, or bytes from disk (which must be
+ * UTF-8). Problems with the file are findings, never exceptions.
+ */
+export function parseYamlSource(file: string, content: string | Uint8Array): { source: YamlSource; diagnostics: Diagnostic[] } {
+  const decoded = typeof content === "string" ? { text: content, badByte: undefined } : decodeUtf8(content);
+  const finding = (position: SourcePosition, message: string): Diagnostic => ({ file, position, path: "", message });
+  if (decoded.badByte !== undefined) {
+    const { position, value } = decoded.badByte;
+    return { source: new YamlSource(file, decoded.text, undefined), diagnostics: [finding(position, badByteMessage(value, SPEC))] };
+  }
+  const { text } = decoded;
+  const forbidden = forbiddenCharacter(text);
+  if (forbidden) {
+    return { source: new YamlSource(file, text, undefined), diagnostics: [finding(lineColumn(text, forbidden.offset), forbidden.message)] };
+  }
+  if (!needsFullParser(text)) {
+    try {
+      return { source: new YamlSource(file, text, loadFast(text, { ...FAST_OPTIONS, filename: file }) ?? {}), diagnostics: [] };
+    } catch {
+      // Fall through to the precise parser for the error report.
+    }
   }
   const source = new YamlSource(file, text, undefined);
-  const diagnostics: Diagnostic[] = source.doc.errors.map((e) => ({
-    file,
-    position: positionAt(source, e.pos[0]),
-    path: "",
-    message: yamlErrorMessage(e.message, e.code),
-  }));
-  if (diagnostics.length === 0) source.data = source.doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const at = (p: { offset: number; message: string }) => finding(positionAt(source, p.offset), p.message);
+  const syntax = syntaxProblem(source.doc);
+  const diagnostics: Diagnostic[] = [
+    ...source.problems.map(at),
+    ...(syntax ? [at(syntax)] : []),
+    // A tag the core schema does not know would be dropped, and the value read as a plain string.
+    ...source.doc.warnings
+      .filter((w) => w.code === "TAG_RESOLVE_FAILED")
+      .map((w) => finding(positionAt(source, w.pos[0]), `unknown YAML tag ${/tag: (\S+)/.exec(w.message)?.[1] ?? ""}: spec values are plain YAML (strings, numbers, booleans, lists, mappings)`)),
+  ];
+  if (diagnostics.length === 0) diagnostics.push(...checkAliases(source.doc).problems.map(at));
+  if (diagnostics.length === 0) {
+    const { data, problem } = toData(source.doc);
+    if (problem) diagnostics.push(at(problem));
+    else source.data = data ?? {};
+  }
   return { source, diagnostics };
 }
 
-function yamlErrorMessage(message: string, code: string): string {
-  if (code === "DUPLICATE_KEY") return "duplicate key: each field may appear once";
-  // The yaml package appends a position ("at line 3, column 1"); we print our own.
-  return `invalid YAML: ${message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "").trim()}`;
+/**
+ * What only the yaml package reads the way a spec must be read: anchors (their
+ * aliases are checked and limited, js-yaml expands them without limit) and
+ * keys that are lists or mappings (js-yaml turns `[a, b]: 1` into a key "a,b").
+ * A superset is fine: it only costs speed.
+ */
+function needsFullParser(text: string): boolean {
+  return /&[^\s,[\]{}]|\?(?:\s|$)|[\]}][ \t]*:/.test(text);
 }
+
+// ------------------------------------------------------------ positions
 
 export function positionAt(source: YamlSource, offset: number): SourcePosition {
   const { line, col } = source.lineCounter.linePos(Math.max(0, Math.min(offset, source.text.length)));

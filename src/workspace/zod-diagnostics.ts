@@ -36,7 +36,8 @@ export function zodDiagnostics(source: YamlSource, schema: z.ZodType, issues: re
     out.push({
       file: source.file,
       // A missing field has no node of its own: point at the object that lacks it.
-      position: positionOf(source, missing ? path.slice(0, -1) : path),
+      // A bad name in a record (a receiver, a team, a label) is about the key, not its value.
+      position: positionOf(source, missing ? path.slice(0, -1) : path, { key: issue.code === "invalid_key" }),
       path: formatPath(path),
       message: missing ? `missing required field "${String(path[path.length - 1])}"` : issueMessage(issue),
     });
@@ -61,29 +62,58 @@ function unknownField(key: string, allowed: string[]): { message: string; sugges
   return { message: `unknown field "${key}"${hint}`, suggestion };
 }
 
+// zod's own messages ("Invalid input: expected number, received string",
+// "Invalid key in record", "Too big: expected int to be <=9007199254740991")
+// speak of JS types; the schema's custom messages speak the spec's terms.
+const LIBRARY_MESSAGE = /^(Invalid|Too big|Too small|Unrecognized)\b/;
+
 function issueMessage(issue: Issue): string {
+  if (issue.code === "invalid_type") return `expected ${article(issue.expected)}, got ${describeInput(issue.input)}`;
+  // A record's key is checked by its own schema ("receiver name must be ...").
+  if (issue.code === "invalid_key") return issue.issues[0] ? issueMessage(issue.issues[0]) : `invalid name ${describeInput(issue.input)}`;
+  if (!LIBRARY_MESSAGE.test(issue.message)) return issue.message;
   switch (issue.code) {
-    case "invalid_type":
-      return `expected ${article(issue.expected)}, got ${describeInput(issue.input)}`;
     case "invalid_value":
-      return issue.message.startsWith("Invalid")
-        ? `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeInput(issue.input)}`
-        : issue.message;
+      return `expected ${joinAlternatives(issue.values.map((v) => JSON.stringify(v)))}, got ${describeInput(issue.input)}`;
+    case "invalid_union":
+      return `expected ${joinAlternatives(expectedShapes(issue))}, got ${describeInput(issue.input)}`;
+    case "too_big":
+    case "too_small": {
+      const bound = issue.code === "too_big" ? `at most ${issue.maximum}` : `at least ${issue.minimum}`;
+      const what = issue.origin === "array" ? `a list of ${bound} items` : issue.origin === "string" ? `text of ${bound} characters` : bound;
+      return `expected ${what}, got ${describeInput(issue.input)}`;
+    }
     default:
-      return issue.message;
+      return `unexpected value ${describeInput(issue.input)}`;
   }
 }
 
+/** What the branches of a union that matched no branch expected at its root: "a list", "a mapping", "false". */
+function expectedShapes(issue: Issue): string[] {
+  if (issue.code === "invalid_type") return [article(issue.expected)];
+  if (issue.code === "invalid_value") return issue.values.map((v) => JSON.stringify(v));
+  if (issue.code !== "invalid_union") return [];
+  const shapes = issue.errors.flatMap((branch) => branch.filter((i) => i.path.length === 0).flatMap(expectedShapes));
+  return [...new Set(shapes)];
+}
+
+function joinAlternatives(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? "something else";
+  return `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}
+
 function article(type: string): string {
-  const noun = type === "record" ? "mapping" : type === "object" ? "mapping" : type === "array" ? "list" : type;
+  const noun = type === "record" || type === "object" || type === "map" ? "mapping" : type === "array" ? "list" : type === "int" ? "whole number" : type;
   return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
+/** A value in the file's terms: YAML spells the float specials .nan and .inf. */
 function describeInput(input: unknown): string {
   if (input === null) return "null";
   if (Array.isArray(input)) return "a list";
   if (typeof input === "object") return "a mapping";
   if (typeof input === "string") return JSON.stringify(input);
+  if (typeof input === "number" && !Number.isFinite(input)) return Number.isNaN(input) ? ".nan" : input > 0 ? ".inf" : "-.inf";
   return `${typeof input} ${String(input)}`;
 }
 
@@ -96,13 +126,12 @@ function flattenUnions(issues: readonly Issue[], prefix: PropertyKey[]): Issue[]
   const out: Issue[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
-    if (issue.code === "invalid_union" && issue.errors.length > 0) {
-      const rootTypeErrors = (branch: readonly Issue[]) =>
-        branch.filter((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value")).length;
-      const best = [...issue.errors].sort((a, b) => rootTypeErrors(a) - rootTypeErrors(b))[0]!;
-      if (rootTypeErrors(best) > 0) {
+    // A union with its own message (a threshold: number or duration) says best what it wanted.
+    if (issue.code === "invalid_union" && issue.errors.length > 0 && LIBRARY_MESSAGE.test(issue.message)) {
+      const best = [...issue.errors].sort((a, b) => rootMismatches(a) - rootMismatches(b))[0]!;
+      if (rootMismatches(best) > 0) {
         // The input matched no branch's shape at all: one message for the field.
-        out.push({ ...issue, path, message: issue.message === "Invalid input" ? "has the wrong type" : issue.message } as Issue);
+        out.push({ ...issue, path } as Issue);
       } else {
         out.push(...flattenUnions(best, path));
       }
@@ -111,6 +140,19 @@ function flattenUnions(issues: readonly Issue[], prefix: PropertyKey[]): Issue[]
     out.push({ ...issue, path } as Issue);
   }
   return out;
+}
+
+/**
+ * How many of a branch's complaints say the input has another shape than the
+ * branch's (a nested union counts when none of its own branches fit either),
+ * rather than a problem further in.
+ */
+function rootMismatches(branch: readonly Issue[]): number {
+  return branch.filter(
+    (i) =>
+      i.path.length === 0 &&
+      (i.code === "invalid_type" || i.code === "invalid_value" || (i.code === "invalid_union" && i.errors.every((b) => rootMismatches(b) > 0))),
+  ).length;
 }
 
 /** Field names an object schema accepts at a path, for "did you mean" hints. */

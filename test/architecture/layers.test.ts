@@ -13,15 +13,17 @@ const SRC = path.resolve(import.meta.dirname, "..", "..", "src");
 /** Which layers each layer may import (its own always). */
 const ALLOWED: Record<string, readonly string[]> = {
   go: [],
+  // Reading untrusted YAML safely (only the yaml package), for spec files and promtool's files alike.
+  yaml: [],
   template: ["go"],
   promql: ["go"],
-  workspace: ["promql", "go"],
-  ruletest: ["promql", "template", "go"],
+  workspace: ["yaml", "promql", "go"],
+  ruletest: ["yaml", "promql", "template", "go"],
   // The rule-test generator runs the emitted rules on the runner to derive $value.
-  compile: ["workspace", "promql", "template", "ruletest", "go"],
-  cli: ["api", "compile", "ruletest", "workspace", "promql", "template", "go"],
+  compile: ["workspace", "yaml", "promql", "template", "ruletest", "go"],
+  cli: ["api", "compile", "ruletest", "workspace", "yaml", "promql", "template", "go"],
   // The library entry point; it must not reach into the command (see below).
-  api: ["compile", "ruletest", "workspace", "promql", "template", "go"],
+  api: ["compile", "ruletest", "workspace", "yaml", "promql", "template", "go"],
 };
 const LAYERS = Object.keys(ALLOWED);
 
@@ -124,9 +126,10 @@ function resolve(fromFile: string, specifier: string): string | undefined {
   return rel.startsWith("..") || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join("/");
 }
 
-/** Every import edge between files of src/, and the imports that cannot be checked. */
-function importEdges(): { edges: ImportEdge[]; unresolvable: string[] } {
+/** Every import edge between files of src/, the packages each file imports, and the imports that cannot be checked. */
+function importEdges(): { edges: ImportEdge[]; packages: Array<{ from: string; name: string; line: number }>; unresolvable: string[] } {
   const edges: ImportEdge[] = [];
+  const packages: Array<{ from: string; name: string; line: number }> = [];
   const unresolvable: string[] = [];
   for (const file of sourceFiles(SRC)) {
     const text = readFileSync(file, "utf8");
@@ -141,7 +144,10 @@ function importEdges(): { edges: ImportEdge[]; unresolvable: string[] } {
         unresolvable.push(`src/${from}:${line}: ${kind} import with a computed specifier cannot be checked`);
         return;
       }
-      if (!literal.startsWith(".")) return; // a package or node: builtin
+      if (!literal.startsWith(".")) {
+        packages.push({ from, name: literal, line }); // a package or node: builtin
+        return;
+      }
       const to = resolve(file, literal);
       if (to !== undefined) edges.push({ from, to, line, kind });
     };
@@ -163,11 +169,11 @@ function importEdges(): { edges: ImportEdge[]; unresolvable: string[] } {
     };
     walk(sf);
   }
-  return { edges, unresolvable };
+  return { edges, packages, unresolvable };
 }
 
 describe("layers", () => {
-  const { edges, unresolvable } = importEdges();
+  const { edges, packages, unresolvable } = importEdges();
 
   it("sees the imports, dynamic ones included", () => {
     expect(edges.length).toBeGreaterThan(100);
@@ -186,6 +192,12 @@ describe("layers", () => {
   it("has only the allowed edges, no cycle between layers, and no import of src/cli from outside it", () => {
     expect(layerViolations(edges)).toEqual([]);
   });
+
+  it("the yaml layer uses only the yaml package", () => {
+    const yamlLayer = packages.filter((p) => layerOf(p.from) === "yaml");
+    expect(yamlLayer.length).toBeGreaterThan(0);
+    expect(yamlLayer.filter((p) => p.name !== "yaml").map((p) => `src/${p.from}:${p.line} imports ${p.name}`)).toEqual([]);
+  });
 });
 
 describe("the layer check itself", () => {
@@ -193,9 +205,11 @@ describe("the layer check itself", () => {
 
   it("reports a forbidden edge", () => {
     expect(layerViolations([edge("workspace/validate.ts", "compile/slo-rules.ts")])).toEqual([
-      "src/workspace/validate.ts:1 imports src/compile/slo-rules.ts (static): forbidden edge workspace -> compile (workspace may import promql, go)",
+      "src/workspace/validate.ts:1 imports src/compile/slo-rules.ts (static): forbidden edge workspace -> compile (workspace may import yaml, promql, go)",
     ]);
     expect(layerViolations([edge("go/math.ts", "promql/ast.ts")])[0]).toMatch(/forbidden edge go -> promql \(go may import nothing in src\)/);
+    expect(layerViolations([edge("yaml/safe.ts", "go/strings.ts")])[0]).toMatch(/forbidden edge yaml -> go \(yaml may import nothing in src\)/);
+    expect(layerViolations([edge("ruletest/yaml-nodes.ts", "workspace/yaml-source.ts")])[0]).toMatch(/forbidden edge ruletest -> workspace/);
   });
 
   it("reports a cycle between layers", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { alertmanagerConfig, alertmanagerYaml } from "../../src/compile/alertmanager.js";
-import { modelFrom } from "../support/workspace.js";
+import { BASE_MONAC_YAML, modelFrom } from "../support/workspace.js";
 
 describe("alertmanager config", () => {
   const { routing } = modelFrom({});
@@ -33,5 +33,36 @@ describe("alertmanager config", () => {
     expect(text).toContain("routing_key_file: /etc/alertmanager/shop-pd-key");
     expect(text).toContain("slack_api_url_file: /etc/alertmanager/slack-url");
     expect(text).not.toMatch(/\b(routing_key|api_url|auth_password|service_key):/);
+  });
+});
+
+describe("alertmanager time intervals", () => {
+  it("writes every field of a time interval, in Alertmanager's names", () => {
+    const monac = BASE_MONAC_YAML.replace(
+      /timeIntervals:\n(?: {2,}.*\n)+/,
+      `timeIntervals:
+  office-hours:
+    - weekdays: ["monday:friday"]
+      times: [{ start: "09:00", end: "17:00" }]
+      daysOfMonth: [1, "-7:-1"]
+      months: ["january:march", 12]
+      years: [2026]
+      location: Europe/Berlin
+`,
+    );
+    const { routing } = modelFrom({ "monac.yaml": monac });
+    expect((alertmanagerConfig(routing).time_intervals as unknown[])[0]).toEqual({
+      name: "office-hours",
+      time_intervals: [
+        {
+          weekdays: ["monday:friday"],
+          times: [{ start_time: "09:00", end_time: "17:00" }],
+          days_of_month: ["1", "-7:-1"],
+          months: ["january:march", "12"],
+          years: ["2026"],
+          location: "Europe/Berlin",
+        },
+      ],
+    });
   });
 });

@@ -34,3 +34,17 @@ describe("Prometheus durations", () => {
     expect(parseDuration(text)).toBe(ms);
   });
 });
+
+describe("the longest duration", () => {
+  // promtool check rules: `for: 106751d` loads, `for: 106752d` is "duration out
+  // of range" (a time.Duration is int64 nanoseconds); likewise 15250w / 15251w.
+  it.each([
+    ["106751d", 9_223_286_400_000],
+    ["15250w", 9_223_200_000_000],
+    ["106752d", undefined],
+    ["15251w", undefined],
+    ["300y", undefined],
+  ])("%s is %s", (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+});

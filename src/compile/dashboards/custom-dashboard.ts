@@ -21,10 +21,13 @@ export function customDashboardUid(title: string): string {
  * validation built even when it found problems, so one run reports them all;
  * reported at the field in the file, like validation's findings.
  */
-export function customDashboardFindings(partial: PartialModel, locator: SpecLocator): Diagnostic[] {
+export function customDashboardFindings(partial: PartialModel, locator: SpecLocator, opts: { specsComplete: boolean }): Diagnostic[] {
   if (partial.dashboards.length === 0) return [];
   const findings: Diagnostic[] = [];
-  const known = knownSeriesFor(partial);
+  // With an SLO or alert file in error, the series it names are unknown: a
+  // query reading them is not wrong, and saying so would send the reader to
+  // a dashboard file that is fine.
+  const known = opts.specsComplete ? knownSeriesFor(partial) : undefined;
   const byUid = new Map<string, DashboardModel>();
   for (const d of partial.dashboards) {
     const uid = customDashboardUid(d.title);

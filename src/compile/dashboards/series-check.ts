@@ -206,7 +206,12 @@ export interface QueryProblem {
  * Why a dashboard query cannot work, or undefined: it does not parse, or it
  * reads a series nothing produces.
  */
-export function queryProblems(query: string, known: KnownSeries): QueryProblem[] {
+/**
+ * `known` undefined: the series cannot be judged (an SLO or alert file has
+ * errors, so what it names is unknown), and only syntax, type and nameless
+ * selectors are reported.
+ */
+export function queryProblems(query: string, known: KnownSeries | undefined): QueryProblem[] {
   const concrete = concreteQuery(query);
   const syntax = findProblem(concrete.text);
   if (syntax) return [{ offset: concrete.sourceOffset(syntax.offset), message: `invalid PromQL: ${syntax.message}` }];
@@ -222,7 +227,7 @@ export function queryProblems(query: string, known: KnownSeries): QueryProblem[]
     const offset = concrete.sourceOffset(read.offset);
     if (read.metric === undefined) {
       problems.push({ offset, message: "selector without a metric name: name the metric so its source can be checked" });
-    } else if (!known.has(read.metric)) {
+    } else if (known && !known.has(read.metric)) {
       const hint = closestName(read.metric, known.all);
       problems.push({
         offset,

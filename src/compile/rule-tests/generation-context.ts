@@ -1,9 +1,9 @@
 // What one run of the rule-test generator remembers while it works: results
 // shared between SLOs and alerts of the same build (plans of SLOs with the
 // same numbers, engine runs of SLIs with the same shape, solved threshold
-// inputs, expanded templates). One context is made per `ruleTestArtifacts`
-// call and dropped with it, so nothing outlives a build and no build sees
-// another's results; within a build nothing is ever evicted.
+// inputs, expanded templates). Every entry is keyed by all it depends on. By
+// default one context is made per `ruleTestArtifacts` call and dropped with
+// it; a long-lived caller may share one across builds. Nothing is evicted.
 import type { EngineValues, Plan } from "./slo-tests.js";
 import type { ThresholdSolution } from "./threshold-tests.js";
 

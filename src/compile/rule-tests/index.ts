@@ -10,7 +10,9 @@ import { toYaml } from "../rules.js";
 import type { RuleTestFile, RuleTestGroup } from "./rule-test-file.js";
 import { sloTests } from "./slo-tests.js";
 import { thresholdTests } from "./threshold-tests.js";
-import { newGenerationContext } from "./generation-context.js";
+import { newGenerationContext, type GenerationContext } from "./generation-context.js";
+
+export { newGenerationContext, type GenerationContext };
 
 export const TESTS_DIR = "prometheus/tests";
 
@@ -23,9 +25,14 @@ export const TESTS_DIR = "prometheus/tests";
  */
 export const THRESHOLD_TEST_STEP_MS = 5 * 60_000;
 
-export async function ruleTestArtifacts(model: WorkspaceModel): Promise<Artifact[]> {
-  // What SLOs and alerts of this build share while generating; dropped with the build.
-  const ctx = newGenerationContext();
+/**
+ * `ctx` is what generation remembers: by default one per call, dropped with
+ * the build. A long-lived caller that builds many similar workspaces (a watch
+ * mode, an editor, the fuzz test) may pass one context to every build: its
+ * entries are keyed by everything they depend on, so sharing changes only the
+ * time taken (and memory grows with the distinct SLOs and alerts seen).
+ */
+export async function ruleTestArtifacts(model: WorkspaceModel, ctx: GenerationContext = newGenerationContext()): Promise<Artifact[]> {
   const out: Artifact[] = [];
   const file = (name: string, rules: string, sources: string[], stepMs: number, tests: { groups: RuleTestGroup[]; notes: string[] }, about: string): void => {
     if (tests.groups.length === 0 && tests.notes.length === 0) return;

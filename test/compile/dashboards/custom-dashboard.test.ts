@@ -37,6 +37,20 @@ describe("custom dashboards", () => {
     expect(panel.targets?.[0]?.expr).toBe("sum(rate(file_uploads_total[$__rate_interval]))");
   });
 
+  it("blames only the broken file when an SLO file has an error: a dashboard reading its metrics is fine", () => {
+    const slo = (objective: string) =>
+      `service: shop\nteam: shop\nslos:\n  - name: availability\n    objective: ${objective}\n    sli:\n      ratio:\n        errors: orders_failed_total\n        total: orders_total\n`;
+    const files = { "dashboards/a.yaml": dashboard("A", "sum(rate(orders_total[5m])) + slo:error_budget:remaining_ratio") };
+    expect(load({ ...files, "slos/shop.yaml": slo("99.9") }).diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(load({ ...files, "slos/shop.yaml": slo("100") }).diagnostics.map(formatDiagnostic)).toEqual([
+      "slos/shop.yaml:5:16: slos[0].objective: objective must be between 0 and 100 (exclusive), got 100",
+    ]);
+    // A real typo in the dashboard is still reported once the specs are whole.
+    expect(load({ "dashboards/a.yaml": dashboard("A", "sum(rate(order_total[5m]))"), "slos/shop.yaml": slo("99.9") }).diagnostics.map(formatDiagnostic)).toEqual([
+      "dashboards/a.yaml:9:28: rows[0].panels[0].queries[0].expr: reads order_total, which no recording rule produces and no spec names (did you mean orders_total?)",
+    ]);
+  });
+
   it("colours thresholds like the alert specs: mirrored for direction below", () => {
     expect(thresholdSteps({ warning: 80, critical: 90, direction: "above" })).toEqual([
       { value: null, color: "green" },

@@ -1,0 +1,115 @@
+// Every command's usage text, in one place so that `monac help COMMAND`,
+// `monac COMMAND --help` and a usage error print the same words without
+// loading the command (and the compiler or test runner behind it).
+
+export const EXIT_STATUS = "Exit status: 0 ok, 1 findings or failed tests, 2 usage or I/O error.";
+
+export const COMMAND_USAGE = {
+  init: `usage: monac init [DIR]
+
+Starts a workspace in DIR (default: .; created if missing): a commented
+monac.yaml (one team, a Slack receiver), slos/api.yaml (an availability and a
+latency SLO), alerts/node.yaml (a threshold alert and a condition alert) and
+the editor schemas in schemas/. Writes nothing if DIR already has monac.yaml or
+any of these files.
+
+Exit status: 0 written, 2 DIR is a workspace already, a file is in the way, or an I/O error.`,
+
+  build: `usage: monac build [--dir DIR] [--out DIR] [--check] [--no-tests] [--no-dashboards]
+
+Validates every spec, compiles, and writes out/ (atomically; only what changed;
+removes files monac wrote that no spec produces any more). Files in out/ that
+monac did not write are left in place and reported; one in the way of a file
+monac writes stops the build.
+
+  --dir DIR         workspace with monac.yaml, slos/, alerts/ and dashboards/ (default: .)
+  --out DIR         output directory (default: DIR/out)
+  --check           write nothing; exit 1 listing every stale, missing or orphaned file (for CI)
+  --no-tests        do not generate rule tests (out/prometheus/tests is left untouched)
+  --no-dashboards   do not generate Grafana dashboards (out/grafana is left untouched)
+
+Exit status: 0 ok; 1 spec errors, a hand-written file in the way, or (--check) out/
+out of date, and nothing written; 2 usage or I/O error, or DIR has no monac.yaml.`,
+
+  validate: `usage: monac validate [--dir DIR]
+
+Validates and compiles every spec, writes nothing.
+
+  --dir DIR   workspace with monac.yaml, slos/, alerts/ and dashboards/ (default: .)
+
+Exit status: 0 ok, 1 spec errors, 2 usage or I/O error.`,
+
+  schema: `usage: monac schema [--out DIR] [--check]
+
+Writes the spec files' JSON Schemas, for editor completion.
+
+  --out DIR   where to write them (default: schemas)
+  --check     write nothing; exit 1 if a schema is stale or missing
+
+Exit status: 0 ok, 1 (--check) stale, 2 usage or I/O error.`,
+
+  test: `usage: monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact] [FILE|DIR...]
+
+Runs rule unit-test files in promtool's format. Directories are searched
+recursively for *.yml / *.yaml test files.
+
+  --dir DIR     workspace whose tests run when no FILE|DIR is given (default: .)
+  --run REGEX   only test groups whose name matches (may be repeated, like promtool's --run)
+  --junit FILE  also write the results as JUnit XML
+  --verbose     list passing groups too, with time and evaluation strategy
+  --exact       always use promtool's step-by-step loop (slower; for cross-checking)
+
+Without FILE|DIR: DIR/out/prometheus/tests/ and DIR/test/rules/ (each if present).
+FILE|DIR paths are relative to the current directory, not to --dir.
+
+Exit status: 0 all test groups passed, 1 some failed, 2 a test file is unreadable or invalid, or bad usage.`,
+
+  promqltest: `usage: monac promqltest [--verbose] FILE...
+
+Runs Prometheus's PromQL test scripts (load/eval/expect) on monac's engine.
+
+  --verbose   list every failed and skipped eval
+
+Exit status: 0 all evals passed (skips allowed), 1 some eval failed, 2 a file is unreadable, or bad usage.`,
+
+  help: `usage: monac help [COMMAND]
+
+Prints the usage of monac, or of one command (the same as monac COMMAND --help).
+
+Exit status: 0 ok, 2 unknown command.`,
+} as const;
+
+export type CommandName = keyof typeof COMMAND_USAGE;
+
+export function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMAND_USAGE, name);
+}
+
+export const USAGE = `monac — monitoring as code for the Prometheus stack
+
+Usage:
+  monac init [DIR]                                start a workspace: commented monac.yaml, slos/, alerts/
+  monac build [--dir DIR] [--out DIR] [--check] [--no-tests] [--no-dashboards]
+                                                  validate specs and write out/
+  monac validate [--dir DIR]                      validate specs, write nothing
+  monac test [--dir DIR] [--run REGEX] [--junit FILE] [PATH...]
+                                                  run promtool rule unit tests (default: out/prometheus/tests, test/rules under DIR)
+  monac schema [--out DIR] [--check]              write the spec files' JSON Schemas (default: schemas/)
+  monac promqltest [--verbose] FILE...            run Prometheus PromQL test scripts on monac's engine
+  monac help [COMMAND]                            this text, or a command's options
+
+Every command takes --help (-h). ${EXIT_STATUS}
+`;
+
+/**
+ * True when the arguments ask for help: `--help` or `-h` anywhere before a
+ * `--` terminator. Checked before parsing, so that help wins over any other
+ * (possibly wrong) option, as in git and most CLIs.
+ */
+export function wantsHelp(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === "--") return false;
+    if (a === "--help" || a === "-h") return true;
+  }
+  return false;
+}

@@ -1,0 +1,77 @@
+// The README's YAML examples are a workspace: a newcomer copies them, so they
+// must build as written (no findings, no warnings) and their generated tests
+// must pass. An indented block is a fragment of the SLO example before it.
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildCommand } from "../../src/cli/build.js";
+import { runTestFile } from "../../src/ruletest/index.js";
+import { REPO_ROOT } from "../support/workspace.js";
+
+interface Block {
+  line: number;
+  text: string;
+}
+
+function yamlBlocks(markdown: string): Block[] {
+  const blocks: Block[] = [];
+  const lines = markdown.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] !== "```yaml") continue;
+    const start = i + 1;
+    let end = start;
+    while (end < lines.length && lines[end] !== "```") end++;
+    blocks.push({ line: start + 1, text: `${lines.slice(start, end).join("\n")}\n` });
+    i = end;
+  }
+  return blocks;
+}
+
+describe("the README's examples", () => {
+  const blocks = yamlBlocks(readFileSync(path.join(REPO_ROOT, "README.md"), "utf8"));
+
+  it("build as written into a workspace whose generated tests pass", { timeout: 300_000 }, async () => {
+    const files = new Map<string, string>();
+    let lastSlo: Block | undefined;
+    const unplaced: number[] = [];
+    for (const b of blocks) {
+      const at = `readme-line-${b.line}`;
+      if (/^\s/.test(b.text) && lastSlo) {
+        // A fragment of an SLO: the SLO example with its alerting replaced, as its own service.
+        const spliced = lastSlo.text.replace(/^service: (\S+)/m, `service: $1-${b.line}`).replace(/^ {4}alerting:\n(?: {6}.*\n)*/m, b.text);
+        files.set(`slos/${at}.yaml`, spliced);
+      } else if (/^service:/m.test(b.text) && /^slos:/m.test(b.text)) {
+        files.set(`slos/${at}.yaml`, b.text);
+        lastSlo = b;
+      } else if (/^service:/m.test(b.text) && /^alerts:/m.test(b.text)) files.set(`alerts/${at}.yaml`, b.text);
+      else if (/^title:/m.test(b.text)) files.set(`dashboards/${at}.yaml`, b.text);
+      else if (/^receivers:/m.test(b.text)) files.set("monac.yaml", b.text);
+      else unplaced.push(b.line);
+    }
+    expect(unplaced, "every yaml block is a spec file or a fragment of one").toEqual([]);
+    expect([...files.keys()].map((f) => f.split("/")[0]).sort()).toEqual(expect.arrayContaining(["alerts", "dashboards", "monac.yaml", "slos"]));
+
+    const dir = mkdtempSync(path.join(tmpdir(), "monac-readme-"));
+    try {
+      for (const [rel, text] of files) {
+        mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        writeFileSync(path.join(dir, rel), text);
+      }
+      const err: string[] = [];
+      const code = await buildCommand({ dir, out: undefined, check: false, write: true }, { out: () => {}, err: (t) => err.push(t) });
+      expect(err, "no findings and no warnings").toEqual([]);
+      expect(code).toBe(0);
+      const tests = [...files.keys()].length;
+      expect(tests).toBeGreaterThan(0);
+      const { readdirSync } = await import("node:fs");
+      const testsDir = path.join(dir, "out", "prometheus", "tests");
+      const results = await Promise.all(readdirSync(testsDir).map((f) => runTestFile(path.join(testsDir, f))));
+      const failed = results.flatMap((r) => [...r.errors, ...r.groups.filter((g) => g.status !== "passed").map((g) => g.name)]);
+      expect(failed).toEqual([]);
+      expect(results.reduce((n, r) => n + r.groups.length, 0)).toBeGreaterThan(10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
