@@ -82,7 +82,7 @@ describe("generated rule tests pass for every spec variant", () => {
     expect(has((v) => v.sli === "raw")).toBe(true);
     expect(has((v) => v.valueAnnotations)).toBe(true);
     expect(has((v) => v.ticketFor === "1h")).toBe(true);
-    expect(has((v) => v.evaluationInterval === "30s")).toBe(true);
+    for (const i of ["30s", "2m30s", "5m"]) expect(has((v) => v.evaluationInterval === i), `every ${i}`).toBe(true);
   });
 
   VARIANTS.forEach((v, index) => {

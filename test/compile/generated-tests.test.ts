@@ -2,12 +2,12 @@
 // scenarios mean what their names say. That they pass is proven by the real
 // promtool (test/e2e/rule-eval.test.ts) and by `monac test`.
 import { describe, expect, it } from "vitest";
-import { sloTests } from "../../src/compile/rule-tests/slo-tests.js";
+import { sampleIntervalMs, sloTests } from "../../src/compile/rule-tests/slo-tests.js";
 import { thresholdTests } from "../../src/compile/rule-tests/threshold-tests.js";
 import { regexSamples, labelsMatching, variantAvoiding } from "../../src/compile/rule-tests/synthetic-labels.js";
 import { counterValues } from "../../src/compile/rule-tests/rule-test-file.js";
 import { parseSequence } from "../../src/promql/series-notation.js";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { compileWorkspace } from "../../src/compile/bundle.js";
@@ -63,10 +63,11 @@ describe("generated SLO tests", () => {
     expect([resolved!.eval_time, severities(resolved)]).toEqual(["7h2m", ["warning"]]);
   });
 
-  it("hold for every spec variant: for, keep_firing_for, 28d, minEvents, good ratios, latency, 30s evaluation", { timeout: 120_000 }, async () => {
-    // The generator's checks come from the workbook; the rules must meet them
-    // whatever the user configured. Build, then run every generated group.
-    const VARIANTS = `service: shop
+  // The generator's checks come from the workbook; the rules must meet them
+  // whatever the user configured. Build, then run every generated group. At
+  // 5m and 2m30s the evaluation is slower than any scrape: the input is still
+  // sampled every minute or less (1m and 50s), as Prometheus would scrape it.
+  const VARIANTS = `service: shop
 team: shop
 slos:
   - name: held
@@ -101,7 +102,9 @@ slos:
       tiers:
         ticket-slow: false
 `;
-    for (const interval of ["1m", "30s"]) {
+  const SAMPLE_INTERVAL: Record<string, string> = { "1m": "1m", "30s": "30s", "5m": "1m", "2m30s": "50s" };
+  for (const interval of ["1m", "30s", "5m", "2m30s"]) {
+    it(`hold for every spec variant: for, keep_firing_for, 28d, minEvents, good ratios, latency, at ${interval} evaluation`, { timeout: 120_000 }, async () => {
       const model = modelFrom({ "monac.yaml": `evaluationInterval: ${interval}\n${BASE_MONAC_YAML}`, "slos/shop.yaml": VARIANTS });
       const dir = mkdtempSync(path.join(tmpdir(), "monac-variants-"));
       try {
@@ -111,7 +114,15 @@ slos:
         }
         let groups = 0;
         for (const slo of ["held", "latency", "orders"]) {
-          const result = await runTestFile(path.join(dir, `prometheus/tests/shop.${slo}.slo.test.yaml`));
+          const file = path.join(dir, `prometheus/tests/shop.${slo}.slo.test.yaml`);
+          const text = readFileSync(file, "utf8");
+          // Nothing where the engine disagrees with the workbook, and every tier generated.
+          expect([interval, slo, text.split("\n").filter((l) => /WARNING|not generated/.test(l))]).toEqual([interval, slo, []]);
+          expect(text).toContain(`\nevaluation_interval: ${interval}\n`);
+          // Every group's input is scraped at most a minute apart (these SLOs have no no-data group, which has no input).
+          const inputIntervals = new Set([...text.matchAll(/^ {4}interval: (\S+)$/gm)].map((m) => m[1]));
+          expect([interval, slo, [...inputIntervals]]).toEqual([interval, slo, [SAMPLE_INTERVAL[interval]]]);
+          const result = await runTestFile(file);
           const failed = result.groups.filter((g) => g.status !== "passed").map((g) => g.name);
           expect([interval, slo, failed, result.errors]).toEqual([interval, slo, [], []]);
           groups += result.groups.length;
@@ -120,7 +131,25 @@ slos:
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-    }
+    });
+  }
+
+  it("sample the input at most a minute apart, on every evaluation", () => {
+    const MIN = 60_000;
+    expect([MIN, 30_000, 5 * MIN, 150_000, 100_000, 75_000, 10_000].map(sampleIntervalMs)).toEqual([MIN, 30_000, MIN, 50_000, 50_000, 37_500, 10_000]);
+  });
+
+  it("at a 5m evaluation interval, fire and resolve by the 5m grid the workbook rounds to", async () => {
+    // 54.55m rounded up to the next 5m evaluation (55m) plus one: 1h; one
+    // whole evaluation before the crossing (49.55m), floored: 45m.
+    const model = modelFrom({ "monac.yaml": `evaluationInterval: 5m\n${BASE_MONAC_YAML}`, "slos/shop.yaml": SLO });
+    const { groups, notes } = await sloTests(model.slos[0]!);
+    expect(notes).toEqual([]);
+    expect(groups[0]!.name).toBe(
+      "shop/availability: page-fast: burning 15.84x the budget after 6h of healthy traffic fires critical by 1h (workbook: 54.55m), not before 45m, and resolves 10m after it ends",
+    );
+    expect(groups[0]!.interval).toBe("1m");
+    expect(groups[0]!.alert_rule_test!.map((c) => c.eval_time)).toEqual(["6h45m", "7h", "7h10m"]);
   });
 
   it("pass when two SLOs of one service read the same SLI", { timeout: 120_000 }, async () => {

@@ -3,11 +3,15 @@
 // build) is run by the real promtool (3.5) against the committed rule files in
 // out/prometheus/rules/ (each test file names its rule files by a path
 // relative to itself).
-import { readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { compileWorkspace } from "../../src/compile/bundle.js";
+import { ruleTestArtifacts } from "../../src/compile/rule-tests/index.js";
 import { describeWithTool, REPO_ROOT, runTool } from "../support/tools.js";
+import { BASE_MONAC_YAML, modelFrom } from "../support/workspace.js";
 
 // Hand-written scenarios, and the tests `monac build` generates for every spec.
 const TEST_DIRS = ["test/rules", "out/prometheus/tests"];
@@ -46,6 +50,39 @@ describeWithTool("promtool", "promtool test rules", () => {
       PROMTOOL_TIMEOUT_MS + 10_000,
     );
   }
+});
+
+// The committed workspace evaluates every minute. At a 5m evaluation interval
+// (issue 16) the generated SLO tests must still pass: their input is scraped
+// every minute, as Prometheus would, not once per evaluation (one sample per
+// 5m leaves increase(x[5m]) nothing to count). One SLO file: about 20 s.
+describeWithTool("promtool", "promtool test rules at a 5m evaluation interval", () => {
+  it(
+    "passes the generated SLO tests of the base fixture",
+    async () => {
+      const slos = readFileSync(path.join(REPO_ROOT, "test/fixtures/base/slos/shop.yaml"), "utf8");
+      const model = modelFrom({ "monac.yaml": `evaluationInterval: 5m\n${BASE_MONAC_YAML}`, "slos/shop.yaml": slos });
+      const dir = mkdtempSync(path.join(tmpdir(), "monac-5m-"));
+      try {
+        for (const a of [...compileWorkspace(model, { dashboards: false }), ...(await ruleTestArtifacts(model))]) {
+          mkdirSync(path.dirname(path.join(dir, a.path)), { recursive: true });
+          writeFileSync(path.join(dir, a.path), a.content);
+        }
+        const file = "prometheus/tests/shop.availability.slo.test.yaml";
+        const text = readFileSync(path.join(dir, file), "utf8");
+        const r = await runTool("promtool", ["test", "rules", file], { cwd: dir, timeoutMs: PROMTOOL_TIMEOUT_MS });
+        const output = `promtool test rules ${file} exited ${r.code}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
+        expect(r.code, output).toBe(0);
+        expect(r.stdout, output).toContain("SUCCESS");
+        // ... and it tested something: every tier, both outages and quiet traffic, evaluated every 5m.
+        expect(text).toContain("\nevaluation_interval: 5m\n");
+        expect(text.match(/^ {2}- name: /gm)).toHaveLength(7);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    PROMTOOL_TIMEOUT_MS + 10_000,
+  );
 });
 
 // The same files under monac's own runner: CI proves them with both.

@@ -26,6 +26,11 @@
 // the one thing taken from running the rules (on monac's engine), and a
 // check where the engine disagrees with the workbook is kept as the workbook
 // says, so the test fails.
+//
+// The input is scraped as Prometheus would scrape it, independently of rule
+// evaluation: every `sampleMs` (see sampleIntervalMs), never less often than
+// once a minute. At a 5m evaluation interval one sample per evaluation would
+// leave increase(x[5m]) a single sample, and nothing to count (issue 16).
 import { Decimal } from "../../workspace/decimal.js";
 import { formatDuration } from "../../workspace/duration.js";
 import type { Severity } from "../../workspace/schema.js";
@@ -47,6 +52,19 @@ const MARGINS = ["1.1", "1.15", "1.2", "1.25", "1.3", "1.4", "1.5"].map((m) => D
 const OUTAGES_MS = [5 * MINUTE, 10 * MINUTE];
 /** Counter values must stay exact in float64. */
 const MAX_COUNTER = 2 ** 52;
+/** The longest synthetic scrape interval: real scrapes are 15s to 1m apart, whatever the rules' interval. */
+const MAX_SAMPLE_MS = MINUTE;
+
+/**
+ * The synthetic scrape interval for an evaluation step: the largest divisor
+ * of the step that is at most a minute (1m at 1m and 5m, 30s at 30s, 50s at
+ * 2m30s), so that every evaluation falls on a sample and windows that are
+ * multiples of the step hold whole samples.
+ */
+export function sampleIntervalMs(stepMs: number): number {
+  for (let k = 1; k <= stepMs; k++) if (stepMs % k === 0 && stepMs / k <= MAX_SAMPLE_MS) return stepMs / k;
+  return stepMs;
+}
 
 export interface SloTests {
   groups: RuleTestGroup[];
@@ -177,18 +195,22 @@ function counter(segments: readonly Segment[], start: number, perSample: (s: Seg
 // ---------------------------------------------------------- the workbook
 
 /**
- * Traffic of a scenario: `perSample` events every evaluation interval (one
- * input sample each), a failing share that steps at given times.
+ * Traffic of a scenario: `perSample` events every `sampleMs` (one input
+ * sample each), a failing share that steps at given times; the rules are
+ * evaluated every `stepMs`, a multiple of `sampleMs`.
  */
 interface Profile {
+  /** The evaluation interval: checks, `for`, `keep_firing_for` and the de-lagged counts step by it. */
   stepMs: number;
+  /** The synthetic scrape interval: the input series' `interval` (sampleIntervalMs of stepMs). */
+  sampleMs: number;
   perSample: number;
   /** Error ratio from `fromMs` (exclusive) until the next step; the first starts at 0. */
   steps: { fromMs: number; ratio: Decimal }[];
   endMs: number;
 }
 
-/** How a window is read: exactly, one sample short at its start (increase()), or half an interval ahead (de-lagged counts). */
+/** How a window is read: exactly, one sample (scrape) short at its start (increase()), or half an evaluation interval ahead (de-lagged counts). */
 type WindowReading = "exact" | "sampled" | "leading";
 
 /** Failed and all events in (from, to] of the profile, as fractions of perSample per ms. */
@@ -208,9 +230,9 @@ function eventsIn(p: Profile, fromMs: number, toMs: number): { errors: number; t
 function windowRatio(p: Profile, tMs: number, windowMs: number, reading: WindowReading): number | undefined {
   let ev: { errors: number; total: number };
   if (reading === "exact") ev = eventsIn(p, tMs - windowMs, tMs);
-  else if (reading === "sampled") ev = eventsIn(p, tMs - windowMs + p.stepMs, tMs);
+  else if (reading === "sampled") ev = eventsIn(p, tMs - windowMs + p.sampleMs, tMs);
   else {
-    // The de-lagged counts extrapolate the last five minutes' rate half an interval ahead, and drop as much at the tail.
+    // The de-lagged counts extrapolate the last five minutes' rate half an evaluation interval ahead, and drop as much at the tail.
     const lead = p.stepMs / 2;
     const body = eventsIn(p, tMs - windowMs + lead, tMs);
     const head = eventsIn(p, tMs - FIVE_MINUTES, tMs);
@@ -228,7 +250,7 @@ function tierActive(slo: SloModel, tier: TierModel, p: Profile, tMs: number, rea
     if (r === undefined || !(r > threshold)) return false;
   }
   const min = slo.alerting.minEvents;
-  if (min !== undefined && (Math.min(tier.longWindowMs, tMs) / p.stepMs) * p.perSample < min) return false;
+  if (min !== undefined && (Math.min(tier.longWindowMs, tMs) / p.sampleMs) * p.perSample < min) return false;
   return true;
 }
 
@@ -368,6 +390,7 @@ function resolutionChecks(slo: SloModel, p: Profile, endMs: number, firing: Seve
 
 function tierPlan(slo: SloModel, tier: TierModel): Plan | undefined {
   const step = slo.evaluationIntervalMs;
+  const sample = sampleIntervalMs(step);
   const threshold = tier.factor.times(slo.errorBudget);
   for (const margin of MARGINS) {
     const ratio = threshold.times(margin);
@@ -383,8 +406,8 @@ function tierPlan(slo: SloModel, tier: TierModel): Plan | undefined {
     // The incident lasts until the check that it fired, then traffic is healthy again.
     const severity = tier.severity;
     const tail = Math.max(...slo.alerting.tiers.map((t) => t.shortWindowMs + t.keepFiringForMs)) + 20 * step;
-    const profile: Profile = { stepMs: step, perSample, steps: [{ fromMs: 0, ratio: Decimal.of(0) }, { fromMs: start, ratio }, { fromMs: firesBy, ratio: Decimal.of(0) }], endMs: firesBy + tail };
-    if ((profile.endMs / step) * perSample * 2 > MAX_COUNTER) return undefined;
+    const profile: Profile = { stepMs: step, sampleMs: sample, perSample, steps: [{ fromMs: 0, ratio: Decimal.of(0) }, { fromMs: start, ratio }, { fromMs: firesBy, ratio: Decimal.of(0) }], endMs: firesBy + tail };
+    if ((profile.endMs / sample) * perSample * 2 > MAX_COUNTER) return undefined;
     const fired = robustFiring(slo, profile, firesBy);
     if (!fired || !fired.includes(severity)) continue;
     const checks: Check[] = [];
@@ -421,7 +444,7 @@ function outagePlan(slo: SloModel, outageMs: number): Plan | undefined {
   const start = historyMs(slo, Math.max(...slo.alerting.tiers.filter((t) => t.severity === first).map((t) => t.longWindowMs)));
   const end = start + outageMs;
   const tail = Math.max(...slo.alerting.tiers.map((t) => t.shortWindowMs + t.keepFiringForMs)) + 20 * step;
-  const profile: Profile = { stepMs: step, perSample: 100, steps: [{ fromMs: 0, ratio: Decimal.of(0) }, { fromMs: start, ratio: Decimal.of(1) }, { fromMs: end, ratio: Decimal.of(0) }], endMs: end + tail };
+  const profile: Profile = { stepMs: step, sampleMs: sampleIntervalMs(step), perSample: 100, steps: [{ fromMs: 0, ratio: Decimal.of(0) }, { fromMs: start, ratio: Decimal.of(1) }, { fromMs: end, ratio: Decimal.of(0) }], endMs: end + tail };
   const during = firstRobust(slo, profile, end, 1);
   if (!during) return undefined;
   // After the outage: when an alert still pending at the end would start
@@ -463,7 +486,7 @@ function quietPlan(slo: SloModel): Plan | string {
   if (perSample === undefined) return "quiet traffic: not generated: the burn rate needs too many decimal places for exact counters";
   const times = [...new Set(tiers.map((t) => ceilTo(t.longWindowMs + t.forMs, step)))].sort((a, b) => a - b);
   const endMs = times[times.length - 1]!;
-  const profile: Profile = { stepMs: step, perSample, steps: [{ fromMs: 0, ratio }], endMs };
+  const profile: Profile = { stepMs: step, sampleMs: sampleIntervalMs(step), perSample, steps: [{ fromMs: 0, ratio }], endMs };
   const checks = times.map((atMs) => ({ atMs, firing: robustFiring(slo, profile, atMs) }));
   if (checks.some((c) => c.firing === undefined || c.firing.length > 0)) return "quiet traffic: not generated: a tier fires even at half the slowest burn rate";
   return { title: `burning ${burn}x the budget (half the slowest tier) fires nothing`, profile, checks: checks as Check[] };
@@ -480,7 +503,7 @@ function segmentsOf(p: Profile): Segment[] {
   const segments: Segment[] = [];
   p.steps.forEach((s, k) => {
     const end = Math.min(k + 1 < p.steps.length ? p.steps[k + 1]!.fromMs : Infinity, p.endMs);
-    const samples = Math.round((end - s.fromMs) / p.stepMs);
+    const samples = Math.round((end - s.fromMs) / p.sampleMs);
     if (samples > 0) segments.push({ samples, total: p.perSample, bad: s.ratio.times(Decimal.of(p.perSample)).toNumber() });
   });
   return segments;
@@ -523,7 +546,7 @@ async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Pr
     const alertname = alerts[0]!.alert;
     const group: RuleTestGroup = {
       name: plan.title,
-      interval: formatDuration(plan.profile.stepMs),
+      interval: formatDuration(plan.profile.sampleMs),
       input_series: inputSeries(plan.profile, traffic),
       alert_rule_test: plan.checks.map((c) => ({ eval_time: formatDuration(c.atMs), alertname, exp_alerts: [] })),
     };
@@ -574,7 +597,7 @@ async function planGroup(ctx: GenerationContext, slo: SloModel, plan: Plan, traf
   }
   return {
     name: `${slo.service}/${slo.name}: ${plan.title}`,
-    interval: formatDuration(plan.profile.stepMs),
+    interval: formatDuration(plan.profile.sampleMs),
     input_series: inputSeries(plan.profile, traffic),
     alert_rule_test: checks,
   };
