@@ -2,4 +2,12 @@
 // Thin launcher: the CLI is compiled to dist/ by `npm install` (the prepare script).
 import { main } from "../dist/cli/main.js";
 
+// `monac test | head`: a reader that stops early is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2));

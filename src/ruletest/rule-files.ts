@@ -9,7 +9,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Node } from "yaml";
 import { parsePromQL, PromQLParseError, type Expr } from "../promql/index.js";
-import { ALERT_TEMPLATE_HEADER, prometheusFuncs, Template, TemplateParseError } from "../template/index.js";
+import { alertTemplateParseError } from "../template/index.js";
+import { ioReason } from "../yaml/safe.js";
 import { YamlFileError, YamlReader, type Position } from "./yaml-nodes.js";
 
 export interface LoadedRuleGroup {
@@ -133,7 +134,7 @@ export function loadRuleFile(file: string): LoadedRuleGroup[] {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    throw new RuleFileError([`${file}: ${(e as Error).message}`]);
+    throw new RuleFileError([`${file}: cannot read: ${ioReason(e)}`]);
   }
   return parseRuleFile(file, bytes);
 }
@@ -269,14 +270,8 @@ function isValidUTF8(s: string): boolean {
 
 /** rulefmt's testTemplateParsing: the template with the alert header must parse. */
 function templateParseError(alertName: string, text: string): string | undefined {
-  const name = `__alert_${alertName}`;
-  try {
-    Template.parse(name, ALERT_TEMPLATE_HEADER + text, { funcs: prometheusFuncs({ timestampMs: 0, externalURL: "" }), missingKey: "zero" });
-    return undefined;
-  } catch (e) {
-    if (e instanceof TemplateParseError) return `error parsing template ${name}: ${e.message}`;
-    throw e;
-  }
+  const e = alertTemplateParseError(text, alertName);
+  return e && `error parsing template __alert_${alertName}: ${e.message}`;
 }
 
 export type { Position };

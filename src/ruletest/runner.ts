@@ -4,6 +4,7 @@
  * alerts and expression results, in promtool's order of checks.
  */
 import { readFile } from "node:fs/promises";
+import { ioReason } from "../yaml/safe.js";
 import { Labels } from "../promql/index.js";
 import { compareAlerts, compareSamples, expectedAlerts, expectedSamples, type Mismatch, type ParsedSample } from "./compare.js";
 import { evaluate, type EvalMode, type EvalPlan, type EvalResult } from "./evaluator.js";
@@ -59,7 +60,7 @@ export async function runTestFile(file: string, opts: RunOptions = {}): Promise<
     tf = parseTestFile(file, await readFile(file));
   } catch (e) {
     result.status = "invalid";
-    result.errors.push(e instanceof YamlFileError ? e.message : `${file}: ${(e as Error).message}`);
+    result.errors.push(e instanceof YamlFileError ? e.message : `${file}: cannot read: ${ioReason(e)}`);
     return finish();
   }
   const selected = tf.tests.filter((g) => opts.run === undefined || opts.run.test(g.name));

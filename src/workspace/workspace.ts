@@ -8,6 +8,7 @@ import { isPair, isScalar, isSeq, visit } from "yaml";
 import { compareDiagnostics, formatPath, isError, type Diagnostic } from "./diagnostics.js";
 import { parseYamlSource, positionAt, type YamlSource } from "./yaml-source.js";
 import { zodDiagnostics } from "./zod-diagnostics.js";
+import { ioReason } from "../yaml/safe.js";
 import { DashboardFile, SloFile, ThresholdFile, WorkspaceFile } from "./schema.js";
 import { buildModel } from "./validate.js";
 import type { PartialModel, WorkspaceModel } from "./model.js";
@@ -285,24 +286,6 @@ async function readSpecFile(root: string, rel: string): Promise<Uint8Array> {
   } finally {
     await handle.close();
   }
-}
-
-/** An I/O error in words, without Node's error code and absolute path. */
-function ioReason(e: unknown): string {
-  const { code, message } = e as NodeJS.ErrnoException;
-  const reasons: Record<string, string> = {
-    EACCES: "permission denied",
-    EPERM: "permission denied",
-    ENOENT: "no such file or directory",
-    ENOTDIR: "a component of the path is not a directory",
-    EISDIR: "is a directory",
-    ELOOP: "symbolic link loop",
-    EIO: "input/output error",
-    EMFILE: "too many open files",
-    ENFILE: "too many open files",
-    ENAMETOOLONG: "file name too long",
-  };
-  return (code && reasons[code]) ?? message;
 }
 
 // Values that are credentials whatever field they sit in. Field names alone
