@@ -160,18 +160,19 @@ export function positionOf(source: YamlSource, path: readonly PropertyKey[], opt
 
 /**
  * Position of a character inside a scalar's value (e.g. a PromQL syntax error at
- * offset 17 of an `expr`). Exact for plain and block scalars, where the value's
- * text appears verbatim in the file; quoted scalars point at their start.
+ * offset 17 of an `expr`). Exact for plain and block scalars, and quoted ones
+ * without escapes, where the value's text appears verbatim in the file; other
+ * quoted scalars point at their start.
  */
 export function positionInScalar(source: YamlSource, path: readonly PropertyKey[], offset: number): SourcePosition {
   const node = nodeAt(source, path);
   if (!isScalar(node) || !node.range) return positionOf(source, path);
   const start = node.range[0];
   const value = String(node.value);
-  if (node.type === "PLAIN") {
-    const raw = source.text.slice(start, node.range[1]);
-    if (raw === value) return positionAt(source, start + offset);
-  }
+  const raw = source.text.slice(start, node.range[1]);
+  if (node.type === "PLAIN" && raw === value) return positionAt(source, start + offset);
+  // A quoted value without escapes or line breaks sits verbatim between its quotes.
+  if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && raw === `${raw[0]}${value}${raw[0]}`) return positionAt(source, start + 1 + offset);
   if (node.type === "BLOCK_LITERAL") {
     // Walk the value's lines and find the same line in the file below the header.
     const before = value.slice(0, offset);

@@ -171,7 +171,7 @@ describe("template findings", () => {
         ]),
       ).diagnostics.map(formatDiagnostic);
     expect(slo("    alerting:\n      enabled: false\n")).toEqual([]);
-    expect(slo("")).toEqual(['slos/shop.yaml:4:9: labels.note: template: unclosed action: this "{{" has no "}}"']);
+    expect(slo("")).toEqual(['slos/shop.yaml:4:10: labels.note: template: unclosed action: this "{{" has no "}}"']);
   });
 
   it("report a label where the value the alert carries is written: file, SLO or alerting labels", () => {
