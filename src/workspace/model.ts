@@ -154,8 +154,6 @@ export interface WorkspaceModel {
   slos: SloModel[];
   thresholds: ThresholdAlertModel[];
   routing: RoutingModel;
-  /** Spec files per service, for "generated from" headers. */
-  sourcesByService: Map<string, string[]>;
   /** Custom dashboards from dashboards/*.yaml, in file order (absent in models built by hand). */
   dashboards?: DashboardModel[];
 }

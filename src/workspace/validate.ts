@@ -55,27 +55,19 @@ export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | u
   const routing = parsed.workspace ? buildRouting(parsed.workspace, f) : undefined;
   const teams = parsed.teamNames;
 
-  const sourcesByService = new Map<string, string[]>();
-  const addSource = (service: string, file: string) => {
-    const list = sourcesByService.get(service) ?? [];
-    if (!list.includes(file)) list.push(file);
-    sourcesByService.set(service, list);
-  };
-
   const evaluationIntervalMs = durationMs(parsed.workspace?.spec.evaluationInterval ?? "1m");
   const slos = buildUnique(parsed.slos, "slos", "SLO", (file) => file.spec.slos, (file, slo, i, findings) => buildSlo(file, slo, i, findings, evaluationIntervalMs), {
     teams,
     f,
-    addSource,
   });
-  const thresholds = buildUnique(parsed.thresholds, "alerts", "alert", (file) => file.spec.alerts, buildThreshold, { teams, f, addSource });
+  const thresholds = buildUnique(parsed.thresholds, "alerts", "alert", (file) => file.spec.alerts, buildThreshold, { teams, f });
 
   const dashboards = buildDashboards(parsed.dashboards, f);
   const partial = { slos, thresholds, dashboards };
 
   const diagnostics = [...f.list, ...f.warnings];
   if (!routing || f.list.length > 0) return { model: undefined, diagnostics, partial };
-  return { model: { evaluationIntervalMs, slos, thresholds, routing, sourcesByService, dashboards }, diagnostics, partial };
+  return { model: { evaluationIntervalMs, slos, thresholds, routing, dashboards }, diagnostics, partial };
 }
 
 /**
@@ -88,14 +80,13 @@ function buildUnique<Spec extends { service: string; team: string }, Entry exten
   what: string,
   entries: (file: ParsedFile<Spec>) => Entry[],
   build: (file: ParsedFile<Spec>, entry: Entry, index: number, f: Findings) => Model | undefined,
-  ctx: { teams: Set<string> | undefined; f: Findings; addSource: (service: string, file: string) => void },
+  ctx: { teams: Set<string> | undefined; f: Findings },
 ): Model[] {
   const models: Model[] = [];
   const seen = new Map<string, { source: YamlSource; path: Path }>();
   for (const file of files) {
     const { service } = file.spec;
     checkTeam(file.source, file.spec.team, ctx.teams, ctx.f);
-    ctx.addSource(service, file.source.file);
     entries(file).forEach((entry, i) => {
       const path: Path = [listKey, i, "name"];
       const previous = seen.get(`${service}/${entry.name}`);
