@@ -9,7 +9,7 @@
 // needs the template parser (src/template), which workspace may not import,
 // and because what reaches Prometheus is compiled text: a threshold alert's
 // `{{ $threshold }}` is replaced before Prometheus sees it.
-import { alertTemplateFunctionNames, alertTemplateParseError, type TemplateParseError } from "../template/index.js";
+import { alertTemplateFunctionNames, alertTemplateParseError, newerFunctionsCalled, type TemplateParseError } from "../template/index.js";
 import { closestName, type Diagnostic } from "../workspace/diagnostics.js";
 import type { FieldRef, PartialModel, SloModel, SourceRef, ThresholdAlertModel } from "../workspace/model.js";
 import type { SpecLocator } from "../workspace/spec-locator.js";
@@ -55,7 +55,17 @@ function templateFinding(field: TemplateField, locator: SpecLocator): Diagnostic
   // count in the spec's text.
   if (field.threshold === "replaced") text = text.replace(thresholdPlaceholder(), (m) => " ".repeat(m.length));
   const error = alertTemplateParseError(text, field.alertName);
-  if (!error) return undefined;
+  if (!error) {
+    const newer = newerFunctionsCalled(text);
+    if (newer.length === 0) return undefined;
+    const fns = newer.map((n) => `"${n}"`).join(", ");
+    const leading = field.text.length - field.text.trimStart().length;
+    const at = Math.max(0, text.indexOf(newer[0]!) - leading);
+    return {
+      ...locator.finding(field.at, `template: ${fns} ${newer.length === 1 ? "is a template function" : "are template functions"} added after Prometheus 3.5: Prometheus 3.5 and older refuse to load this rule file`, at),
+      severity: "warning",
+    };
+  }
   // The locator counts from the value's first non-blank character.
   const leading = field.text.length - field.text.trimStart().length;
   return locator.finding(field.at, `template: ${explain(error, field.threshold, text)}`, Math.max(0, error.offset - leading));

@@ -4,7 +4,7 @@
  */
 import { ExecError } from "./exec.js";
 import { builtins } from "./funcs.js";
-import { TemplateParseError } from "./parser.js";
+import { parseTemplates, TemplateParseError } from "./parser.js";
 import { prometheusFuncs, type QueryFn } from "./prometheus-funcs.js";
 import { Template } from "./template.js";
 import { GoStruct, stringMap, type Value } from "./values.js";
@@ -104,6 +104,28 @@ export function alertTemplateParseError(text: string, alertName = ""): TemplateP
     const offset = Math.max(0, e.offset - ALERT_TEMPLATE_HEADER.length);
     return new TemplateParseError(e.message, e.reason, offset, e.detail);
   }
+}
+
+/**
+ * Template functions of Prometheus 3.14 that Prometheus 3.5 (the oldest
+ * release monac's rule files are checked against) does not have: a rule file
+ * calling one does not load there.
+ */
+export const FUNCTIONS_NEWER_THAN_PROMETHEUS_3_5: ReadonlySet<string> = new Set(["now", "toDuration", "urlQueryEscape"]);
+
+/** Which of FUNCTIONS_NEWER_THAN_PROMETHEUS_3_5 an alert template calls (none when it does not parse). */
+export function newerFunctionsCalled(text: string): string[] {
+  const called = new Set<string>();
+  try {
+    parseTemplates("__alert", ALERT_TEMPLATE_HEADER + text, (fn) => {
+      if (FUNCTIONS_NEWER_THAN_PROMETHEUS_3_5.has(fn)) called.add(fn);
+      return parseTestFuncs.has(fn) || builtins.has(fn);
+    });
+  } catch (e) {
+    if (!(e instanceof TemplateParseError)) throw e;
+    return [];
+  }
+  return [...called].sort();
 }
 
 /** Every function an alert template may call: Go's builtins and Prometheus's. */

@@ -6,6 +6,8 @@ export {
   alertTemplateParseError,
   expandAlertTemplate,
   expandTemplate,
+  FUNCTIONS_NEWER_THAN_PROMETHEUS_3_5,
+  newerFunctionsCalled,
   type AlertTemplateInput,
 } from "./expand.js";
 export { ExecError, type FuncMap, type MissingKey } from "./exec.js";

@@ -31,11 +31,25 @@ describe("fuzzing the example workspace", () => {
     if (isCI()) expect(missing).toEqual([]);
   });
 
-  it(`${COUNT} mutations (seed ${SEED}): no crash, clean refusals, and what is accepted loads and passes its tests`, { timeout: 3_600_000 }, async () => {
+  it("judges: a known-bad accepted build is caught, a refusal is clean", { timeout: 600_000 }, async () => {
+    // The oracle itself, on cases whose verdict is known: a template function
+    // promtool 3.5 does not have is accepted (with a warning) and must then
+    // fail `promtool check rules`; a misspelt field is refused.
     const baseline = await ws.init();
-    expect(baseline.problems).toEqual([]);
     expect(baseline.outcome).toBe("accepted-valid");
+    const redis = ws.specs.get("alerts/redis.yaml")!.toString("utf8");
+    const newer = redis.replace(/summary: "/, 'summary: "{{ now }} ');
+    expect(newer).not.toBe(redis);
+    const bad = await ws.run({ file: "alerts/redis.yaml", bytes: Buffer.from(newer), kind: "self-test", what: "a template function newer than promtool 3.5" });
+    if (toolPath("promtool")) {
+      expect(bad.outcome).toBe("accepted-invalid");
+      expect(bad.problems.join("\n")).toMatch(/promtool check rules: .*not defined/s);
+    }
+    const typo = await ws.run({ file: "alerts/redis.yaml", bytes: Buffer.from(redis.replace("alerts:", "alrets:")), kind: "self-test", what: "a misspelt field" });
+    expect([typo.outcome, typo.exit]).toEqual(["refused", 1]);
+  });
 
+  it(`${COUNT} mutations (seed ${SEED}): no crash, clean refusals, and what is accepted loads and passes its tests`, { timeout: 3_600_000 }, async () => {
     const counts: Record<Outcome, number> = { crash: 0, "bad-refusal": 0, "accepted-invalid": 0, refused: 0, "accepted-valid": 0 };
     const byKind = new Map<string, Record<Outcome, number>>();
     const failures: string[] = [];
