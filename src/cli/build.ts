@@ -7,6 +7,7 @@ import { checkWorkspace } from "../compile/check.js";
 import { DashboardCheckError } from "../compile/dashboards/index.js";
 import { RecordedSeriesCheckError } from "../compile/recorded-series-check.js";
 import { ruleTestArtifacts, TESTS_DIR, type GenerationContext } from "../compile/rule-tests/index.js";
+import { ROUTING_TESTS_DIR, routingTestArtifact } from "../compile/routing-tests.js";
 import { planOutput, writeOutput } from "../compile/write.js";
 import { reportHandWritten } from "./hand-written.js";
 import { EXIT, type CliIO } from "./io.js";
@@ -65,8 +66,11 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     io.err(`${e.problems.length} dashboard error${e.problems.length === 1 ? "" : "s"}; nothing written`);
     return EXIT.findings;
   }
-  const artifacts = [...compiled, ...(opts.noTests ? [] : await ruleTestArtifacts(loaded.model, opts.generationContext))];
-  const skip = [...(opts.noTests ? [TESTS_DIR] : []), ...(opts.noDashboards ? ["grafana/dashboards", "grafana/provisioning"] : [])];
+  const artifacts = [
+    ...compiled,
+    ...(opts.noTests ? [] : [routingTestArtifact(loaded.model), ...(await ruleTestArtifacts(loaded.model, opts.generationContext))]),
+  ];
+  const skip = [...(opts.noTests ? [TESTS_DIR, ROUTING_TESTS_DIR] : []), ...(opts.noDashboards ? ["grafana/dashboards", "grafana/provisioning"] : [])];
   const summary = `${loaded.model.slos.length} SLOs, ${loaded.model.thresholds.length} threshold alerts`;
   if (!opts.write) {
     io.out(`ok: ${summary}`);

@@ -1,7 +1,9 @@
 /**
  * `monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact] [FILE|DIR...]`:
- * runs promtool rule unit-test files. Without paths it runs the workspace's
- * out/prometheus/tests/ and test/rules/ (each if present; the workspace is
+ * runs promtool rule unit-test files and monac's Alertmanager routing test
+ * files (a top-level `config:` and `cases:`; see src/routetest/). Without
+ * paths it runs the workspace's out/prometheus/tests/, out/alertmanager/tests/
+ * and test/rules/ (each if present; the workspace is
  * --dir, default the current directory). Directories are
  * searched recursively for *.yml / *.yaml test files; files there with a
  * top-level `groups:` and no `tests:` are rule files and are skipped.
@@ -13,12 +15,13 @@ import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { exitCode, formatFileResult, formatSummary, junitXML, runTestFile, summarize, type FileResult } from "../ruletest/index.js";
+import { runRoutingTestFile, type RoutingFileResult } from "../routetest/index.js";
 import type { CliIO } from "./io.js";
 import { COMMAND_USAGE } from "./usage.js";
 
 const USAGE = COMMAND_USAGE.test;
 
-const DEFAULT_DIRS = ["out/prometheus/tests", "test/rules"];
+const DEFAULT_DIRS = ["out/prometheus/tests", "out/alertmanager/tests", "test/rules"];
 
 export async function testCommand(argv: string[], io: CliIO): Promise<number> {
   let values: { dir?: string; run?: string[]; junit?: string; verbose?: boolean; exact?: boolean; help?: boolean };
@@ -69,7 +72,9 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
 
   const results: FileResult[] = [];
   for (const file of files) {
-    const r = await runTestFile(file, { run, mode: values.exact ? "exact" : "auto" });
+    const r = (await isRoutingTestFile(file))
+      ? routingAsFileResult(await runRoutingTestFile(file, { run }))
+      : await runTestFile(file, { run, mode: values.exact ? "exact" : "auto" });
     results.push(r);
     io.out(formatFileResult(r, { verbose: values.verbose ?? false }));
   }
@@ -107,4 +112,32 @@ async function expand(root: string): Promise<string[]> {
 async function isRuleFile(file: string): Promise<boolean> {
   const text = await readFile(file, "utf8").catch(() => "");
   return /^groups\s*:/m.test(text) && !/^tests\s*:/m.test(text);
+}
+
+/** A routing test file: named `*.routing.test.yaml`, or a top-level `config:` and `cases:` and no `tests:`. */
+async function isRoutingTestFile(file: string): Promise<boolean> {
+  if (/\.routing\.test\.ya?ml$|^routing\.test\.ya?ml$/.test(path.basename(file))) return true;
+  const text = await readFile(file, "utf8").catch(() => "");
+  return /^cases\s*:/m.test(text) && /^config\s*:/m.test(text) && !/^tests\s*:/m.test(text);
+}
+
+/** A routing file's result in the rule tests' report shape: one "group" per case. */
+function routingAsFileResult(r: RoutingFileResult): FileResult {
+  return {
+    file: r.file,
+    status: r.status,
+    errors: r.errors,
+    warnings: [],
+    durationMs: r.durationMs,
+    groups: r.cases.map((c) => ({
+      name: c.name,
+      line: c.line,
+      status: c.status,
+      errors: c.failures,
+      mismatches: [],
+      path: undefined,
+      fallbackReason: undefined,
+      durationMs: 0,
+    })),
+  };
 }

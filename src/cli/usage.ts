@@ -50,16 +50,18 @@ Exit status: 0 ok, 1 (--check) stale, 2 usage or I/O error.`,
 
   test: `usage: monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact] [FILE|DIR...]
 
-Runs rule unit-test files in promtool's format. Directories are searched
-recursively for *.yml / *.yaml test files.
+Runs rule unit-test files in promtool's format, and Alertmanager routing test
+files (*.routing.test.yaml: config + cases; each case counts as a group).
+Directories are searched recursively for *.yml / *.yaml test files.
 
   --dir DIR     workspace whose tests run when no FILE|DIR is given (default: .)
-  --run REGEX   only test groups whose name matches (may be repeated, like promtool's --run)
+  --run REGEX   only test groups (routing cases) whose name matches (may be repeated, like promtool's --run)
   --junit FILE  also write the results as JUnit XML
   --verbose     list passing groups too, with time and evaluation strategy
   --exact       always use promtool's step-by-step loop (slower; for cross-checking)
 
-Without FILE|DIR: DIR/out/prometheus/tests/ and DIR/test/rules/ (each if present).
+Without FILE|DIR: DIR/out/prometheus/tests/, DIR/out/alertmanager/tests/ and
+DIR/test/rules/ (each if present).
 FILE|DIR paths are relative to the current directory, not to --dir.
 
 Exit status: 0 all test groups passed, 1 some failed, 2 a test file is unreadable or invalid, or bad usage.`,

@@ -4,6 +4,7 @@ import type { WorkspaceModel } from "../workspace/model.js";
 import type { Artifact } from "./artifact.js";
 import { generatedHeader } from "./header.js";
 import { alertmanagerYaml } from "./alertmanager.js";
+import { notificationTemplates, TEMPLATES_FILE } from "./alertmanager-templates.js";
 import { ruleFileYaml, type RuleGroup } from "./rules.js";
 import { sloRuleGroup } from "./slo-rules.js";
 import { thresholdRuleGroup } from "./threshold-rules.js";
@@ -53,7 +54,9 @@ export function compileWorkspace(model: WorkspaceModel, opts: CompileOptions = {
   }
   // Every generated rule reads only what its own group records before it (threshold expressions are the user's).
   checkRecordedSeries(allGroups, { verbatim: thresholdGroups });
-  artifacts.push({ path: ALERTMANAGER_FILE, content: alertmanagerYaml(model.routing, generatedHeader(["monac.yaml"])) });
+  artifacts.push({ path: ALERTMANAGER_FILE, content: alertmanagerYaml(model.routing, generatedHeader(["monac.yaml", "alerts/"]), model.thresholds) });
+  // alertmanager.yml's `templates:` names this file relative to its own directory.
+  artifacts.push({ path: TEMPLATES_FILE, content: notificationTemplates(generatedHeader(["monac.yaml"])) });
   // Dashboards read the series these groups record, so they are checked against them.
   if (opts.dashboards !== false) artifacts.push(...dashboardArtifacts(model, allGroups, generatedHeader(["slos/", "alerts/", "dashboards/"])));
   return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -33,6 +33,8 @@ const MANAGED: ManagedDir[] = [
   { dir: "prometheus/rules", pattern: /\.rules\.yaml$/, mine: hasMarker, note: (n) => (isYaml(n) ? "Prometheus will load it too" : "") },
   { dir: "prometheus/tests", pattern: /\.test\.yaml$/, mine: hasMarker, note: (n) => (isYaml(n) ? "`monac test` will run it too" : "") },
   { dir: "alertmanager", pattern: /^alertmanager\.yml$/, mine: hasMarker, note: () => "" },
+  { dir: "alertmanager/templates", pattern: /^monac\.tmpl$/, mine: hasMarker, note: () => "" },
+  { dir: "alertmanager/tests", pattern: /\.test\.yaml$/, mine: hasMarker, note: (n) => (isYaml(n) ? "`monac test` will run it too" : "") },
   { dir: "grafana/dashboards", pattern: /\.json$/, mine: isMonacDashboard, note: (n) => (n.endsWith(".json") ? "Grafana will provision it too" : "") },
   { dir: "grafana/provisioning", pattern: /^dashboards\.yaml$/, mine: hasMarker, note: (n) => (isYaml(n) ? "Grafana will read it too" : "") },
 ];

@@ -304,3 +304,12 @@ export function toAddressesProblem(text: string): string | undefined {
   const problem = mailboxes(text, true);
   return problem ? `expected an email address (or several, separated by commas), got ${JSON.stringify(text)}: ${problem}` : undefined;
 }
+
+/**
+ * An endpoint URL as Alertmanager's config loader parses it (Go's net/url):
+ * it refuses a host it cannot read and a "%" without two hex digits.
+ */
+export function urlProblem(url: string): string | undefined {
+  if (URL.canParse(url) && !/%(?![0-9A-Fa-f]{2})/.test(url)) return undefined;
+  return `Alertmanager cannot parse this URL (a bad host, or a "%" not followed by two hex digits): ${JSON.stringify(url)}`;
+}

@@ -112,7 +112,8 @@ export interface ReceiverModel {
   name: string;
   email?: { to: string; sendResolved: boolean };
   slack?: { channel: string; apiUrlFile: string | undefined; sendResolved: boolean };
-  pagerduty?: { routingKeyFile: string; sendResolved: boolean };
+  /** url: the Events API endpoint, when the receiver overrides the global one. */
+  pagerduty?: { routingKeyFile: string; sendResolved: boolean; url?: string | undefined };
 }
 
 export interface SeverityRouteModel {
@@ -128,9 +129,19 @@ export interface RoutingModel {
   groupIntervalMs: number;
   repeatIntervalMs: number;
   smtp:
-    | { from: string; smarthost: string; authUsername: string | undefined; authPasswordFile: string | undefined; requireTls: boolean }
+    | {
+        from: string;
+        smarthost: string;
+        authUsername: string | undefined;
+        authPasswordFile: string | undefined;
+        requireTls: boolean;
+        hello?: string | undefined;
+        tls?: { caFile?: string | undefined; serverName?: string | undefined; insecureSkipVerify?: boolean | undefined } | undefined;
+      }
     | undefined;
   slackApiUrlFile: string | undefined;
+  /** Alertmanager's global pagerduty_url, when monac.yaml overrides it. */
+  pagerdutyUrl?: string | undefined;
   defaultReceiver: string;
   receivers: ReceiverModel[];
   teams: { name: string; routes: SeverityRouteModel[] }[];

@@ -55,16 +55,19 @@ const alertName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
 });
 // Links end up in alert annotations, notifications and dashboards: readable by
 // everyone paged, so they must not carry credentials.
-const url = z
-  .string()
-  .regex(/^https?:\/\/\S+$/, { error: (iss) => `expected an http(s) URL, got ${JSON.stringify(iss.input)}`, abort: true })
-  .refine((s) => !/^https?:\/\/[^/?#]*@/.test(s), {
-    error: "a URL must not carry credentials (user:password@host): anyone who receives the alert can read them; link to a page that needs no secret",
-    abort: true,
-  })
-  .refine((s) => !/[?&](access_token|token|api_?key|key|password|passwd|secret|sig|signature)=/i.test(s), {
-    error: "a URL must not carry a secret in its query (token=, key=, password=, ...): anyone who receives the alert can read it",
-  });
+// `readers` says who would see a secret in it, for the message.
+const httpUrl = (readers: string, instead: string) =>
+  z
+    .string()
+    .regex(/^https?:\/\/\S+$/, { error: (iss) => `expected an http(s) URL, got ${JSON.stringify(iss.input)}`, abort: true })
+    .refine((s) => !/^https?:\/\/[^/?#]*@/.test(s), {
+      error: `a URL must not carry credentials (user:password@host): ${readers} can read them; ${instead}`,
+      abort: true,
+    })
+    .refine((s) => !/[?&](access_token|token|api_?key|key|password|passwd|secret|sig|signature)=/i.test(s), {
+      error: `a URL must not carry a secret in its query (token=, key=, password=, ...): ${readers} can read it`,
+    });
+const url = httpUrl("anyone who receives the alert", "link to a page that needs no secret");
 const severity = z.enum(SEVERITIES, { error: (iss) => `severity must be one of ${SEVERITIES.join(", ")}, got ${JSON.stringify(iss.input)}` });
 
 // ---------------------------------------------------------------- SLOs
@@ -233,8 +236,13 @@ const SlackReceiver = z.strictObject({
   apiUrlFile: secretFile.optional().describe("File holding the incoming-webhook URL; defaults to the workspace slack.apiUrlFile."),
   sendResolved: z.boolean().default(true),
 });
+// Endpoint overrides (EU region, a proxy, a test's sink) are plain URLs: the
+// secret is the routing key, which stays in its file.
+// Whether Alertmanager can parse it: validate.ts with alertmanager-check.ts (urlProblem).
+const endpoint = httpUrl("anyone who reads alertmanager.yml", "give the proxy its credentials another way").describe("Events API v2 URL, e.g. https://events.eu.pagerduty.com/v2/enqueue; default Alertmanager's (https://events.pagerduty.com/v2/enqueue).");
 const PagerDutyReceiver = z.strictObject({
   routingKeyFile: secretFile.describe("File holding the Events API v2 routing key."),
+  url: endpoint.optional(),
   sendResolved: z.boolean().default(true),
 });
 
@@ -305,9 +313,24 @@ export const WorkspaceFile = z.strictObject({
           authUsername: z.string().optional(),
           authPasswordFile: secretFile.optional(),
           requireTls: z.boolean().default(true),
+          hello: z
+            .string()
+            .regex(/^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/, {
+              error: (iss) => `hello must be a host name such as alertmanager.example.com, got ${JSON.stringify(iss.input)}`,
+            })
+            .optional().describe("Host name sent in SMTP HELO/EHLO; default localhost."),
+          tls: z
+            .strictObject({
+              caFile: secretFile.optional().describe("CA certificate file (PEM) the SMTP server's certificate must chain to."),
+              serverName: z.string().min(1).optional().describe("Name the server's certificate must carry, when it differs from the smarthost's host."),
+              insecureSkipVerify: z.boolean().optional().describe("Accept any server certificate (tests only)."),
+            })
+            .optional()
+            .describe("TLS settings for STARTTLS or implicit TLS to the smarthost."),
         })
         .optional(),
       slack: z.strictObject({ apiUrlFile: secretFile }).optional(),
+      pagerduty: z.strictObject({ url: endpoint }).optional().describe("PagerDuty settings for every pagerduty receiver."),
       defaultReceiver: z.string().describe("Receiver for alerts no team route matches."),
     })
     .describe("Alertmanager-wide settings."),

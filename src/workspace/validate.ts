@@ -20,6 +20,7 @@ import {
   locationProblem,
   monthRangeProblem,
   smarthostProblem,
+  urlProblem,
   timeRangeProblem,
   toAddressesProblem,
   weekdayRangeProblem,
@@ -463,6 +464,7 @@ function buildRouting(file: ParsedFile<WorkspaceFileSpec>, f: Findings): Routing
   for (const [name, r] of Object.entries(spec.receivers)) {
     if (r.email && !am.smtp) f.add(source, ["receivers", name, "email"], "an email receiver needs alertmanager.smtp (from, smarthost)");
     if (r.email) check(["receivers", name, "email", "to"], toAddressesProblem(r.email.to));
+    if (r.pagerduty?.url !== undefined) check(["receivers", name, "pagerduty", "url"], urlProblem(r.pagerduty.url));
     if (r.slack && !r.slack.apiUrlFile && !am.slack) {
       f.add(source, ["receivers", name, "slack"], "a slack receiver needs apiUrlFile, here or in alertmanager.slack");
     }
@@ -528,6 +530,10 @@ function checkAlertmanagerSettings({ spec, source }: ParsedFile<WorkspaceFileSpe
       `repeatInterval (${formatDuration(repeatIntervalMs)}) is longer than Alertmanager's default notification log retention (${formatDuration(DEFAULT_RETENTION_MS)}, --data.retention): unless that is raised, notifications repeat about every ${formatDuration(DEFAULT_RETENTION_MS)}`,
     );
   }
+  if (am.pagerduty) {
+    const problem = urlProblem(am.pagerduty.url);
+    if (problem) f.add(source, ["alertmanager", "pagerduty", "url"], problem);
+  }
   if (am.smtp) {
     const problem = smarthostProblem(am.smtp.smarthost);
     if (problem) f.add(source, ["alertmanager", "smtp", "smarthost"], problem);
@@ -571,9 +577,18 @@ export function routingModel(spec: WorkspaceFileSpec): RoutingModel {
     groupIntervalMs: durationMs(am.groupInterval),
     repeatIntervalMs: durationMs(am.repeatInterval),
     smtp: am.smtp
-      ? { from: am.smtp.from, smarthost: am.smtp.smarthost, authUsername: am.smtp.authUsername, authPasswordFile: am.smtp.authPasswordFile, requireTls: am.smtp.requireTls }
+      ? {
+          from: am.smtp.from,
+          smarthost: am.smtp.smarthost,
+          authUsername: am.smtp.authUsername,
+          authPasswordFile: am.smtp.authPasswordFile,
+          requireTls: am.smtp.requireTls,
+          ...(am.smtp.hello !== undefined ? { hello: am.smtp.hello } : {}),
+          ...(am.smtp.tls !== undefined ? { tls: am.smtp.tls } : {}),
+        }
       : undefined,
     slackApiUrlFile: am.slack?.apiUrlFile,
+    ...(am.pagerduty ? { pagerdutyUrl: am.pagerduty.url } : {}),
     defaultReceiver: am.defaultReceiver,
     receivers: Object.entries(spec.receivers).map(([name, r]) => ({
       name,

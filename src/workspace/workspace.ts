@@ -294,7 +294,8 @@ async function readSpecFile(root: string, rel: string): Promise<Uint8Array> {
 const SECRET_VALUES: { pattern: RegExp; what: string }[] = [
   { pattern: /https:\/\/hooks\.slack\.com\/\S+/, what: "a Slack webhook URL" },
   { pattern: /\bxox[abpr]-[A-Za-z0-9-]{10,}/, what: "a Slack token" },
-  { pattern: /https:\/\/events\.pagerduty\.com\/\S+/, what: "a PagerDuty events URL" },
+  // Per-integration URLs carry the key; the Events v2 endpoint (/v2/enqueue, an override in monac.yaml) does not.
+  { pattern: /https:\/\/events\.(?:eu\.)?pagerduty\.com\/(?:integration|x-ere)\/\S+/, what: "a PagerDuty integration URL (it holds the key)" },
   { pattern: /https:\/\/[^\s/]+\.webhook\.office\.com\/\S+/, what: "a Teams webhook URL" },
 ];
 

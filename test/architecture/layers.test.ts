@@ -19,11 +19,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   promql: ["go"],
   workspace: ["yaml", "promql", "go"],
   ruletest: ["yaml", "promql", "template", "go"],
+  // Alertmanager routing, inhibition and time intervals, and the routing test format.
+  routetest: ["yaml", "go"],
   // The rule-test generator runs the emitted rules on the runner to derive $value.
   compile: ["workspace", "yaml", "promql", "template", "ruletest", "go"],
-  cli: ["api", "compile", "ruletest", "workspace", "yaml", "promql", "template", "go"],
+  cli: ["api", "compile", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
   // The library entry point; it must not reach into the command (see below).
-  api: ["compile", "ruletest", "workspace", "yaml", "promql", "template", "go"],
+  api: ["compile", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
 };
 const LAYERS = Object.keys(ALLOWED);
 

@@ -78,7 +78,7 @@ describe("monac test --dir", () => {
     await mkdir(empty);
     const r = await run("test", "--dir", empty);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`monac test: no test files given and none of ${path.join(empty, "out/prometheus/tests")}, ${path.join(empty, "test/rules")} exists\n`);
+    expect(r.err).toContain(`monac test: no test files given and none of ${path.join(empty, "out/prometheus/tests")}, ${path.join(empty, "out/alertmanager/tests")}, ${path.join(empty, "test/rules")} exists\n`);
     // In a workspace that was never built, say how to get the tests.
     await writeFile(path.join(empty, "monac.yaml"), "");
     expect((await run("test", "--dir", empty)).err).toContain(`exists; run \`monac build --dir ${empty}\` to generate the tests`);

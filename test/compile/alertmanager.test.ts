@@ -1,12 +1,33 @@
 import { describe, expect, it } from "vitest";
 import { alertmanagerConfig, alertmanagerYaml } from "../../src/compile/alertmanager.js";
+import { notificationTemplates } from "../../src/compile/alertmanager-templates.js";
 import { BASE_MONAC_YAML, modelFrom } from "../support/workspace.js";
 
 describe("alertmanager config", () => {
-  const { routing } = modelFrom({});
+  // Two threshold alerts: one per process (closed labels), one per filesystem (the series' own labels).
+  const { routing, thresholds } = modelFrom({
+    "alerts/shop.yaml": `service: shop
+team: shop
+alerts:
+  - name: HighCpu
+    expr: 100 * avg by (instance) (rate(process_cpu_seconds_total{job="shop"}[5m]))
+    unit: percent
+    warning: 80
+    critical: 90
+  - name: DiskFull
+    expr: 100 * (1 - node_filesystem_avail_bytes{job="shop"} / node_filesystem_size_bytes{job="shop"})
+    unit: percent
+    warning: 85
+    critical: 95
+`,
+  });
 
   it("matches the golden", async () => {
-    await expect(alertmanagerYaml(routing, ["golden"])).toMatchFileSnapshot("golden/alertmanager.yml");
+    await expect(alertmanagerYaml(routing, ["golden"], thresholds)).toMatchFileSnapshot("golden/alertmanager.yml");
+  });
+
+  it("matches the golden notification templates", async () => {
+    await expect(notificationTemplates(["golden"])).toMatchFileSnapshot("golden/monac.tmpl");
   });
 
   it("routes each team's severities to all of their receivers", () => {
@@ -20,12 +41,16 @@ describe("alertmanager config", () => {
     ]);
   });
 
-  it("inhibits warnings under criticals; burn-rate tiers need no rule (one alert per severity)", () => {
-    const rules = alertmanagerConfig(routing).inhibit_rules as { source_matchers: string[]; target_matchers: string[]; equal: string[] }[];
-    expect(rules.map((r) => `${r.source_matchers[0]} mutes ${r.target_matchers[0]} on ${r.equal.join(",")}`)).toEqual([
-      'severity="critical" mutes severity=~"warning|info" on alertname,service,slo,job,instance',
-      'severity="warning" mutes severity="info" on alertname,service,slo,job,instance',
-    ]);
+  it("inhibits warnings under criticals of the same SLO, or of the same threshold alert's series", () => {
+    const rules = alertmanagerConfig(routing, thresholds).inhibit_rules as { source_matchers: string[]; target_matchers: string[]; equal: string[] }[];
+    expect(rules.map((r) => `${r.source_matchers.join(",")} mutes ${r.target_matchers.join(",")} on ${r.equal.join(",")}`)).toMatchInlineSnapshot(`
+      [
+        "severity="critical",slo=~".+" mutes severity=~"warning|info",slo=~".+" on alertname,service,slo",
+        "severity="warning",slo=~".+" mutes severity="info",slo=~".+" on alertname,service,slo",
+        "alertname="DiskFull",service="shop",severity="critical" mutes alertname="DiskFull",service="shop",severity="warning" on alertname,service,consumergroup,container,cpu,database,datname,db,device,fstype,instance,interface,job,le,mountpoint,name,namespace,node,partition,pod,quantile,queue,topic",
+        "alertname="HighCpu",service="shop",severity="critical" mutes alertname="HighCpu",service="shop",severity="warning" on alertname,service,instance",
+      ]
+    `);
   });
 
   it("references secrets only by file", () => {
@@ -64,5 +89,22 @@ describe("alertmanager time intervals", () => {
         },
       ],
     });
+  });
+});
+
+describe("alertmanager endpoint overrides", () => {
+  it("writes the PagerDuty URL globally and per receiver, and SMTP hello and TLS", () => {
+    const monac = BASE_MONAC_YAML.replace(
+      "  smtp:\n",
+      "  pagerduty: { url: http://127.0.0.1:9999/v2/enqueue }\n  smtp:\n    hello: am.example.com\n    tls: { caFile: /etc/ssl/ca.pem, insecureSkipVerify: false }\n",
+    ).replace("routingKeyFile: /etc/alertmanager/shop-pd-key", "routingKeyFile: /etc/alertmanager/shop-pd-key, url: https://events.eu.pagerduty.com/v2/enqueue");
+    const config = alertmanagerConfig(modelFrom({ "monac.yaml": monac }).routing);
+    expect(config.global).toMatchObject({
+      pagerduty_url: "http://127.0.0.1:9999/v2/enqueue",
+      smtp_hello: "am.example.com",
+      smtp_tls_config: { ca_file: "/etc/ssl/ca.pem", insecure_skip_verify: false },
+    });
+    const pager = (config.receivers as { name: string; pagerduty_configs?: { url?: string }[] }[]).find((r) => r.name === "shop-pager")!;
+    expect(pager.pagerduty_configs![0]!.url).toBe("https://events.eu.pagerduty.com/v2/enqueue");
   });
 });

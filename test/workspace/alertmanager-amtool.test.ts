@@ -59,6 +59,17 @@ const TI = "timeIntervals.office-hours[0]";
 const VARIANTS: Variant[] = [
   // Valid.
   { name: "the base", change: () => undefined },
+  { name: "a PagerDuty URL with a bad escape", change: am({ pagerduty: { url: "https://events.pagerduty.com/v2/%zz" } }), error: "alertmanager.pagerduty.url" },
+  { name: "a PagerDuty URL with a bad host", change: am({ pagerduty: { url: "https://[::1/v2/enqueue" } }), error: "alertmanager.pagerduty.url" },
+  {
+    name: "endpoint overrides: PagerDuty URL (global and per receiver), SMTP hello and TLS",
+    change: (s) => {
+      am({ pagerduty: { url: "http://127.0.0.1:9999/v2/enqueue" } })(s);
+      smtp({ hello: "alertmanager.example.com", requireTls: false, tls: { caFile: "/etc/ssl/ca.pem", serverName: "smtp.example.com", insecureSkipVerify: true } })(s);
+      s.receivers["eu-pager"] = { pagerduty: { routingKeyFile: "/etc/alertmanager/eu-key", url: "https://events.eu.pagerduty.com/v2/enqueue" } };
+      s.teams["shop"] = { critical: ["shop-slack", "eu-pager"], info: { receivers: ["ops-email"], during: ["office-hours"] } };
+    },
+  },
   { name: "a whole day, 00:00 to 24:00", change: interval({ times: [{ start: "00:00", end: "24:00" }] }) },
   { name: "weekdays in any case, sunday:saturday", change: interval({ weekdays: ["sunday:saturday", "Monday", "TUESDAY:thursday"] }) },
   { name: "days of the month, negative from the end", change: interval({ daysOfMonth: [1, "-1", "1:-1", "-7:-1", "+5", "10:28"] }) },
