@@ -4,31 +4,11 @@ import { cp, mkdtemp, readdir, readFile, realpath, rm, writeFile } from "node:fs
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { loadWorkspaceFromTexts } from "../../src/workspace/workspace.js";
 import { compileWorkspace } from "../../src/compile/bundle.js";
 import { isMine } from "../../src/compile/write.js";
 import { REPO_ROOT } from "../support/workspace.js";
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
-async function snapshotDir(dir: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  const walk = async (rel: string) => {
-    for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) await walk(child);
-      else files[child] = await readFile(path.join(dir, child), "utf8");
-    }
-  };
-  await walk("");
-  return files;
-}
+import { run, snapshotDir } from "../support/cli.js";
 
 let ws: string;
 beforeEach(async () => {

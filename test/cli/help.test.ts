@@ -2,15 +2,8 @@
 // (exit 0, stdout), and a usage error with the message and the same usage
 // (exit 2, stderr).
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { COMMAND_USAGE } from "../../src/cli/usage.js";
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+import { run } from "../support/cli.js";
 
 const COMMANDS = Object.keys(COMMAND_USAGE) as (keyof typeof COMMAND_USAGE)[];
 

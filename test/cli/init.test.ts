@@ -6,28 +6,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initFiles } from "../../src/cli/init.js";
-import { main } from "../../src/cli/main.js";
 import { describeWithTool, runTool } from "../support/tools.js";
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
-async function snapshotDir(dir: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  const walk = async (rel: string) => {
-    for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) await walk(child);
-      else files[child] = await readFile(path.join(dir, child), "utf8");
-    }
-  };
-  await walk("");
-  return files;
-}
+import { run, snapshotDir } from "../support/cli.js";
 
 const SPECS = ["monac.yaml", "slos/api.yaml", "alerts/node.yaml"];
 const SCHEMAS = ["schemas/slos.schema.json", "schemas/alerts.schema.json", "schemas/monac.schema.json", "schemas/dashboards.schema.json"];

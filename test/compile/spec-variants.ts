@@ -7,6 +7,7 @@ import { loadWorkspaceFromTexts } from "../../src/workspace/workspace.js";
 import { formatDiagnostic } from "../../src/workspace/diagnostics.js";
 import type { WorkspaceModel } from "../../src/workspace/model.js";
 import { BASE_MONAC_YAML } from "../support/workspace.js";
+import { mulberry32 as prng } from "../support/random.js";
 
 export const OBJECTIVES = [90, 95, 99, 99.5, 99.9, 99.99, 99.999] as const;
 export const PERIODS = ["7d", "28d", "90d"] as const;
@@ -38,18 +39,6 @@ export interface SpecVariant {
   minEvents?: number;
   noData: boolean;
   evaluationInterval: "30s" | "1m" | "2m30s" | "5m";
-}
-
-/** mulberry32: a small deterministic PRNG, so the sample never changes between runs. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -3,6 +3,7 @@
 // hostile ones, indentation shifted, anchors and aliases, Go-template and
 // PromQL punctuation, stray bytes. Each mutation changes one file (or adds or
 // removes one), and says in words what it did, so a failure can be replayed.
+import { mulberry32 as rng } from "../support/random.js";
 
 export interface Mutation {
   /** Workspace-relative path of the file changed. */
@@ -11,18 +12,6 @@ export interface Mutation {
   bytes: Buffer | null;
   kind: string;
   what: string;
-}
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Rand = () => number;

@@ -7,18 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { AggregateOp, AtModifier, Expr, LabelMatcher, MatchOp, VectorMatching, VectorSelector } from "../../src/promql/ast.js";
 import { parsePromQL } from "../../src/promql/parser.js";
 import { printMatcher, printPromQL } from "../../src/promql/printer.js";
-
-/** mulberry32: tiny deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "../support/random.js";
 
 const POS = { start: 0, end: 0 };
 

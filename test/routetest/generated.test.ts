@@ -8,7 +8,6 @@ import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { main } from "../../src/cli/main.js";
 import { ALERTMANAGER_FILE, compileWorkspace } from "../../src/compile/bundle.js";
 import { checkWorkspace } from "../../src/compile/check.js";
 import { routingTestArtifact, routingTestCases, ROUTING_TESTS_FILE } from "../../src/compile/routing-tests.js";
@@ -16,6 +15,7 @@ import { runRoutingTestFile } from "../../src/routetest/index.js";
 import type { WorkspaceModel } from "../../src/workspace/model.js";
 import { loadWorkspace } from "../../src/workspace/workspace.js";
 import { REPO_ROOT } from "../support/workspace.js";
+import { run } from "../support/cli.js";
 
 let model: WorkspaceModel;
 const dir = mkdtempSync(path.join(tmpdir(), "monac-routing-generated-"));
@@ -37,13 +37,6 @@ function writeOut(m: WorkspaceModel, configText = compiledConfig(m)): string {
   writeFileSync(path.join(out, ALERTMANAGER_FILE), configText);
   writeFileSync(path.join(out, ROUTING_TESTS_FILE), routingTestArtifact(m).content);
   return path.join(out, ROUTING_TESTS_FILE);
-}
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
 describe("generated routing tests", () => {
