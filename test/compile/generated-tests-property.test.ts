@@ -4,7 +4,7 @@
 // workbook (its "WARNING" header line). Over a seeded sample of spec variants
 // (see spec-variants.ts): build a one-SLO workspace, write rules and tests to
 // a temporary directory, run every generated test file.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import { compileWorkspace } from "../../src/compile/bundle.js";
 import { ruleTestArtifacts, TESTS_DIR } from "../../src/compile/rule-tests/index.js";
 import { runTestFile } from "../../src/ruletest/index.js";
 import { describeVariant, specVariants, variantModel, type SpecVariant } from "./spec-variants.js";
+import { writeArtifacts } from "../support/workspace.js";
 
 const VARIANTS = specVariants(30);
 
@@ -43,10 +44,7 @@ async function buildAndRun(v: SpecVariant, root: string, index: number): Promise
   const { model, disabled } = variantModel(v);
   const dir = path.join(root, String(index));
   const artifacts = [...compileWorkspace(model, { dashboards: false }), ...(await ruleTestArtifacts(model))];
-  for (const a of artifacts) {
-    mkdirSync(path.dirname(path.join(dir, a.path)), { recursive: true });
-    writeFileSync(path.join(dir, a.path), a.content);
-  }
+  writeArtifacts(dir, artifacts);
   const tests = artifacts.filter((a) => a.path.startsWith(`${TESTS_DIR}/`));
   const outcome: Outcome = { variant: describeVariant(v), disabled, testFiles: tests.length, groups: 0, failed: [], errors: [], warnings: [], notes: [], ms: 0 };
   for (const t of tests) {

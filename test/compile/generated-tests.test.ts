@@ -7,13 +7,13 @@ import { thresholdTests } from "../../src/compile/rule-tests/threshold-tests.js"
 import { regexSamples, labelsMatching, variantAvoiding } from "../../src/compile/rule-tests/synthetic-labels.js";
 import { counterValues } from "../../src/compile/rule-tests/rule-test-file.js";
 import { parseSequence } from "../../src/promql/series-notation.js";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { compileWorkspace } from "../../src/compile/bundle.js";
 import { ruleTestArtifacts } from "../../src/compile/rule-tests/index.js";
 import { runTestFile } from "../../src/ruletest/index.js";
-import { BASE_MONAC_YAML, modelFrom } from "../support/workspace.js";
+import { BASE_MONAC_YAML, modelFrom, writeArtifacts } from "../support/workspace.js";
 
 const SLO = `service: shop
 team: shop
@@ -108,10 +108,7 @@ slos:
       const model = modelFrom({ "monac.yaml": `evaluationInterval: ${interval}\n${BASE_MONAC_YAML}`, "slos/shop.yaml": VARIANTS });
       const dir = mkdtempSync(path.join(tmpdir(), "monac-variants-"));
       try {
-        for (const a of [...compileWorkspace(model, { dashboards: false }), ...(await ruleTestArtifacts(model))]) {
-          mkdirSync(path.dirname(path.join(dir, a.path)), { recursive: true });
-          writeFileSync(path.join(dir, a.path), a.content);
-        }
+        writeArtifacts(dir, [...compileWorkspace(model, { dashboards: false }), ...(await ruleTestArtifacts(model))]);
         let groups = 0;
         for (const slo of ["held", "latency", "orders"]) {
           const file = path.join(dir, `prometheus/tests/shop.${slo}.slo.test.yaml`);
@@ -175,10 +172,7 @@ slos:
     const model = modelFrom({ "slos/shop.yaml": TWO });
     const dir = mkdtempSync(path.join(tmpdir(), "monac-shared-sli-"));
     try {
-      for (const a of [...compileWorkspace(model, { dashboards: false }), ...(await ruleTestArtifacts(model))]) {
-        mkdirSync(path.dirname(path.join(dir, a.path)), { recursive: true });
-        writeFileSync(path.join(dir, a.path), a.content);
-      }
+      writeArtifacts(dir, [...compileWorkspace(model, { dashboards: false }), ...(await ruleTestArtifacts(model))]);
       for (const slo of ["strict", "loose"]) {
         const result = await runTestFile(path.join(dir, `prometheus/tests/shop.${slo}.slo.test.yaml`));
         expect([slo, result.groups.filter((g) => g.status !== "passed").map((g) => g.name), result.errors]).toEqual([slo, [], []]);

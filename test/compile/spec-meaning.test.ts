@@ -7,17 +7,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileWorkspace } from "../../src/compile/bundle.js";
 import { runTestFile } from "../../src/ruletest/index.js";
-import { modelFrom } from "../support/workspace.js";
+import { modelFrom, writeArtifacts } from "../support/workspace.js";
 
 /** Compiles the specs, writes a promtool test next to the rules and runs it on monac's engine. */
 async function runAgainstRules(specs: Record<string, string>, ruleFile: string, test: string) {
   const model = modelFrom(specs);
   const dir = mkdtempSync(path.join(tmpdir(), "monac-meaning-"));
   try {
-    for (const a of compileWorkspace(model, { dashboards: false })) {
-      mkdirSync(path.dirname(path.join(dir, a.path)), { recursive: true });
-      writeFileSync(path.join(dir, a.path), a.content);
-    }
+    writeArtifacts(dir, compileWorkspace(model, { dashboards: false }));
     const testPath = path.join(dir, "prometheus", "tests", "meaning.test.yaml");
     mkdirSync(path.dirname(testPath), { recursive: true });
     writeFileSync(testPath, `rule_files: [../rules/${ruleFile}]\nevaluation_interval: 1m\ntests:\n${test}`);

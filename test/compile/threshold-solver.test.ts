@@ -14,7 +14,7 @@ import type { RuleTestFile, RuleTestGroup } from "../../src/compile/rule-tests/r
 import { thresholdTests } from "../../src/compile/rule-tests/threshold-tests.js";
 import { parseSequence } from "../../src/promql/series-notation.js";
 import { runTestFile } from "../../src/ruletest/index.js";
-import { modelFrom } from "../support/workspace.js";
+import { modelFrom, writeArtifacts } from "../support/workspace.js";
 import { isCI, runTool, toolPath } from "../support/tools.js";
 
 const STEP_MS = 5 * 60_000;
@@ -134,10 +134,7 @@ describe("threshold test solver", () => {
 
     const dir = mkdtempSync(path.join(tmpdir(), "monac-threshold-solver-"));
     try {
-      for (const a of compileWorkspace(model, { dashboards: false })) {
-        mkdirSync(path.dirname(path.join(dir, a.path)), { recursive: true });
-        writeFileSync(path.join(dir, a.path), a.content);
-      }
+      writeArtifacts(dir, compileWorkspace(model, { dashboards: false }));
       const file: RuleTestFile = { rule_files: ["../rules/shop.alerts.rules.yaml"], evaluation_interval: "5m", tests: groups };
       const testPath = path.join(dir, "prometheus/tests/solver.test.yaml");
       mkdirSync(path.dirname(testPath), { recursive: true });

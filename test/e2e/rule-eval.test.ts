@@ -3,7 +3,7 @@
 // build) is run by the real promtool (3.5) against the committed rule files in
 // out/prometheus/rules/ (each test file names its rule files by a path
 // relative to itself).
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { main } from "../../src/cli/main.js";
 import { compileWorkspace } from "../../src/compile/bundle.js";
 import { ruleTestArtifacts } from "../../src/compile/rule-tests/index.js";
 import { describeWithTool, REPO_ROOT, runTool } from "../support/tools.js";
-import { BASE_MONAC_YAML, modelFrom } from "../support/workspace.js";
+import { BASE_MONAC_YAML, modelFrom, writeArtifacts } from "../support/workspace.js";
 
 // Hand-written scenarios, and the tests `monac build` generates for every spec.
 const TEST_DIRS = ["test/rules", "out/prometheus/tests"];
@@ -64,10 +64,7 @@ describeWithTool("promtool", "promtool test rules at a 5m evaluation interval", 
       const model = modelFrom({ "monac.yaml": `evaluationInterval: 5m\n${BASE_MONAC_YAML}`, "slos/shop.yaml": slos });
       const dir = mkdtempSync(path.join(tmpdir(), "monac-5m-"));
       try {
-        for (const a of [...compileWorkspace(model, { dashboards: false }), ...(await ruleTestArtifacts(model))]) {
-          mkdirSync(path.dirname(path.join(dir, a.path)), { recursive: true });
-          writeFileSync(path.join(dir, a.path), a.content);
-        }
+        writeArtifacts(dir, [...compileWorkspace(model, { dashboards: false }), ...(await ruleTestArtifacts(model))]);
         const file = "prometheus/tests/shop.availability.slo.test.yaml";
         const text = readFileSync(path.join(dir, file), "utf8");
         const r = await runTool("promtool", ["test", "rules", file], { cwd: dir, timeoutMs: PROMTOOL_TIMEOUT_MS });

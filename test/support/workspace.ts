@@ -1,10 +1,11 @@
 // Builds compile models from small in-memory workspaces for tests.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadWorkspaceFromTexts } from "../../src/workspace/workspace.js";
 import { checkWorkspace } from "../../src/compile/check.js";
 import { formatDiagnostic } from "../../src/workspace/diagnostics.js";
 import type { WorkspaceModel } from "../../src/workspace/model.js";
+import type { Artifact } from "../../src/compile/artifact.js";
 
 const base = path.join(import.meta.dirname, "..", "fixtures", "base");
 export const BASE_MONAC_YAML = readFileSync(path.join(base, "monac.yaml"), "utf8");
@@ -18,3 +19,11 @@ export function modelFrom(files: Record<string, string>): WorkspaceModel {
 }
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+/** Writes compiled artifacts under `dir` as `monac build` lays them out in out/. */
+export function writeArtifacts(dir: string, artifacts: readonly Artifact[]): void {
+  for (const a of artifacts) {
+    mkdirSync(path.dirname(path.join(dir, a.path)), { recursive: true });
+    writeFileSync(path.join(dir, a.path), a.content);
+  }
+}
