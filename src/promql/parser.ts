@@ -30,6 +30,7 @@ import { FUNCTION_SIGNATURES } from "./function-signatures.js";
 import { goMax, goMin } from "../go/math.js";
 import { LiteralError, parseNumber, unquoteString } from "./literals.js";
 import { compileAnchoredRegex, RegexError } from "./regex.js";
+import { commentEnd, isQuote, stringLiteralEnd } from "./lexical.js";
 
 export class PromQLParseError extends Error {
   /** 1-based line of the offending position. */
@@ -90,16 +91,8 @@ function withoutTrailingDecimalPoints(source: string): string {
   let i = 0;
   while (i < source.length) {
     const c = source[i]!;
-    if (c === '"' || c === "'" || c === "`") {
-      let j = i + 1;
-      while (j < source.length && source[j] !== c && source[j] !== "\n") j += source[j] === "\\" && c !== "`" ? 2 : 1;
-      out += source.slice(i, j + 1);
-      i = j + 1;
-      continue;
-    }
-    if (c === "#") {
-      const nl = source.indexOf("\n", i);
-      const end = nl < 0 ? source.length : nl;
+    if (isQuote(c) || c === "#") {
+      const end = c === "#" ? commentEnd(source, i) : stringLiteralEnd(source, i);
       out += source.slice(i, end);
       i = end;
       continue;

@@ -3,6 +3,7 @@
 import { walk, type Expr, type LabelMatcher, type ValueType } from "./ast.js";
 import { documentedType, tryParsePromQL, typeOf } from "./parser.js";
 import { quoteString } from "./literals.js";
+import { commentEnd, isQuote, stringLiteralEnd } from "./lexical.js";
 import { printMatcher } from "./printer.js";
 
 export type { LabelMatcher } from "./ast.js";
@@ -85,15 +86,12 @@ export function withoutComments(text: string): string {
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
-    if (c === '"' || c === "'" || c === "`") {
-      // A string literal: copied as is, escapes included (backquoted strings have none).
-      let j = i + 1;
-      while (j < text.length && text[j] !== c) j += c !== "`" && text[j] === "\\" ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
+    if (isQuote(c)) {
+      const end = stringLiteralEnd(text, i);
+      out += text.slice(i, end);
+      i = end;
     } else if (c === "#") {
-      const end = text.indexOf("\n", i);
-      i = end < 0 ? text.length : end;
+      i = commentEnd(text, i);
     } else {
       out += c;
       i++;
