@@ -95,3 +95,17 @@ export {
   type ReplayResult,
   type AlertInterval,
 } from "./ruletest/incidents.js";
+
+// -- Backfill ------------------------------------------------------------------------
+
+/**
+ * `backfill` evaluates recording-rule groups (`recordingGroups` of parsed
+ * rule files) over a past range on raw series read from a Prometheus HTTP
+ * API, as Prometheus would have recorded them since `from`;
+ * `openMetricsChunks` writes the result for `promtool tsdb
+ * create-blocks-from openmetrics`.
+ */
+export { backfill, BackfillError, type BackfillOptions, type BackfillResult, type GroupReport } from "./backfill/backfill.js";
+export { recordingGroups, inputSelectors, BackfillPlanError, type InputSelector } from "./backfill/plan.js";
+export { fetchRawSeries, PrometheusAPIError, type PrometheusClient, type RawSeries } from "./backfill/prometheus-api.js";
+export { openMetricsChunks, type OpenMetricsSeries } from "./backfill/openmetrics.js";

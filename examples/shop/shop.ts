@@ -15,6 +15,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { ErrorInjector, ROUTES } from "./traffic.js";
 
 /** What the service is told to do; every field can be changed at run time. */
 export interface ShopControl {
@@ -60,11 +61,7 @@ export interface Shop {
 /** Bucket bounds, seconds. 0.1 is the checkout latency SLO's threshold; 1 is printed `le="1"`. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** The application routes the load generator exercises; every one counts towards the checkout SLOs. */
-export const ROUTES = [
-  { method: "GET", route: "/cart" },
-  { method: "POST", route: "/checkout" },
-] as const;
+export { ROUTES };
 
 const MAX_IN_FLIGHT = 512;
 const TICK_MS = 10;
@@ -114,15 +111,8 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
   }
 
   // Deterministic error injection: with errorRatio r, exactly r of the requests fail.
-  let errorDebt = 0;
-  const shouldFail = (): boolean => {
-    errorDebt += state.errorRatio;
-    if (errorDebt >= 1 - 1e-12) {
-      errorDebt -= 1;
-      return true;
-    }
-    return false;
-  };
+  const injector = new ErrorInjector();
+  const shouldFail = (): boolean => injector.fail(state.errorRatio);
 
   const appRoute = (method: string | undefined, url: string | undefined) =>
     ROUTES.find((r) => r.method === method && r.route === (url ?? "").split("?")[0]);

@@ -47,6 +47,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         });
         return await (await import("./schema.js")).schemaCommand(values.out!, values.check!, io);
       }
+      case "backfill":
+        return await (await import("./backfill.js")).backfillCommand(rest, io);
       case "promqltest":
         return await (await import("./promqltest.js")).promqltestCommand(rest, io);
       case "test":

@@ -66,6 +66,34 @@ FILE|DIR paths are relative to the current directory, not to --dir.
 
 Exit status: 0 all test groups passed, 1 some failed, 2 a test file is unreadable or invalid, or bad usage.`,
 
+  backfill: `usage: monac backfill --prometheus URL --from TIME --to TIME [--dir DIR] [--out DIR] [--slo SERVICE/NAME]... [--header "NAME: VALUE"]... [--quiet]
+
+Writes the series the workspace's recording rules would have recorded from
+--from to --to, had Prometheus been running them: reads the raw series the
+rules need from Prometheus's HTTP API (Prometheus, Thanos Query, Mimir, Cortex
+or VictoriaMetrics), evaluates every group at its interval on monac's engine
+(all layers in one pass, later rules reading earlier ones), and writes
+OUT/monac-backfill.om (OpenMetrics). Turn it into TSDB blocks and hand them to
+Prometheus:
+
+  promtool tsdb create-blocks-from openmetrics OUT/monac-backfill.om OUT/blocks
+  mv OUT/blocks/* PROMETHEUS_DATA_DIR/    (then restart Prometheus, or wait for its next block reload)
+
+  --prometheus URL  base URL of the Prometheus API (credentials in it are sent as basic auth)
+  --from TIME       first evaluation: RFC 3339, Unix seconds, now or now-DURATION (e.g. now-30d)
+  --to TIME         last evaluation at or before TIME
+  --dir DIR         workspace with monac.yaml (default: .)
+  --out DIR         where to write monac-backfill.om (default: backfill)
+  --slo S/N         only this SLO (SERVICE/NAME; may be repeated; default: every SLO)
+  --header H        an extra request header, e.g. "X-Scope-OrgID: team-a" (may be repeated)
+  --quiet           no progress lines on stderr
+
+Evaluations fall on --from, --from + interval, …: pass a time your Prometheus
+evaluated the group at to line them up with its own samples.
+
+Exit status: 0 written; 1 spec errors or a rule the engine cannot evaluate, nothing written;
+2 usage error, Prometheus unreachable or answering an error, or I/O error.`,
+
   promqltest: `usage: monac promqltest [--verbose] FILE...
 
 Runs Prometheus's PromQL test scripts (load/eval/expect) on monac's engine.
@@ -96,6 +124,8 @@ Usage:
   monac validate [--dir DIR]                      validate specs, write nothing
   monac test [--dir DIR] [--run REGEX] [--junit FILE] [PATH...]
                                                   run promtool rule unit tests (default: out/prometheus/tests, test/rules under DIR)
+  monac backfill --prometheus URL --from T --to T [--slo S/N]... [--out DIR]
+                                                  recorded-series history for new SLOs, as OpenMetrics for promtool
   monac schema [--out DIR] [--check]              write the spec files' JSON Schemas (default: schemas/)
   monac promqltest [--verbose] FILE...            run Prometheus PromQL test scripts on monac's engine
   monac help [COMMAND]                            this text, or a command's options

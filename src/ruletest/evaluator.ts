@@ -352,7 +352,7 @@ function lookaheadReason(expr: Expr): string | undefined {
  * fixed about them: the metric name, alertname, and the rule's labels
  * without templates (the rule manager sets those on every output series).
  */
-function mayRead(sel: VectorSelector, rule: LoadedRule): boolean {
+export function mayRead(sel: VectorSelector, rule: LoadedRule): boolean {
   const matchers = allMatchers(sel);
   const fixed = new Map<string, string>(rule.labels.filter(([, v]) => !v.includes("{{")));
   const names = rule.kind === "record" ? [rule.name] : ["ALERTS", "ALERTS_FOR_STATE"];

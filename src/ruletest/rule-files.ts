@@ -16,6 +16,8 @@ import { YamlFileError, YamlReader, type Position } from "./yaml-nodes.js";
 export interface LoadedRuleGroup {
   file: string;
   name: string;
+  /** The group's `interval`, ms; 0 when unset (Prometheus then uses its global evaluation_interval). */
+  interval: number;
   /** ms subtracted from the evaluation time of every query of the group. */
   queryOffset: number;
   /** 0 means unlimited. */
@@ -163,7 +165,7 @@ export function parseRuleFile(file: string, content: string | Uint8Array): Loade
       if (name === "") at(gNode, "Groupname must not be empty");
       if (seen.has(name)) at(gNode, `groupname: "${name}" is repeated in the same file`);
       seen.add(name);
-      y.duration(g.get("interval")?.value, "interval");
+      const interval = y.duration(g.get("interval")?.value, "interval");
       const groupLabels = y.stringMap(g.get("labels")?.value, "labels");
       for (const [k, v, keyNode] of groupLabels) for (const p of labelProblems(k, v)) at(keyNode, p);
       const rules: LoadedRule[] = [];
@@ -176,6 +178,7 @@ export function parseRuleFile(file: string, content: string | Uint8Array): Loade
       groups.push({
         file,
         name,
+        interval,
         queryOffset: y.duration(g.get("query_offset")?.value, "query_offset"),
         limit: y.int(g.get("limit")?.value, "limit"),
         rules,

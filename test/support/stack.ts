@@ -268,3 +268,34 @@ export async function getJson<T>(url: string): Promise<T> {
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
+
+export interface RunningPrometheus {
+  proc: Proc;
+  url: string;
+}
+
+/**
+ * Starts the real Prometheus on a free port with `configFile` and data in
+ * `dataDir`, and waits until it is ready (it has then loaded every block in
+ * the data directory and replayed its WAL).
+ */
+export async function startPrometheus(workDir: string, configFile: string, dataDir: string, extraArgs: string[] = []): Promise<RunningPrometheus> {
+  const port = await freePort();
+  const proc = startProcess("prometheus", toolOrThrow("prometheus"), [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${dataDir}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    ...extraArgs,
+  ], workDir);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await pollUntil("prometheus to be ready", async () => {
+      if (proc.exited()) throw new Error(`prometheus exited:\n${proc.output()}`);
+      return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
+    }, 60_000, 200, () => proc.output().split("\n").slice(-20).join("\n"));
+  } catch (e) {
+    await proc.stop();
+    throw e;
+  }
+  return { proc, url };
+}
