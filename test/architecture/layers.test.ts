@@ -23,9 +23,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   routetest: ["yaml", "go"],
   // The rule-test generator runs the emitted rules on the runner to derive $value.
   compile: ["workspace", "yaml", "promql", "template", "ruletest", "go"],
-  cli: ["api", "compile", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
+  // History for recorded series: compiled rules evaluated by the rule-test evaluator on series read from Prometheus.
+  backfill: ["ruletest", "promql", "go"],
+  cli: ["api", "backfill", "compile", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
   // The library entry point; it must not reach into the command (see below).
-  api: ["compile", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
+  api: ["backfill", "compile", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
 };
 const LAYERS = Object.keys(ALLOWED);
 
