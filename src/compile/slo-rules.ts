@@ -331,5 +331,6 @@ function sloAnnotations(slo: SloModel, defaults: { summary: string; description:
     summary: slo.alerting.summary ?? defaults.summary,
     description: slo.alerting.description ?? defaults.description,
     ...(slo.alerting.runbook ? { runbook_url: slo.alerting.runbook } : {}),
+    ...(slo.grafanaUrl !== undefined ? { dashboard_url: `${slo.grafanaUrl}/d/${dashboardUid("slo", slo.service)}` } : {}),
   };
 }

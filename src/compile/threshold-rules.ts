@@ -1,6 +1,8 @@
 // Threshold specs -> alert rules, one rule per severity level. Warning and
 // critical share the alert name and labels, so Alertmanager's
 // critical-mutes-warning inhibition pairs them exactly.
+import { dashboardUid } from "./dashboards/uid.js";
+import { alertsFileStem } from "./dashboards/threshold-dashboard.js";
 import { Decimal } from "../workspace/decimal.js";
 import { formatDuration } from "../workspace/duration.js";
 import type { Severity } from "../workspace/schema.js";
@@ -38,6 +40,7 @@ function thresholdAnnotations(alert: ThresholdAlertModel, level: ThresholdLevel)
     summary: fill(alert.summary ?? defaultSummary),
     ...(alert.description ? { description: fill(alert.description) } : {}),
     ...(alert.runbook ? { runbook_url: alert.runbook } : {}),
+    ...(alert.grafanaUrl !== undefined ? { dashboard_url: `${alert.grafanaUrl}/d/${dashboardUid("alerts", alertsFileStem(alert.source.file))}` } : {}),
   };
 }
 

@@ -63,6 +63,8 @@ export interface SloModel {
   periodMs: number;
   /** How often Prometheus evaluates the SLO's rule group (monac.yaml evaluationInterval). */
   evaluationIntervalMs: number;
+  /** monac.yaml grafana.url without a trailing slash, when set: alerts link to the SLO's dashboard there. */
+  grafanaUrl?: string;
   /** File labels merged with SLO labels (SLO wins). */
   labels: Record<string, string>;
   sli: SliModel;
@@ -92,6 +94,8 @@ export interface ThresholdLevel {
 }
 
 export interface ThresholdAlertModel {
+  /** monac.yaml grafana.url without a trailing slash, when set: alerts link to their alerts file's dashboard there. */
+  grafanaUrl?: string;
   service: string;
   team: string;
   name: string;

@@ -296,6 +296,14 @@ export const evaluationInterval = positiveDuration
 
 export const WorkspaceFile = z.strictObject({
   evaluationInterval,
+  grafana: z
+    .strictObject({
+      url: httpUrl("anyone who receives an alert", "link to a Grafana that needs no secret in its URL").describe(
+        "Base URL of the Grafana that serves out/grafana, e.g. https://grafana.example.com (a sub-path is fine).",
+      ),
+    })
+    .optional()
+    .describe("Where monac's dashboards are served: every alert then links to its dashboard (annotation dashboard_url), and notifications show the link."),
   alertmanager: z
     .strictObject({
       resolveTimeout: positiveDuration.default("5m"),

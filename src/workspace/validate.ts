@@ -57,11 +57,13 @@ export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | u
   const teams = parsed.teamNames;
 
   const evaluationIntervalMs = durationMs(parsed.workspace?.spec.evaluationInterval ?? "1m");
+  const grafanaUrl = parsed.workspace?.spec.grafana?.url.replace(/\/+$/, "");
+  const linked = <T extends object>(m: T): T => (grafanaUrl === undefined ? m : { ...m, grafanaUrl });
   const slos = buildUnique(parsed.slos, "slos", "SLO", (file) => file.spec.slos, (file, slo, i, findings) => buildSlo(file, slo, i, findings, evaluationIntervalMs), {
     teams,
     f,
-  });
-  const thresholds = buildUnique(parsed.thresholds, "alerts", "alert", (file) => file.spec.alerts, buildThreshold, { teams, f });
+  }).map(linked);
+  const thresholds = buildUnique(parsed.thresholds, "alerts", "alert", (file) => file.spec.alerts, buildThreshold, { teams, f }).map(linked);
 
   const dashboards = buildDashboards(parsed.dashboards, f);
   const partial = { slos, thresholds, dashboards };
