@@ -16,6 +16,11 @@ export const INIT_MONAC_YAML = `# yaml-language-server: $schema=schemas/monac.sc
 # generated SLO tests step at it too. Default 1m.
 evaluationInterval: 1m
 
+# The Grafana that serves out/grafana: set it and every alert links to its
+# dashboard there (annotation dashboard_url, shown in every notification).
+# grafana:
+#   url: https://grafana.example.com
+
 alertmanager:
   # Where an alert goes when no team route below matches it.
   defaultReceiver: my-team-slack
