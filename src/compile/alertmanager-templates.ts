@@ -47,6 +47,8 @@ const COMMON = String.raw`{{/* What fails: "[CRITICAL] DiskSpaceRunningOut on no
 
 const SLACK = String.raw`{{/* Slack: one block per alert, links in Slack's <url|text> form. */}}
 {{ define "monac.slack.title" }}{{ template "monac.status" . }} {{ template "monac.severity" . }}{{ template "monac.what" . }}{{ end }}
+{{/* The attachment's bar: red for critical, amber for warning, blue for info, green once resolved. */}}
+{{ define "monac.slack.color" }}{{ if eq .Status "resolved" }}good{{ else if eq .CommonLabels.severity "critical" }}danger{{ else if eq .CommonLabels.severity "warning" }}warning{{ else }}#439FE0{{ end }}{{ end }}
 {{ define "monac.slack.text" }}{{ range .Alerts }}{{ if ne .Status $.Status }}[{{ .Status | toUpper }}] {{ end }}*{{ or .Annotations.summary .Labels.alertname }}*
 {{ with .Annotations.description }}{{ . }}
 {{ end }}{{ with .Labels.Remove $.CommonLabels.Names }}_{{ template "monac.alert.labels" . }}_
@@ -64,7 +66,8 @@ const PAGERDUTY = String.raw`{{/* PagerDuty: the incident title; details are fla
 {{ define "monac.pagerduty.detail.service" }}{{ template "monac.flat" (or .CommonLabels.service "several") }}{{ end }}
 {{ define "monac.pagerduty.detail.slo" }}{{ template "monac.flat" (or .CommonLabels.slo "none") }}{{ end }}
 {{ define "monac.pagerduty.detail.team" }}{{ template "monac.flat" (or .CommonLabels.team "several") }}{{ end }}
-{{ define "monac.pagerduty.detail.tier" }}{{ template "monac.flat" (or .CommonLabels.tier "none") }}{{ end }}
+{{/* The burn-rate tiers an SLO alert stands for (annotation tier, e.g. "page-fast or page-slow"). */}}
+{{ define "monac.pagerduty.detail.tier" }}{{ template "monac.flat" (or .CommonAnnotations.tier .CommonLabels.tier "none") }}{{ end }}
 {{/* An empty detail would arrive as null: say "none". */}}
 {{ define "monac.pagerduty.detail.runbook" }}{{ $n := 0 }}{{ range .Alerts }}{{ if .Annotations.runbook_url }}{{ $n = 1 }}{{ end }}{{ end }}{{ if $n }}{{ template "monac.runbook" . }}{{ else }}none{{ end }}{{ end }}
 {{ define "monac.pagerduty.detail.dashboard" }}{{ $n := 0 }}{{ range .Alerts }}{{ if .Annotations.dashboard_url }}{{ $n = 1 }}{{ end }}{{ end }}{{ if $n }}{{ template "monac.dashboard" . }}{{ else }}none{{ end }}{{ end }}`;
@@ -75,6 +78,7 @@ const EMAIL = String.raw`{{/* Email: the subject names what fails and where; a t
 
 {{ range .Alerts }}{{ if ne .Status $.Status }}[{{ .Status | toUpper }}] {{ end }}{{ or .Annotations.summary .Labels.alertname }}
 {{ with .Annotations.description }}  {{ . }}
+{{ end }}{{ with .Annotations.tier }}  Tier: {{ . }}
 {{ end }}  Labels: {{ template "monac.alert.labels" .Labels }}
 {{ with .Annotations.runbook_url }}  Runbook: {{ . }}
 {{ end }}{{ with .Annotations.dashboard_url }}  Dashboard: {{ . }}

@@ -147,7 +147,7 @@ function thresholdInhibitRules(alert: ThresholdAlertModel): Record<string, unkno
 }
 
 // Every text is a template of alertmanager-templates.ts, so one file holds the wording.
-const SLACK_FIELDS = { title: call("monac.slack.title"), fallback: call("monac.slack.title"), text: call("monac.slack.text") };
+const SLACK_FIELDS = { title: call("monac.slack.title"), fallback: call("monac.slack.title"), text: call("monac.slack.text"), color: call("monac.slack.color") };
 
 const EMAIL_FIELDS = { headers: { Subject: call("monac.email.subject") }, html: call("monac.email.html"), text: call("monac.email.text") };
 

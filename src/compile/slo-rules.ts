@@ -299,7 +299,7 @@ function burnRateAlert(slo: SloModel, tiers: TierModel[]): AlertingRule {
       description:
         `The ${period} error budget is burning {{ $value | humanize }}x faster than sustainable. ` +
         `This ${first!.severity} alert fires at ${when}. Objective ${percent(slo.objective)}%.`,
-    }),
+    }, tiers.map((t) => t.name).join(" or ")),
   };
 }
 
@@ -326,10 +326,12 @@ function sloAlertLabels(slo: SloModel, extra: Record<string, string>): Record<st
   return sortedLabels({ ...slo.labels, ...slo.alerting.labels, service: slo.service, slo: slo.name, team: slo.team, ...extra });
 }
 
-function sloAnnotations(slo: SloModel, defaults: { summary: string; description: string }): Record<string, string> {
+function sloAnnotations(slo: SloModel, defaults: { summary: string; description: string }, tier?: string): Record<string, string> {
   return {
     summary: slo.alerting.summary ?? defaults.summary,
     description: slo.alerting.description ?? defaults.description,
+    // Which burn-rate tiers this alert stands for (one rule per severity covers them all).
+    ...(tier !== undefined ? { tier } : {}),
     ...(slo.alerting.runbook ? { runbook_url: slo.alerting.runbook } : {}),
     ...(slo.grafanaUrl !== undefined ? { dashboard_url: `${slo.grafanaUrl}/d/${dashboardUid("slo", slo.service)}` } : {}),
   };

@@ -14,20 +14,23 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseDocument, stringify } from "yaml";
+import { parse, parseDocument, stringify } from "yaml";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { checkWorkspace } from "../../src/compile/check.js";
+import { routingTestArtifact } from "../../src/compile/routing-tests.js";
+import { inhibitedBy, matchRoutes, parseConfig, parseRoutingTestFile, routeMuted, type RoutingCase } from "../../src/routetest/index.js";
+import { loadWorkspace } from "../../src/workspace/workspace.js";
 import { startShop, type Shop } from "../../examples/shop/shop.js";
 import { describeWithTool, REPO_ROOT } from "../support/tools.js";
 import {
-  alertmanagerForTest,
-  freePort,
   getJson,
   pollUntil,
+  postAlerts,
+  startAlertmanager,
   startHttpSink,
-  startProcess,
+  startPrometheus,
   startSmtpSink,
-  toolOrThrow,
   type HttpSink,
   type Proc,
   type SmtpSink,
@@ -40,6 +43,9 @@ const INCIDENT_ERRORS = 100; // failed requests in the incident (100% errors unt
 const DILUTION_RATE = 3000; // requests per second of healthy traffic after the incident
 const SMTP_USER = "alertmanager@example.com";
 const SMTP_PASSWORD = "e2e-test-password";
+const THRESHOLD_FOR = "30s";
+const SLOW_RATE = 400; // requests per second while slow
+const SLOW_MS = 160; // in the (0.1s, 0.25s] bucket: p95 above the 150ms warning, never above the 300ms critical
 
 interface Notification {
   receiver: string;
@@ -83,11 +89,24 @@ describeWithTool(["prometheus", "alertmanager"], "the generated bundle in the re
   const procs: Proc[] = [];
   let promUrl = "";
   let amUrl = "";
+  /** The generated alertmanager.yml the stack runs, and the workspace it was built from. */
+  let configFile = "";
+  let workspaceDir = "";
   /** Receiver names by what identifies them in a delivery. */
   const slackChannels = new Map<string, string>(); // `${path} ${channel}` → receiver
   const emailTo = new Map<string, string>();
   const pagerdutyKeys = new Map<string, string>();
   const timings: Record<string, number> = {};
+  const figures: Record<string, unknown> = {};
+  /** Normalised notifications, quoted in golden/notifications.txt. */
+  const golden: string[] = [];
+  let parity: Promise<{ url: string }> | undefined;
+  /** A second Alertmanager with the same configuration, fed only by the parity tests. */
+  const parityAlertmanager = () =>
+    (parity ??= startAlertmanager(path.join(tmp, "alertmanager-parity"), configFile).then((am) => {
+      procs.push(am.proc);
+      return am;
+    }));
 
   const notifications = (): Notification[] => {
     const out: Notification[] = [];
@@ -127,7 +146,7 @@ describeWithTool(["prometheus", "alertmanager"], "the generated bundle in the re
           at: m.at,
           status: subject.startsWith("[RESOLVED]") ? "resolved" : "firing",
           headline: subject,
-          payload: m.raw,
+          payload: m.text,
         });
       }
     }
@@ -138,9 +157,26 @@ describeWithTool(["prometheus", "alertmanager"], "the generated bundle in the re
   const stackState = () =>
     [`notifications so far:\n${describeNotifications(notifications())}`, ...procs.map((p) => `--- ${p.name} (last lines) ---\n${p.output().split("\n").slice(-15).join("\n")}`)].join("\n");
 
-  /** The payload as a person reads it (email bodies are quoted-printable). */
-  const readable = (n: Notification) =>
-    n.kind === "email" ? n.payload.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : n.payload;
+  /**
+   * A notification as the golden quotes it: the JSON sent to Slack or PagerDuty, or an email's
+   * subject and text part, with what changes from run to run masked (ports, times, the burn
+   * rate or value an annotation prints, PagerDuty's per-run dedup key).
+   */
+  const goldenEntry = (what: string, n: Notification): string => {
+    let body: string;
+    if (n.kind === "email") {
+      const text = /Content-Type: text\/plain[^\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n([\s\S]*?)\r?\n--/.exec(n.payload)?.[1] ?? "(no text part)";
+      body = `Subject: ${n.headline}\n\n${text.replace(/\r\n/g, "\n")}`;
+    } else {
+      body = JSON.stringify(JSON.parse(n.payload), null, 2);
+    }
+    const masked = body
+      .replace(/\bhttp:\/\/[A-Za-z0-9.-]+:\d+/g, "http://<host>:<port>")
+      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)/g, "<time>")
+      .replace(/burning [\d.]+x faster/g, "burning <n>x faster")
+      .replace(/(HighLatencyP95 on checkout: )\S+( is above)/g, "$1<value>$2");
+    return `=== ${what}: ${n.receiver} (${n.kind}, ${n.status}) ===\n${masked}\n`;
+  };
   /** A notification about checkout/availability's ErrorBudgetBurn at `severity`, in whatever words the templates use. */
   const expectNotification = (n: Notification, status: "firing" | "resolved", severity: string) => {
     expect(n.status, n.headline).toBe(status);
@@ -219,6 +255,14 @@ describeWithTool(["prometheus", "alertmanager"], "the generated bundle in the re
         }],
       }),
     );
+    // The example's p95 latency threshold alert (alerts/api.yaml), pointed at the checkout job, with a
+    // `for` short enough for a test (30s instead of 10m): warning above 150ms, critical above 300ms.
+    const api = parse(readFileSync(path.join(REPO_ROOT, "alerts", "api.yaml"), "utf8")) as { alerts: Array<Record<string, unknown>> };
+    const p95 = api.alerts.find((a) => a.name === "HighLatencyP95")!;
+    writeFileSync(
+      path.join(dir, "alerts", "checkout-latency.yaml"),
+      stringify({ service: "checkout", team: "payments", alerts: [{ ...p95, expr: String(p95.expr).replace('job="api"', 'job="checkout"'), for: THRESHOLD_FOR }] }),
+    );
     let output = "";
     const io = { out: (t: string) => { output += `${t}\n`; }, err: (t: string) => { output += `${t}\n`; } };
     const code = await main(["build", "--dir", dir, "--no-tests", "--no-dashboards"], io);
@@ -240,20 +284,12 @@ describeWithTool(["prometheus", "alertmanager"], "the generated bundle in the re
 
     shop = await startShop({ rate: BASE_RATE });
 
-    const amPort = await freePort();
-    const amDir = path.join(tmp, "alertmanager");
-    mkdirSync(amDir, { recursive: true });
-    const am = startProcess("alertmanager", alertmanagerForTest(amDir), [
-      `--config.file=${path.join(out, "alertmanager", "alertmanager.yml")}`,
-      `--storage.path=${path.join(amDir, "data")}`,
-      `--web.listen-address=127.0.0.1:${amPort}`,
-      "--cluster.listen-address=",
-      "--log.level=debug",
-    ], amDir);
-    procs.push(am);
-    amUrl = `http://127.0.0.1:${amPort}`;
+    const am = await startAlertmanager(path.join(tmp, "alertmanager"), path.join(out, "alertmanager", "alertmanager.yml"));
+    procs.push(am.proc);
+    amUrl = am.url;
+    configFile = path.join(out, "alertmanager", "alertmanager.yml");
+    workspaceDir = built.dir;
 
-    const promPort = await freePort();
     const promDir = path.join(tmp, "prometheus");
     mkdirSync(promDir, { recursive: true });
     const rulesDir = path.join(promDir, "rules");
@@ -263,24 +299,13 @@ describeWithTool(["prometheus", "alertmanager"], "the generated bundle in the re
       stringify({
         global: { scrape_interval: SCRAPE_INTERVAL, evaluation_interval: EVALUATION_INTERVAL },
         rule_files: [path.join(rulesDir, "*.rules.yaml")],
-        alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
+        alerting: { alertmanagers: [{ static_configs: [{ targets: [new URL(amUrl).host] }] }] },
         scrape_configs: [{ job_name: "checkout", static_configs: [{ targets: [new URL(shop.url).host] }] }],
       }),
     );
-    const prom = startProcess("prometheus", toolOrThrow("prometheus"), [
-      `--config.file=${path.join(promDir, "prometheus.yml")}`,
-      `--storage.tsdb.path=${path.join(promDir, "data")}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-    ], promDir);
-    procs.push(prom);
-    promUrl = `http://127.0.0.1:${promPort}`;
-
-    for (const [p, url] of [[am, `${amUrl}/-/ready`], [prom, `${promUrl}/-/ready`]] as const) {
-      await pollUntil(`${p.name} to be ready`, async () => {
-        if (p.exited()) throw new Error(`${p.name} exited:\n${p.output()}`);
-        return (await fetch(url)).ok ? true : undefined;
-      }, 30_000, 200, stackState);
-    }
+    const prom = await startPrometheus(promDir, path.join(promDir, "prometheus.yml"), path.join(promDir, "data"));
+    procs.push(prom.proc);
+    promUrl = prom.url;
     timings.ready = Date.now() - started;
     console.log(`e2e stack in ${tmp}: prometheus ${promUrl}, alertmanager ${amUrl}, shop ${shop.url}, sinks ${httpSink.url} + smtp 127.0.0.1:${smtpSink.port}`);
   }, 120_000);
@@ -296,6 +321,7 @@ describeWithTool(["prometheus", "alertmanager"], "the generated bundle in the re
     for (const r of results) if (r.status === "rejected") console.error("e2e teardown:", r.reason);
     for (const p of procs) if (!p.exited()) console.error(`e2e teardown: ${p.name} still running`);
     console.log(`e2e timings (ms since start): ${JSON.stringify({ ...timings, total: Date.now() - started })}`);
+    console.log(`e2e figures: ${JSON.stringify(figures, null, 2)}`);
     if (tmp !== undefined && procs.every((p) => p.exited())) rmSync(tmp, { recursive: true, force: true });
   }, 60_000);
 
@@ -364,11 +390,15 @@ describeWithTool(["prometheus", "alertmanager"], "the generated bundle in the re
     console.log(`notifications for the incident:\n${describeNotifications(got)}`);
     for (const n of got) console.log(`--- payload to ${n.receiver} (${n.kind}) ---\n${n.kind === "email" ? n.payload.slice(0, 1500) : n.payload}`);
     expect(got.map((n) => n.receiver).sort()).toEqual(expected); // one notification each, nobody else
+    const byReceiver = (a: Notification, b: Notification) => (a.receiver < b.receiver ? -1 : a.receiver > b.receiver ? 1 : 0);
+    for (const n of [...got].sort(byReceiver)) golden.push(goldenEntry("SLO page, firing", n));
     for (const n of got) {
       expectNotification(n, "firing", "critical");
+      expect(n.payload).toContain(alert.annotations.dashboard_url!);
+      if (n.kind !== "slack") expect(n.payload).toContain(alert.annotations.tier!);
       // The payload carries what the alert says (summary, runbook), whatever the template's wording.
-      expect(readable(n)).toContain(alert.annotations.summary!);
-      expect(readable(n)).toContain(alert.annotations.runbook_url!);
+      expect(n.payload).toContain(alert.annotations.summary!);
+      expect(n.payload).toContain(alert.annotations.runbook_url!);
     }
     const mail = smtpSink!.received.find((m) => m.at >= from)!;
     expect(mail.user).toBe(SMTP_USER);
@@ -417,6 +447,12 @@ describeWithTool(["prometheus", "alertmanager"], "the generated bundle in the re
     const resolved = got.filter((n) => n.status === "resolved");
     expect([...new Set(resolved.map((n) => n.receiver))].sort()).toEqual(expected);
     for (const n of resolved) expectNotification(n, "resolved", "critical");
+    const seen = new Set<string>();
+    for (const n of [...resolved].sort((a, b) => (a.receiver < b.receiver ? -1 : a.receiver > b.receiver ? 1 : 0))) {
+      if (seen.has(n.receiver)) continue;
+      seen.add(n.receiver);
+      golden.push(goldenEntry("SLO page, resolved", n));
+    }
     // PagerDuty closes the incident it opened: the resolve event carries the trigger's dedup_key.
     const pd = notifications().filter((n) => n.kind === "pagerduty").map((n) => JSON.parse(n.payload) as { event_action: string; dedup_key: string });
     expect(pd.map((e) => e.event_action)).toEqual(["trigger", "resolve"]);
@@ -431,4 +467,129 @@ describeWithTool(["prometheus", "alertmanager"], "the generated bundle in the re
     }
     expect(got.filter((n) => n.kind === "email")).toEqual([]);
   }, 240_000);
+
+  it("a threshold alert fires and is delivered as a warning, to exactly the payments warning receivers", async () => {
+    const from = Date.now();
+    // The 5m window still holds the dilution burst: a higher rate makes slow requests its majority sooner.
+    await control({ latencyMs: SLOW_MS, rate: SLOW_RATE });
+    try {
+      const alert = await pollUntil("HighLatencyP95{service=checkout} firing in Prometheus", async () =>
+        (await promAlerts()).find((a) => a.labels.alertname === "HighLatencyP95" && a.state === "firing"), 180_000, 1000, stackState);
+      timings.thresholdFiring = Date.now() - started;
+      console.log(`Prometheus alert: ${JSON.stringify(alert)}`);
+      expect(alert.labels).toMatchObject({ alertname: "HighLatencyP95", service: "checkout", team: "payments", severity: "warning" });
+      const mine = () => notifications().filter((n) => n.at >= from && /HighLatencyP95/.test(n.headline));
+      await pollUntil("a HighLatencyP95 notification", () => (mine().length > 0 ? true : undefined), 60_000, 500, stackState);
+      timings.thresholdDelivered = Date.now() - started;
+      await new Promise((r) => setTimeout(r, 3000)); // anything else leaves in the same flush
+      const got = mine();
+      console.log(`notifications for HighLatencyP95:\n${describeNotifications(got)}`);
+      for (const n of got) console.log(`--- payload to ${n.receiver} (${n.kind}) ---\n${n.payload}`);
+      // monac.yaml: payments warning → payments-slack.
+      expect(got.map((n) => n.receiver)).toEqual(["payments-slack"]);
+      const n = got[0]!;
+      expect(n.status).toBe("firing");
+      expect(n.headline).toMatch(/\bwarning\b/i);
+      expect(n.headline).not.toMatch(/\bcritical\b/i);
+      expect(n.headline).toMatch(/checkout/);
+      // The summary names the threshold; its value part changes from one evaluation to the next.
+      expect(alert.annotations.summary).toMatch(/above the warning threshold of 150ms/);
+      expect(n.payload).toContain(alert.annotations.summary!.replace(/:.*$/, ""));
+      expect(n.payload).toContain("above the warning threshold of 150ms");
+      expect(n.payload).toContain(alert.annotations.runbook_url!);
+      expect(n.payload).toContain(alert.annotations.dashboard_url!);
+      golden.push(goldenEntry("threshold warning", n));
+      expect((await promAlerts()).filter((a) => a.labels.alertname === "HighLatencyP95" && a.labels.severity === "critical")).toEqual([]);
+    } finally {
+      await control({ latencyMs: 0, rate: BASE_RATE });
+    }
+  }, 300_000);
+
+  it("the notifications quoted in the golden carry summary, description, runbook and dashboard links, service, SLO and tier", async () => {
+    expect(golden.length).toBeGreaterThanOrEqual(4);
+    await expect(golden.join("\n")).toMatchFileSnapshot("golden/notifications.txt");
+  });
+
+  it("every generated inhibition case, and a critical on one disk next to a warning on another, agree with a live Alertmanager", async () => {
+    const am = await parityAlertmanager();
+    const cfg = parseConfig(readFileSync(configFile));
+    const loaded = checkWorkspace(await loadWorkspace(workspaceDir));
+    const cases: RoutingCase[] = parseRoutingTestFile("routing.test.yaml", routingTestArtifact(loaded.model!).content).cases.filter((c) => c.inhibited !== undefined);
+    const generated = cases.length;
+    // Two disks of one host, labelled as node_exporter labels them.
+    const disk = (mountpoint: string, device: string, severity: string) =>
+      ({ alertname: "DiskSpaceRunningOut", service: "node", team: "platform", job: "node", instance: "host-1:9100", fstype: "ext4", mountpoint, device, severity });
+    cases.push(
+      { name: "two disks: a critical on / does not mute the warning on /data", line: 0, alert: disk("/data", "sdb1", "warning"), firing: [disk("/", "sda1", "critical")], inhibited: false },
+      { name: "two disks: a critical on / mutes the warning on /", line: 0, alert: disk("/", "sda1", "warning"), firing: [disk("/", "sda1", "critical")], inhibited: true },
+    );
+    const disagreements: string[] = [];
+    const alertsOf = async (tag: string) =>
+      getJson<AmAlert[]>(`${am.url}/api/v2/alerts?filter=${encodeURIComponent(`e2e_case="${tag}"`)}`);
+    for (const [i, c] of cases.entries()) {
+      const tag = String(i);
+      const ours = inhibitedBy(cfg, c.alert, c.firing) !== undefined;
+      const now = Date.now();
+      const posted = [...c.firing, c.alert].map((labels) => ({ labels: { ...labels, e2e_case: tag }, startsAt: new Date(now).toISOString(), endsAt: new Date(now + 600_000).toISOString() }));
+      await postAlerts(am.url, posted);
+      const isTarget = (a: AmAlert) => Object.entries(c.alert).every(([k, v]) => a.labels[k] === v) && Object.keys(a.labels).length === Object.keys(c.alert).length + 1;
+      await pollUntil(`case ${tag}'s alerts in Alertmanager`, async () => ((await alertsOf(tag)).length === posted.length ? true : undefined), 5000, 50);
+      // The inhibitor follows the alert store asynchronously: give it time either way.
+      let live = false;
+      const until = Date.now() + (c.inhibited ? 3000 : 500);
+      while (Date.now() < until) {
+        live = (await alertsOf(tag)).some((a) => isTarget(a) && a.status.inhibitedBy.length > 0);
+        if (live) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      if (live !== c.inhibited || ours !== c.inhibited) disagreements.push(`${c.name}: expected ${c.inhibited}, live Alertmanager ${live}, monac ${ours}`);
+      await postAlerts(am.url, posted.map((a) => ({ ...a, endsAt: new Date().toISOString() })));
+      await pollUntil(`case ${tag}'s alerts to resolve`, async () => ((await alertsOf(tag)).length === 0 ? true : undefined), 5000, 50);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    figures.inhibition = { generatedCases: generated, twoDiskCases: cases.length - generated, disagreements: disagreements.length };
+    console.log(`inhibition parity with the live Alertmanager: ${cases.length} cases (${generated} generated + ${cases.length - generated} two-disk), ${disagreements.length} disagreements`);
+    expect(disagreements).toEqual([]);
+  }, 180_000);
+
+  it("time intervals: at this moment, the live Alertmanager notifies or mutes each team's info route exactly as monac's implementation says", async () => {
+    const am = await parityAlertmanager();
+    const cfg = parseConfig(readFileSync(configFile));
+    const loaded = checkWorkspace(await loadWorkspace(workspaceDir));
+    // The teams whose info route the generated routing tests mute outside its time intervals.
+    const teams = [...new Set(parseRoutingTestFile("routing.test.yaml", routingTestArtifact(loaded.model!).content).cases.filter((c) => c.muted === true).map((c) => c.alert.team!))].sort();
+    expect(teams.length).toBeGreaterThan(0);
+    const run = `run-${Date.now()}`;
+    const from = Date.now();
+    const expected: Array<{ team: string; info: string[]; infoMuted: boolean; critical: string[] }> = [];
+    for (const team of teams) {
+      const info = { alertname: "MonacMuteCheck", service: `e2e-${team}`, team, severity: "info", e2e_run: run };
+      const critical = { ...info, severity: "critical" };
+      const now = Date.now();
+      const infoRoutes = matchRoutes(cfg.route, info);
+      const infoMuted = infoRoutes.every((r) => routeMuted(cfg, r, now));
+      // Within a minute of an interval's edge the two could disagree by timing alone.
+      if (infoRoutes.every((r) => routeMuted(cfg, r, now + 60_000)) !== infoMuted || infoRoutes.every((r) => routeMuted(cfg, r, now - 60_000)) !== infoMuted) continue;
+      expected.push({ team, info: infoRoutes.map((r) => r.receiver), infoMuted, critical: matchRoutes(cfg.route, critical).map((r) => r.receiver) });
+      await postAlerts(am.url, [info, critical].map((labels) => ({ labels, startsAt: new Date(now).toISOString(), endsAt: new Date(now + 600_000).toISOString() })));
+    }
+    const mine = () => notifications().filter((n) => n.at >= from && /MonacMuteCheck/.test(n.headline));
+    // The critical alerts are never muted: once each team's have arrived, the info ones have had their chance too.
+    const criticalReceivers = expected.flatMap((e) => e.critical.map((r) => `${r} e2e-${e.team}`));
+    await pollUntil(`critical MonacMuteCheck notifications at ${criticalReceivers.join(", ")}`, () => {
+      const got = new Set(mine().filter((n) => /critical/i.test(n.headline)).map((n) => `${n.receiver} ${/e2e-[a-z]+/.exec(n.headline)?.[0]}`));
+      return criticalReceivers.every((r) => got.has(r)) ? true : undefined;
+    }, 60_000, 500, stackState);
+    await new Promise((r) => setTimeout(r, 4000));
+    const got = mine();
+    console.log(`time-interval check at ${new Date(from).toISOString()}:\n${describeNotifications(got)}`);
+    const verdicts: string[] = [];
+    for (const e of expected) {
+      const infoGot = got.filter((n) => /\binfo\b/i.test(n.headline) && n.headline.includes(`e2e-${e.team}`)).map((n) => n.receiver).sort();
+      verdicts.push(`${e.team} info: monac says ${e.infoMuted ? "muted" : "notified"}, Alertmanager ${infoGot.length === 0 ? "muted" : `notified ${infoGot.join(", ")}`}`);
+      expect(infoGot, e.team).toEqual(e.infoMuted ? [] : [...e.info].sort());
+    }
+    figures.timeIntervals = verdicts;
+    console.log(verdicts.join("\n"));
+  }, 120_000);
 });

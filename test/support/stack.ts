@@ -299,3 +299,43 @@ export async function startPrometheus(workDir: string, configFile: string, dataD
   }
   return { proc, url };
 }
+
+export interface RunningAlertmanager {
+  proc: Proc;
+  url: string;
+}
+
+/** Starts the real Alertmanager (alone, no cluster) on a free port with `configFile`, state in `workDir`, and waits until it is ready. */
+export async function startAlertmanager(workDir: string, configFile: string): Promise<RunningAlertmanager> {
+  mkdirSync(workDir, { recursive: true });
+  const port = await freePort();
+  const proc = startProcess("alertmanager", alertmanagerForTest(workDir), [
+    `--config.file=${configFile}`,
+    `--storage.path=${path.join(workDir, "data")}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    "--cluster.listen-address=",
+    "--log.level=debug",
+  ], workDir);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await pollUntil("alertmanager to be ready", async () => {
+      if (proc.exited()) throw new Error(`alertmanager exited:\n${proc.output()}`);
+      return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
+    }, 30_000, 200, () => proc.output().split("\n").slice(-20).join("\n"));
+  } catch (e) {
+    await proc.stop();
+    throw e;
+  }
+  return { proc, url };
+}
+
+/** Alerts as Prometheus sends them to Alertmanager's v2 API. `endsAt` in the past resolves them. */
+export async function postAlerts(amUrl: string, alerts: Array<{ labels: Record<string, string>; annotations?: Record<string, string>; startsAt?: string; endsAt?: string }>): Promise<void> {
+  const res = await fetch(`${amUrl}/api/v2/alerts`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(alerts),
+    signal: AbortSignal.timeout(5000),
+  });
+  if (!res.ok) throw new Error(`POST ${amUrl}/api/v2/alerts: ${res.status} ${await res.text()}`);
+}
