@@ -2,10 +2,11 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { specJsonSchemas } from "../workspace/json-schema.js";
+import { ROUTING_TEST_JSON_SCHEMA, ROUTING_TEST_SCHEMA_FILE } from "../routetest/json-schema.js";
 import { EXIT, type CliIO } from "./io.js";
 
 export async function schemaCommand(outDir: string, check: boolean, io: CliIO): Promise<number> {
-  const schemas = specJsonSchemas();
+  const schemas = [...specJsonSchemas(), { name: ROUTING_TEST_SCHEMA_FILE, content: `${JSON.stringify(ROUTING_TEST_JSON_SCHEMA, null, 2)}\n` }];
   if (check) {
     const stale: string[] = [];
     for (const s of schemas) {
