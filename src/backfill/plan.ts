@@ -6,7 +6,8 @@
  * series, or series recorded by rules outside the backfill), how far before
  * an evaluation it looks.
  */
-import { allMatchers, type Expr, type LabelMatcher, type VectorSelector } from "../promql/ast.js";
+import { allMatchers, type LabelMatcher } from "../promql/ast.js";
+import { selectorReaches, UnboundedReachError, type SelectorReach } from "../promql/reach.js";
 import { quoteString } from "../promql/literals.js";
 import { mayRead } from "../ruletest/evaluator.js";
 import type { LoadedRecordingRule, LoadedRule, LoadedRuleGroup } from "../ruletest/rule-files.js";
@@ -43,7 +44,7 @@ export function inputSelectors(groups: readonly LoadedRuleGroup[], lookbackDelta
   const out = new Map<string, InputSelector>();
   for (const g of groups) {
     for (const rule of g.rules) {
-      for (const { selector, reach } of selectorReaches(rule, lookbackDelta)) {
+      for (const { selector, reach } of reachesOf(rule, lookbackDelta)) {
         if (rules.some((r) => mayRead(selector, r))) continue;
         // Sorted, so that one selector written in two orders is fetched once.
         const matchers = [...allMatchers(selector)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -57,58 +58,13 @@ export function inputSelectors(groups: readonly LoadedRuleGroup[], lookbackDelta
   return [...out.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
 }
 
-/**
- * Every vector selector of a rule with how far back from the evaluation time
- * it reads: its range (or the lookback of an instant selector) plus its
- * offset, plus the ranges and offsets of the subqueries around it.
- */
-function selectorReaches(rule: LoadedRule, lookbackDelta: number): Array<{ selector: VectorSelector; reach: number }> {
-  const out: Array<{ selector: VectorSelector; reach: number }> = [];
-  const visit = (e: Expr, outer: number): void => {
-    switch (e.type) {
-      case "VectorSelector":
-        out.push({ selector: e, reach: outer + selectorOffset(rule, e) + lookbackDelta });
-        return;
-      case "MatrixSelector":
-        if (e.rangeExpr !== undefined) throw unsupported(rule, "a duration expression");
-        out.push({ selector: e.selector, reach: outer + selectorOffset(rule, e.selector) + e.range });
-        return;
-      case "SubqueryExpr":
-        if (e.at !== undefined) throw unsupported(rule, "the @ modifier");
-        if (e.offsetExpr !== undefined || e.rangeExpr !== undefined || e.stepExpr !== undefined) throw unsupported(rule, "a duration expression");
-        if (e.offset < 0) throw unsupported(rule, "a negative offset");
-        visit(e.expr, outer + e.range + e.offset);
-        return;
-      case "UnaryExpr":
-      case "ParenExpr":
-        visit(e.expr, outer);
-        return;
-      case "BinaryExpr":
-        visit(e.lhs, outer);
-        visit(e.rhs, outer);
-        return;
-      case "AggregateExpr":
-        if (e.param) visit(e.param, outer);
-        visit(e.expr, outer);
-        return;
-      case "Call":
-        for (const a of e.args) visit(a, outer);
-        return;
-      default:
-        return;
+function reachesOf(rule: LoadedRule, lookbackDelta: number): SelectorReach[] {
+  try {
+    return selectorReaches(rule.expr, lookbackDelta);
+  } catch (e) {
+    if (e instanceof UnboundedReachError) {
+      throw new BackfillPlanError(`${rule.file}: rule ${rule.name} uses ${e.what}; a backfill cannot tell which samples it reads`);
     }
-  };
-  visit(rule.expr, 0);
-  return out;
-}
-
-function selectorOffset(rule: LoadedRule, s: VectorSelector): number {
-  if (s.at !== undefined) throw unsupported(rule, "the @ modifier");
-  if (s.offsetExpr !== undefined) throw unsupported(rule, "a duration expression");
-  if (s.offset < 0) throw unsupported(rule, "a negative offset");
-  return s.offset;
-}
-
-function unsupported(rule: LoadedRule, what: string): BackfillPlanError {
-  return new BackfillPlanError(`${rule.file}: rule ${rule.name} uses ${what}; a backfill cannot tell which samples it reads`);
+    throw e;
+  }
 }

@@ -163,7 +163,17 @@ export interface RoutingModel {
   }[];
 }
 
+/** Deploy targets besides plain Prometheus (monac.yaml `targets`); absent means not written. */
+export interface TargetsModel {
+  operator?: { namespace: string; labels: Record<string, string>; alertmanager: "alertmanager-config" | "secret"; secretName: string; dashboardLabels: Record<string, string> };
+  mimir?: { namespace: string | undefined; maxRulesPerGroup: number; maxGroupsPerTenant: number; maxQueryLengthMs: number | undefined };
+  thanos?: { partialResponseStrategy: "abort" | "warn" };
+  vmalert?: Record<string, never>;
+}
+
 export interface WorkspaceModel {
+  /** Deploy targets besides plain Prometheus (absent in models built by hand: none). */
+  targets?: TargetsModel;
   /** How often Prometheus evaluates the rules (monac.yaml evaluationInterval); generated tests step at it. */
   evaluationIntervalMs: number;
   slos: SloModel[];

@@ -294,8 +294,59 @@ export const evaluationInterval = positiveDuration
   .default("1m")
   .describe("How often Prometheus evaluates monac's SLO rule groups (written as each group's interval); must divide 5m. Default 1m.");
 
+// ---------------------------------------------------------- deploy targets
+
+/** Kubernetes object names and namespaces (RFC 1123 labels/subdomains). */
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+  error: (iss) => `expected a Kubernetes name (lowercase letters, digits, "-" and "."), got ${JSON.stringify(iss.input)}`,
+}).max(253);
+/** Kubernetes label values: at most 63 characters of [A-Za-z0-9_.-], alphanumeric at both ends (or empty). */
+const k8sLabels = z.record(
+  z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
+    error: (iss) => `expected a Kubernetes label key such as release or app.kubernetes.io/name, got ${JSON.stringify(iss.input)}`,
+  }),
+  z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, {
+    error: (iss) => `expected a Kubernetes label value (up to 63 of A-Z a-z 0-9 - _ ., alphanumeric at both ends), got ${JSON.stringify(iss.input)}`,
+  }).max(63),
+);
+/** `target: true` is the target with its defaults. */
+const enabled = <T extends z.ZodType>(options: T) => z.preprocess((v) => (v === true ? {} : v), options);
+
+export const Targets = z
+  .strictObject({
+    prometheus: z.literal(true).optional().describe("Plain Prometheus and Alertmanager files (out/prometheus, out/alertmanager, out/grafana); always written, the generated tests run on them."),
+    "prometheus-operator": enabled(
+      z.strictObject({
+        namespace: k8sName.default("monitoring").describe("Namespace of every object."),
+        labels: k8sLabels.default({}).describe('Metadata labels of every object; kube-prometheus-stack selects PrometheusRules by release: <helm release name>.'),
+        alertmanager: z.enum(["alertmanager-config", "secret"]).default("alertmanager-config").describe(
+          "alertmanager-config: an AlertmanagerConfig (v1alpha1) the operator merges under its own root route; secret: the plain alertmanager.yml and templates in a Secret for the Alertmanager resource's configSecret.",
+        ),
+        secretName: k8sName.default("alertmanager-monac-secrets").describe("Secret holding the receivers' secrets; each key is the file name monac.yaml gives (routingKeyFile: /x/payments-pagerduty-key → key payments-pagerduty-key)."),
+        dashboardLabels: k8sLabels.default({ grafana_dashboard: "1" }).describe("Labels on the dashboard ConfigMaps for the Grafana sidecar."),
+      }),
+    ).optional(),
+    mimir: enabled(
+      z.strictObject({
+        namespace: z.string().min(1).optional().describe("One rule namespace for everything; default: one per service."),
+        maxRulesPerGroup: z.number().int().min(1).default(20).describe("The ruler's rules-per-group limit (Mimir default 20)."),
+        maxGroupsPerTenant: z.number().int().min(1).default(70).describe("The ruler's rule-groups-per-tenant limit (Mimir default 70)."),
+        maxQueryLength: positiveDuration.optional().describe("The tenant's maximum query length (e.g. 768h); a rule reading a longer range is a build error."),
+      }),
+    ).optional(),
+    thanos: enabled(
+      z.strictObject({
+        partialResponseStrategy: z.enum(["abort", "warn"]).default("abort").describe("Thanos Ruler's partial_response_strategy on groups with alerts (abort: no alert on partial data)."),
+      }),
+    ).optional(),
+    vmalert: z.literal(true).optional().describe("vmalert rule files: recording rules and alerts in separate groups."),
+  })
+  .default({})
+  .describe("Where the rules are deployed; every target gets its own folder in out/.");
+
 export const WorkspaceFile = z.strictObject({
   evaluationInterval,
+  targets: Targets,
   grafana: z
     .strictObject({
       url: httpUrl("anyone who receives an alert", "link to a Grafana that needs no secret in its URL").describe(

@@ -7,7 +7,8 @@ import { formatDuration, parseDuration } from "./duration.js";
 import { positionInScalar, positionOf, type YamlSource } from "./yaml-source.js";
 import { DEFAULT_TIERS, burnRateFactor, durationMs } from "./tiers.js";
 import { SEVERITIES, type Severity, type SloFileSpec, type SloSpec, type ThresholdAlertSpec, type ThresholdFileSpec, type WorkspaceFileSpec } from "./schema.js";
-import type { RoutingModel, SliModel, SloModel, ThresholdAlertModel, ThresholdLevel, TierModel, WorkspaceModel } from "./model.js";
+import type {
+  TargetsModel, RoutingModel, SliModel, SloModel, ThresholdAlertModel, ThresholdLevel, TierModel, WorkspaceModel } from "./model.js";
 import type { ParsedFile, ParsedWorkspace } from "./workspace.js";
 import { findProblem, formatSelector, parseVectorSelector, placeholderUses, withoutComments, type SelectorInfo } from "../promql/syntax.js";
 import { thresholdCondition } from "./threshold-expr.js";
@@ -70,7 +71,7 @@ export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | u
 
   const diagnostics = [...f.list, ...f.warnings];
   if (!routing || f.list.length > 0) return { model: undefined, diagnostics, partial };
-  return { model: { evaluationIntervalMs, slos, thresholds, routing, dashboards }, diagnostics, partial };
+  return { model: { evaluationIntervalMs, targets: buildTargets(parsed.workspace?.spec.targets), slos, thresholds, routing, dashboards }, diagnostics, partial };
 }
 
 /**
@@ -441,6 +442,17 @@ function thresholdDecimal(raw: number | string, unit: string): Decimal | undefin
 }
 
 // --------------------------------------------------------------- routing
+
+function buildTargets(spec: WorkspaceFileSpec["targets"] | undefined): TargetsModel {
+  const t = spec ?? {};
+  const out: TargetsModel = {};
+  if (t["prometheus-operator"]) out.operator = t["prometheus-operator"];
+  const mimir = t.mimir;
+  if (mimir) out.mimir = { namespace: mimir.namespace, maxRulesPerGroup: mimir.maxRulesPerGroup, maxGroupsPerTenant: mimir.maxGroupsPerTenant, maxQueryLengthMs: mimir.maxQueryLength === undefined ? undefined : durationMs(mimir.maxQueryLength) };
+  if (t.thanos) out.thanos = t.thanos;
+  if (t.vmalert) out.vmalert = {};
+  return out;
+}
 
 function buildRouting(file: ParsedFile<WorkspaceFileSpec>, f: Findings): RoutingModel | undefined {
   const { spec, source } = file;
