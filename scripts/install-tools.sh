@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Install the real Prometheus tools (promtool, prometheus, alertmanager, amtool)
+# and VictoriaMetrics (vmalert, victoria-metrics: the single-node database)
 # into the project-local folder .tools/bin/, for the test suite.
 #
-# Method: download the Debian packages `prometheus`, `promtool` and
-# `prometheus-alertmanager` from Debian's sid suite with `apt-get download`,
+# Method: download the Debian packages `prometheus`, `promtool`,
+# `prometheus-alertmanager` and `victoria-metrics` from Debian's sid suite
+# with `apt-get download`,
 # against a PRIVATE apt setup
 # (own sources list, lists, cache and an empty dpkg status) kept under
 # .tools/apt/, so the machine's own apt state is never touched. The mirror is
@@ -28,21 +30,25 @@ apt_dir="$tools_dir/apt"
 suite="${MONAC_DEBIAN_SUITE:-sid}"
 # In sid, promtool is its own package (the `prometheus` package depends on it),
 # and the Alertmanager binary is shipped as /usr/bin/prometheus-alertmanager.
-packages=(prometheus promtool prometheus-alertmanager)
-binaries=(promtool prometheus alertmanager amtool)
+# VictoriaMetrics' `victoria-metrics` package ships the single-node server and
+# its companions (vmalert among them) in /usr/bin.
+packages=(prometheus promtool prometheus-alertmanager victoria-metrics)
+binaries=(promtool prometheus alertmanager amtool vmalert victoria-metrics)
 # Path inside the packages of each binary, by installed name.
 declare -A binary_src=(
   [promtool]=usr/bin/promtool
   [prometheus]=usr/bin/prometheus
   [alertmanager]=usr/bin/prometheus-alertmanager
   [amtool]=usr/bin/amtool
+  [vmalert]=usr/bin/vmalert
+  [victoria-metrics]=usr/bin/victoria-metrics
 )
 
 force="${MONAC_TOOLS_FORCE:-0}"
 for arg in "$@"; do
   case "$arg" in
     --force) force=1 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "install-tools: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -55,6 +61,12 @@ print_versions() {
   v="$("$bin_dir/prometheus" --version 2>&1 | head -n1)"; echo "prometheus:   $v"
   v="$("$bin_dir/amtool" --version 2>&1 | head -n1)"; echo "amtool:       $v"
   v="$("$bin_dir/alertmanager" --version 2>&1 | head -n1)"; echo "alertmanager: $v"
+  # VictoriaMetrics' binaries take single-dash flags, and Debian's build
+  # prints an empty -version line: fall back to the recorded package version.
+  local pkg
+  pkg="$(awk '$1 == "victoria-metrics" { print "victoria-metrics " $2 " (Debian package)" }' "$tools_dir/VERSIONS" 2>/dev/null || true)"
+  v="$("$bin_dir/vmalert" -version 2>&1 | head -n1)"; echo "vmalert:      ${v:-$pkg}"
+  v="$("$bin_dir/victoria-metrics" -version 2>&1 | head -n1)"; echo "victoria-metrics: ${v:-$pkg}"
 }
 
 tools_ok() {
@@ -65,6 +77,8 @@ tools_ok() {
   "$bin_dir/promtool" --version >/dev/null 2>&1 || return 1
   "$bin_dir/amtool" --version >/dev/null 2>&1 || return 1
   "$bin_dir/alertmanager" --version >/dev/null 2>&1 || return 1
+  "$bin_dir/vmalert" -version >/dev/null 2>&1 || return 1
+  "$bin_dir/victoria-metrics" -version >/dev/null 2>&1 || return 1
 }
 
 # --- fast path: already installed and working ------------------------------
@@ -250,6 +264,8 @@ if ! tools_ok; then
   log "installed binaries do not run:"
   "$bin_dir/promtool" --version >&2 || true
   "$bin_dir/amtool" --version >&2 || true
+  "$bin_dir/vmalert" -version >&2 || true
+  "$bin_dir/victoria-metrics" -version >&2 || true
   exit 1
 fi
 

@@ -90,7 +90,7 @@ export async function backfillCommand(args: string[], io: CliIO, now: () => numb
     wanted.add(sloRulesPath(slo.service, slo.name));
   }
   // Exactly the rules `monac build` writes, parsed as Prometheus loads them.
-  const ruleFiles = compileWorkspace(model, { dashboards: false }).filter(
+  const ruleFiles = compileWorkspace(model, { dashboards: false, targets: false }).filter(
     (a) => a.path.startsWith(`${RULES_DIR}/`) && (wanted.size === 0 || wanted.has(a.path)),
   );
   const groups = recordingGroups(ruleFiles.flatMap((a) => parseRuleFile(a.path, a.content)));

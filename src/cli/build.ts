@@ -6,6 +6,7 @@ import { compileWorkspace } from "../compile/bundle.js";
 import { checkWorkspace } from "../compile/check.js";
 import { DashboardCheckError } from "../compile/dashboards/index.js";
 import { RecordedSeriesCheckError } from "../compile/recorded-series-check.js";
+import { TargetCheckError } from "../compile/targets/index.js";
 import { ruleTestArtifacts, TESTS_DIR, type GenerationContext } from "../compile/rule-tests/index.js";
 import { ROUTING_TESTS_DIR, routingTestArtifact } from "../compile/routing-tests.js";
 import { planOutput, writeOutput } from "../compile/write.js";
@@ -53,9 +54,15 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     return EXIT.findings;
   }
   let compiled;
+  const warnings: string[] = [];
   try {
-    compiled = compileWorkspace(loaded.model, { dashboards: !opts.noDashboards });
+    compiled = compileWorkspace(loaded.model, { dashboards: !opts.noDashboards, warnings });
   } catch (e) {
+    if (e instanceof TargetCheckError) {
+      for (const p of e.problems) io.err(`monac: ${p}`);
+      io.err(`${plural(e.problems.length, "deploy target error")}; nothing written`);
+      return EXIT.findings;
+    }
     if (e instanceof RecordedSeriesCheckError) {
       // monac's own bug, not the spec's: say so, write nothing.
       io.err(e.message);
@@ -66,6 +73,7 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     io.err(`${e.problems.length} dashboard error${e.problems.length === 1 ? "" : "s"}; nothing written`);
     return EXIT.findings;
   }
+  for (const w of warnings) io.err(`monac: warning: ${w}`);
   const artifacts = [
     ...compiled,
     ...(opts.noTests ? [] : [routingTestArtifact(loaded.model), ...(await ruleTestArtifacts(loaded.model, opts.generationContext))]),

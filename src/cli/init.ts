@@ -4,7 +4,7 @@
 // write exists, it writes nothing.
 import { lstat, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { specJsonSchemas } from "../workspace/json-schema.js";
+import { editorSchemas } from "./schema.js";
 import { EXIT, type CliIO } from "./io.js";
 import { INIT_FILES } from "./init-templates.js";
 
@@ -12,7 +12,7 @@ const SCHEMAS_DIR = "schemas";
 
 /** Every file init writes, by path relative to DIR (forward slashes), in order. */
 export function initFiles(): { path: string; content: string }[] {
-  return [...INIT_FILES, ...specJsonSchemas().map((s) => ({ path: `${SCHEMAS_DIR}/${s.name}`, content: s.content }))];
+  return [...INIT_FILES, ...editorSchemas().map((s) => ({ path: `${SCHEMAS_DIR}/${s.name}`, content: s.content }))];
 }
 
 export async function initCommand(dir: string, io: CliIO): Promise<number> {

@@ -5,8 +5,13 @@ import { specJsonSchemas } from "../workspace/json-schema.js";
 import { ROUTING_TEST_JSON_SCHEMA, ROUTING_TEST_SCHEMA_FILE } from "../routetest/json-schema.js";
 import { EXIT, type CliIO } from "./io.js";
 
+/** Every editor schema monac writes: the spec files' and the routing test format's. */
+export function editorSchemas(): { name: string; content: string }[] {
+  return [...specJsonSchemas(), { name: ROUTING_TEST_SCHEMA_FILE, content: `${JSON.stringify(ROUTING_TEST_JSON_SCHEMA, null, 2)}\n` }];
+}
+
 export async function schemaCommand(outDir: string, check: boolean, io: CliIO): Promise<number> {
-  const schemas = [...specJsonSchemas(), { name: ROUTING_TEST_SCHEMA_FILE, content: `${JSON.stringify(ROUTING_TEST_JSON_SCHEMA, null, 2)}\n` }];
+  const schemas = editorSchemas();
   if (check) {
     const stale: string[] = [];
     for (const s of schemas) {

@@ -10,25 +10,22 @@ import { sloRuleGroup } from "./slo-rules.js";
 import { thresholdRuleGroup } from "./threshold-rules.js";
 import { dashboardArtifacts } from "./dashboards/index.js";
 import { checkRecordedSeries } from "./recorded-series-check.js";
+import { ALERTMANAGER_FILE, sloRulesPath, thresholdRulesPath } from "./paths.js";
+import { alertmanagerConfig } from "./alertmanager.js";
+import { targetArtifacts } from "./targets/index.js";
+import type { SloRules, ThresholdRules } from "./targets/target.js";
 
 export type { Artifact };
 
-export const RULES_DIR = "prometheus/rules";
-export const ALERTMANAGER_FILE = "alertmanager/alertmanager.yml";
-
-/** The rule file of one SLO, relative to out/. */
-export function sloRulesPath(service: string, slo: string): string {
-  return `${RULES_DIR}/${service}.${slo}.slo.rules.yaml`;
-}
-
-/** The rule file of one service's threshold alerts, relative to out/. */
-export function thresholdRulesPath(service: string): string {
-  return `${RULES_DIR}/${service}.alerts.rules.yaml`;
-}
+export { RULES_DIR, ALERTMANAGER_FILE, sloRulesPath, thresholdRulesPath } from "./paths.js";
 
 export interface CompileOptions {
   /** Generate Grafana dashboards (default true). */
   dashboards?: boolean;
+  /** Package for the deploy targets monac.yaml enables (default true). */
+  targets?: boolean;
+  /** Collects what the deploy targets change that a reader should know (printed as warnings by the build). */
+  warnings?: string[];
 }
 
 export function compileWorkspace(model: WorkspaceModel, opts: CompileOptions = {}): Artifact[] {
@@ -38,9 +35,12 @@ export function compileWorkspace(model: WorkspaceModel, opts: CompileOptions = {
   const allGroups: RuleGroup[] = [];
   const thresholdGroups: RuleGroup[] = [];
   const artifacts: Artifact[] = [];
+  const sloRules: SloRules[] = [];
+  const thresholdRules: ThresholdRules[] = [];
   for (const slo of model.slos) {
     const group = sloRuleGroup(slo);
     allGroups.push(group);
+    sloRules.push({ slo, group });
     artifacts.push({ path: sloRulesPath(slo.service, slo.name), content: ruleFileYaml(generatedHeader([slo.source.file]), [group]) });
   }
   const services = [...new Set(model.thresholds.map((t) => t.service))].sort();
@@ -50,14 +50,27 @@ export function compileWorkspace(model: WorkspaceModel, opts: CompileOptions = {
     allGroups.push(group);
     thresholdGroups.push(group);
     const sources = [...new Set(thresholds.map((t) => t.source.file))].sort();
+    thresholdRules.push({ service, group, sources });
     artifacts.push({ path: thresholdRulesPath(service), content: ruleFileYaml(generatedHeader(sources), [group]) });
   }
   // Every generated rule reads only what its own group records before it (threshold expressions are the user's).
   checkRecordedSeries(allGroups, { verbatim: thresholdGroups });
   artifacts.push({ path: ALERTMANAGER_FILE, content: alertmanagerYaml(model.routing, generatedHeader(["monac.yaml", "alerts/"]), model.thresholds) });
   // alertmanager.yml's `templates:` names this file relative to its own directory.
-  artifacts.push({ path: TEMPLATES_FILE, content: notificationTemplates(generatedHeader(["monac.yaml"])) });
+  const templates = notificationTemplates(generatedHeader(["monac.yaml"]));
+  artifacts.push({ path: TEMPLATES_FILE, content: templates });
   // Dashboards read the series these groups record, so they are checked against them.
-  if (opts.dashboards !== false) artifacts.push(...dashboardArtifacts(model, allGroups, generatedHeader(["slos/", "alerts/", "dashboards/"])));
+  const dashboards = opts.dashboards !== false ? dashboardArtifacts(model, allGroups, generatedHeader(["slos/", "alerts/", "dashboards/"])) : [];
+  artifacts.push(...dashboards);
+  // The same rules, routing and dashboards, packaged for each deploy target monac.yaml enables.
+  const targets = opts.targets === false ? { artifacts: [], warnings: [] } : targetArtifacts({
+    model,
+    slos: sloRules,
+    thresholds: thresholdRules,
+    alertmanager: { config: alertmanagerConfig(model.routing, model.thresholds), templates },
+    dashboards: dashboards.filter((a) => a.path.endsWith(".json")),
+  });
+  artifacts.push(...targets.artifacts);
+  opts.warnings?.push(...targets.warnings);
   return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -37,6 +37,10 @@ const MANAGED: ManagedDir[] = [
   { dir: "alertmanager/tests", pattern: /\.test\.yaml$/, mine: hasMarker, note: (n) => (isYaml(n) ? "`monac test` will run it too" : "") },
   { dir: "grafana/dashboards", pattern: /\.json$/, mine: isMonacDashboard, note: (n) => (n.endsWith(".json") ? "Grafana will provision it too" : "") },
   { dir: "grafana/provisioning", pattern: /^dashboards\.yaml$/, mine: hasMarker, note: (n) => (isYaml(n) ? "Grafana will read it too" : "") },
+  { dir: "prometheus-operator", pattern: /\.yaml$/, mine: hasMarker, note: (n) => (isYaml(n) ? "`kubectl apply -f` will apply it too" : "") },
+  { dir: "mimir", pattern: /\.yaml$/, mine: hasMarker, note: (n) => (isYaml(n) ? "`mimirtool rules sync` will load it too" : "") },
+  { dir: "thanos", pattern: /\.rules\.yaml$/, mine: hasMarker, note: (n) => (isYaml(n) ? "Thanos Ruler will load it too" : "") },
+  { dir: "vmalert", pattern: /\.rules\.yaml$/, mine: hasMarker, note: (n) => (isYaml(n) ? "vmalert will load it too" : "") },
 ];
 
 /** A dashboard monac generated: its uid names the file, starts with `monac-`, and it is tagged `monac`. */

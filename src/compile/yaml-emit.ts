@@ -97,6 +97,8 @@ function isPlainSafe(s: string): boolean {
   return (
     s.length > 0 &&
     s === s.trim() &&
+    // YAML 1.1's value indicator: PyYAML reads a bare = as a tag, not a string.
+    s !== "=" &&
     !INDICATOR_START.test(s) &&
     !KEYWORDS.test(s) &&
     !NUMBER_LIKE.test(s) &&

@@ -309,37 +309,37 @@ const k8sLabels = z.record(
     error: (iss) => `expected a Kubernetes label value (up to 63 of A-Z a-z 0-9 - _ ., alphanumeric at both ends), got ${JSON.stringify(iss.input)}`,
   }).max(63),
 );
-/** `target: true` is the target with its defaults. */
-const enabled = <T extends z.ZodType>(options: T) => z.preprocess((v) => (v === true ? {} : v), options);
+/** `target: true` is the target with its defaults (see targetOptions). */
+const enabled = <T extends z.ZodType>(options: T) => z.union([z.literal(true), options]);
+
+export const OperatorOptions = z.strictObject({
+  namespace: k8sName.default("monitoring").describe("Namespace of every object."),
+  labels: k8sLabels.default({}).describe("Metadata labels of every object; kube-prometheus-stack selects PrometheusRules by release: <helm release name>."),
+  alertmanager: z.enum(["alertmanager-config", "secret"]).default("alertmanager-config").describe(
+    "alertmanager-config: an AlertmanagerConfig (v1alpha1) the operator merges under its own root route; secret: the plain alertmanager.yml and templates in a Secret for the Alertmanager resource's configSecret.",
+  ),
+  secretName: k8sName.default("alertmanager-monac-secrets").describe("Secret holding the receivers' secrets; each key is the file name monac.yaml gives (routingKeyFile: /x/payments-pagerduty-key → key payments-pagerduty-key)."),
+  dashboardLabels: k8sLabels.default({ grafana_dashboard: "1" }).describe("Labels on the dashboard ConfigMaps for the Grafana sidecar."),
+});
+
+export const MimirOptions = z.strictObject({
+  namespace: z.string().min(1).optional().describe("One rule namespace for everything; default: one per service."),
+  maxRulesPerGroup: z.number().int().min(1).default(20).describe("The ruler's rules-per-group limit (Mimir default 20)."),
+  maxGroupsPerTenant: z.number().int().min(1).default(70).describe("The ruler's rule-groups-per-tenant limit (Mimir default 70)."),
+  maxQueryLength: positiveDuration.optional().describe("The tenant's maximum query length (e.g. 768h); a rule reading a longer range is a build error."),
+});
+
+export const ThanosOptions = z.strictObject({
+  partialResponseStrategy: z.enum(["abort", "warn"]).default("abort").describe("Thanos Ruler's partial_response_strategy on groups with alerts (abort: no alert on partial data)."),
+});
 
 export const Targets = z
   .strictObject({
     prometheus: z.literal(true).optional().describe("Plain Prometheus and Alertmanager files (out/prometheus, out/alertmanager, out/grafana); always written, the generated tests run on them."),
-    "prometheus-operator": enabled(
-      z.strictObject({
-        namespace: k8sName.default("monitoring").describe("Namespace of every object."),
-        labels: k8sLabels.default({}).describe('Metadata labels of every object; kube-prometheus-stack selects PrometheusRules by release: <helm release name>.'),
-        alertmanager: z.enum(["alertmanager-config", "secret"]).default("alertmanager-config").describe(
-          "alertmanager-config: an AlertmanagerConfig (v1alpha1) the operator merges under its own root route; secret: the plain alertmanager.yml and templates in a Secret for the Alertmanager resource's configSecret.",
-        ),
-        secretName: k8sName.default("alertmanager-monac-secrets").describe("Secret holding the receivers' secrets; each key is the file name monac.yaml gives (routingKeyFile: /x/payments-pagerduty-key → key payments-pagerduty-key)."),
-        dashboardLabels: k8sLabels.default({ grafana_dashboard: "1" }).describe("Labels on the dashboard ConfigMaps for the Grafana sidecar."),
-      }),
-    ).optional(),
-    mimir: enabled(
-      z.strictObject({
-        namespace: z.string().min(1).optional().describe("One rule namespace for everything; default: one per service."),
-        maxRulesPerGroup: z.number().int().min(1).default(20).describe("The ruler's rules-per-group limit (Mimir default 20)."),
-        maxGroupsPerTenant: z.number().int().min(1).default(70).describe("The ruler's rule-groups-per-tenant limit (Mimir default 70)."),
-        maxQueryLength: positiveDuration.optional().describe("The tenant's maximum query length (e.g. 768h); a rule reading a longer range is a build error."),
-      }),
-    ).optional(),
-    thanos: enabled(
-      z.strictObject({
-        partialResponseStrategy: z.enum(["abort", "warn"]).default("abort").describe("Thanos Ruler's partial_response_strategy on groups with alerts (abort: no alert on partial data)."),
-      }),
-    ).optional(),
-    vmalert: z.literal(true).optional().describe("vmalert rule files: recording rules and alerts in separate groups."),
+    "prometheus-operator": enabled(OperatorOptions).optional().describe("PrometheusRule, AlertmanagerConfig (or a config Secret) and dashboard ConfigMaps in out/prometheus-operator; true for the defaults."),
+    mimir: enabled(MimirOptions).optional().describe("mimirtool rule files (namespace + groups) in out/mimir, within the ruler's limits; true for the defaults."),
+    thanos: enabled(ThanosOptions).optional().describe("Thanos Ruler rule files in out/thanos; true for the defaults."),
+    vmalert: z.literal(true).optional().describe("vmalert rule files in out/vmalert: recording rules and alerts in separate groups."),
   })
   .default({})
   .describe("Where the rules are deployed; every target gets its own folder in out/.");

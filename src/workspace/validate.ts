@@ -6,7 +6,7 @@ import { closestName, formatPath, type Diagnostic } from "./diagnostics.js";
 import { formatDuration, parseDuration } from "./duration.js";
 import { positionInScalar, positionOf, type YamlSource } from "./yaml-source.js";
 import { DEFAULT_TIERS, burnRateFactor, durationMs } from "./tiers.js";
-import { SEVERITIES, type Severity, type SloFileSpec, type SloSpec, type ThresholdAlertSpec, type ThresholdFileSpec, type WorkspaceFileSpec } from "./schema.js";
+import { MimirOptions, OperatorOptions, SEVERITIES, ThanosOptions, type Severity, type SloFileSpec, type SloSpec, type ThresholdAlertSpec, type ThresholdFileSpec, type WorkspaceFileSpec } from "./schema.js";
 import type {
   TargetsModel, RoutingModel, SliModel, SloModel, ThresholdAlertModel, ThresholdLevel, TierModel, WorkspaceModel } from "./model.js";
 import type { ParsedFile, ParsedWorkspace } from "./workspace.js";
@@ -445,11 +445,14 @@ function thresholdDecimal(raw: number | string, unit: string): Decimal | undefin
 
 function buildTargets(spec: WorkspaceFileSpec["targets"] | undefined): TargetsModel {
   const t = spec ?? {};
+  // `true` is the target with every option at its default.
+  const op = t["prometheus-operator"] === true ? OperatorOptions.parse({}) : t["prometheus-operator"];
+  const mimir = t.mimir === true ? MimirOptions.parse({}) : t.mimir;
+  const thanos = t.thanos === true ? ThanosOptions.parse({}) : t.thanos;
   const out: TargetsModel = {};
-  if (t["prometheus-operator"]) out.operator = t["prometheus-operator"];
-  const mimir = t.mimir;
+  if (op) out.operator = op;
   if (mimir) out.mimir = { namespace: mimir.namespace, maxRulesPerGroup: mimir.maxRulesPerGroup, maxGroupsPerTenant: mimir.maxGroupsPerTenant, maxQueryLengthMs: mimir.maxQueryLength === undefined ? undefined : durationMs(mimir.maxQueryLength) };
-  if (t.thanos) out.thanos = t.thanos;
+  if (thanos) out.thanos = thanos;
   if (t.vmalert) out.vmalert = {};
   return out;
 }

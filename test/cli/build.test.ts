@@ -53,7 +53,13 @@ describe("monac build", () => {
     expect(r.err).toContain(`${path.join(ws, "out", "prometheus", "tests", "checkout.availability.slo.test.yaml")}: stale`);
     // ... and the SLO dashboard's objective line and stat colours.
     expect(r.err).toContain(`${path.join(ws, "out", "grafana", "dashboards", "monac-slo-checkout.json")}: stale`);
-    expect(r.err).toContain("5 files out of date");
+    // The deploy targets package the same SLO: their copies are stale too.
+    expect(r.err).toContain(`${path.join(ws, "out", "mimir", "checkout.yaml")}: stale`);
+    expect(r.err).toContain(`${path.join(ws, "out", "thanos", "checkout.availability.slo.rules.yaml")}: stale`);
+    expect(r.err).toContain(`${path.join(ws, "out", "vmalert", "checkout.availability.slo.rules.yaml")}: stale`);
+    expect(r.err).toContain(`${path.join(ws, "out", "prometheus-operator", "prometheusrule-slos-checkout.yaml")}: stale`);
+    expect(r.err).toContain(`${path.join(ws, "out", "prometheus-operator", "dashboard-monac-slo-checkout.yaml")}: stale`);
+    expect(r.err).toContain("10 files out of date");
     expect(await snapshotDir(path.join(ws, "out"))).toEqual(before);
 
     expect((await run("build", "--dir", ws)).code).toBe(0);

@@ -10,7 +10,7 @@ import { describeWithTool, runTool } from "../support/tools.js";
 import { run, snapshotDir } from "../support/cli.js";
 
 const SPECS = ["monac.yaml", "slos/api.yaml", "alerts/node.yaml"];
-const SCHEMAS = ["schemas/slos.schema.json", "schemas/alerts.schema.json", "schemas/monac.schema.json", "schemas/dashboards.schema.json"];
+const SCHEMAS = ["schemas/slos.schema.json", "schemas/alerts.schema.json", "schemas/monac.schema.json", "schemas/dashboards.schema.json", "schemas/routing-test.schema.json"];
 
 let tmp: string;
 let ws: string;

@@ -1,6 +1,6 @@
 /**
  * Access to the real Prometheus tools (promtool, prometheus, amtool,
- * alertmanager) for tests.
+ * alertmanager) and VictoriaMetrics (vmalert, victoria-metrics) for tests.
  *
  * The binaries are installed project-locally by `bash scripts/install-tools.sh`
  * into `<repo>/.tools/bin/`. `$MONAC_TOOLS_DIR` may point at another folder
@@ -17,9 +17,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe } from "vitest";
 
-export type ToolName = "promtool" | "prometheus" | "amtool" | "alertmanager";
+export type ToolName = "promtool" | "prometheus" | "amtool" | "alertmanager" | "vmalert" | "victoria-metrics";
 
-export const TOOL_NAMES: readonly ToolName[] = ["promtool", "prometheus", "amtool", "alertmanager"];
+export const TOOL_NAMES: readonly ToolName[] = ["promtool", "prometheus", "amtool", "alertmanager", "vmalert", "victoria-metrics"];
 
 /** Repository root: this file lives at `<repo>/test/support/tools.ts`. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -70,7 +70,7 @@ export function isCI(): boolean {
 function missingMessage(names: readonly ToolName[]): string {
   const list = names.join(", ");
   return (
-    `Prometheus tool(s) not found: ${list}. ` +
+    `Tool(s) not found: ${list}. ` +
     `Looked in ${candidateDirs().join(", ")}. Run \`${INSTALL_HINT}\` to install them.`
   );
 }
@@ -158,7 +158,7 @@ function warnMissing(names: readonly ToolName[], title: string): void {
   const line = "!".repeat(78);
   const lines = [
     line,
-    `!! SKIPPING "${title}": missing Prometheus binary: ${names.join(", ")}`,
+    `!! SKIPPING "${title}": missing tool binary: ${names.join(", ")}`,
     `!! Install the real tools with:  ${INSTALL_HINT}`,
     `!! (looked in ${candidateDirs().join(", ")})`,
     line,
