@@ -35,6 +35,7 @@ describe("the README's examples", () => {
     const files = new Map<string, string>();
     let lastSlo: Block | undefined;
     const unplaced: number[] = [];
+    const targets: string[] = [];
     for (const b of blocks) {
       const at = `readme-line-${b.line}`;
       if (/^\s/.test(b.text) && lastSlo) {
@@ -47,8 +48,12 @@ describe("the README's examples", () => {
       } else if (/^service:/m.test(b.text) && /^alerts:/m.test(b.text)) files.set(`alerts/${at}.yaml`, b.text);
       else if (/^title:/m.test(b.text)) files.set(`dashboards/${at}.yaml`, b.text);
       else if (/^receivers:/m.test(b.text)) files.set("monac.yaml", b.text);
+      else if (/^targets:/.test(b.text)) targets.push(b.text);
       else unplaced.push(b.line);
     }
+    // The deploy targets are a fragment of monac.yaml.
+    expect(targets.length).toBeLessThanOrEqual(1);
+    if (targets.length > 0) files.set("monac.yaml", `${files.get("monac.yaml") ?? ""}${targets.join("")}`);
     expect(unplaced, "every yaml block is a spec file or a fragment of one").toEqual([]);
     expect([...files.keys()].map((f) => f.split("/")[0]).sort()).toEqual(expect.arrayContaining(["alerts", "dashboards", "monac.yaml", "slos"]));
 
