@@ -118,7 +118,7 @@ describe("thanos target", () => {
 });
 
 const schemas = sharedPath("schemas");
-describeWithShared(schemas, "mimir and thanos files against the published Prometheus rules schema", () => {
+describeWithShared(schemas, "mimir, thanos and vmalert files against the published Prometheus rules schema", () => {
   const base = JSON.parse(readFileSync(path.join(schemas, "prometheus.rules.json"), "utf8")) as { properties: Record<string, unknown>; required?: string[] } & Record<string, unknown>;
   const ajv = new Ajv({ allErrors: true, strict: false });
   // Mimir: a namespace next to the groups (mimirtool's rule file).
@@ -130,7 +130,14 @@ describeWithShared(schemas, "mimir and thanos files against the published Promet
   const thanosSchema = structuredClone(base);
   ((thanosSchema.properties.groups as { items: { properties: Record<string, unknown> } }).items.properties).partial_response_strategy = { enum: ["abort", "warn"] };
   delete (thanosSchema as Record<string, unknown>).$id;
-  const artifacts = compile({ mimir: { maxRulesPerGroup: 12 }, thanos: true });
+  const artifacts = compile({ mimir: { maxRulesPerGroup: 12 }, thanos: true, vmalert: true });
+
+  it("every vmalert file is a plain Prometheus rule file", () => {
+    const validate = ajv.compile({ ...base, $id: undefined });
+    const vm = files(artifacts, "vmalert");
+    expect(vm.length).toBeGreaterThan(0);
+    for (const a of vm) expect(validate(parse(a.content)), `${a.path}: ${JSON.stringify(validate.errors)}`).toBe(true);
+  });
 
   it("every mimir file is a namespace and valid Prometheus groups; a file without a namespace is not", () => {
     const validate = ajv.compile(mimirSchema);
