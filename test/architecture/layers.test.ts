@@ -25,9 +25,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   compile: ["workspace", "yaml", "promql", "template", "ruletest", "go"],
   // History for recorded series: compiled rules evaluated by the rule-test evaluator on series read from Prometheus.
   backfill: ["ruletest", "promql", "go"],
-  cli: ["api", "backfill", "compile", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
+  // Linting any rule file, the specs and an Alertmanager config, offline.
+  lint: ["workspace", "ruletest", "routetest", "yaml", "promql", "template", "go"],
+  // The semantic difference of two builds (rule files and alertmanager.yml as written).
+  diff: ["ruletest", "routetest", "yaml", "promql", "go"],
+  cli: ["api", "backfill", "lint", "diff", "compile", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
   // The library entry point; it must not reach into the command (see below).
-  api: ["backfill", "compile", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
+  api: ["backfill", "lint", "diff", "compile", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
 };
 const LAYERS = Object.keys(ALLOWED);
 
