@@ -47,6 +47,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         });
         return await (await import("./schema.js")).schemaCommand(values.out!, values.check!, io);
       }
+      case "diff":
+        return await (await import("./diff.js")).diffCommand(rest, io);
+      case "lint":
+        return await (await import("./lint.js")).lintCommand(rest, io);
       case "backfill":
         return await (await import("./backfill.js")).backfillCommand(rest, io);
       case "promqltest":

@@ -1,5 +1,6 @@
 /**
- * `monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact] [FILE|DIR...]`:
+ * `monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact]
+ *   [--coverage] [--min PCT] [--coverage-file FILE] [FILE|DIR...]`:
  * runs promtool rule unit-test files and monac's Alertmanager routing test
  * files (a top-level `config:` and `cases:`; see src/routetest/). Without
  * paths it runs the workspace's out/prometheus/tests/, out/alertmanager/tests/
@@ -7,14 +8,30 @@
  * --dir, default the current directory). Directories are
  * searched recursively for *.yml / *.yaml test files; files there with a
  * top-level `groups:` and no `tests:` are rule files and are skipped.
- * Exit status: 0 all test groups passed, 1 some failed, 2 a test file could
- * not be read or is invalid, or bad usage.
+ * --coverage appends the rule coverage (see ruletest/coverage.ts) of the rule
+ * test files run; --min PCT and --coverage-file FILE imply it.
+ * Exit status: 0 all test groups passed, 1 some failed (or the coverage is
+ * below --min), 2 a test file could not be read or is invalid, or bad usage.
  */
 import { existsSync } from "node:fs";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { exitCode, formatFileResult, formatSummary, junitXML, runTestFile, summarize, type FileResult } from "../ruletest/index.js";
+import {
+  belowMinimum,
+  coverageJSON,
+  exitCode,
+  formatBelowMinimum,
+  formatCoverage,
+  formatFileResult,
+  formatSummary,
+  junitXML,
+  mergeCoverage,
+  parseMinPercent,
+  runTestFile,
+  summarize,
+  type FileResult,
+} from "../ruletest/index.js";
 import { runRoutingTestFile, type RoutingFileResult } from "../routetest/index.js";
 import type { CliIO } from "./io.js";
 import { COMMAND_USAGE } from "./usage.js";
@@ -24,7 +41,17 @@ const USAGE = COMMAND_USAGE.test;
 const DEFAULT_DIRS = ["out/prometheus/tests", "out/alertmanager/tests", "test/rules"];
 
 export async function testCommand(argv: string[], io: CliIO): Promise<number> {
-  let values: { dir?: string; run?: string[]; junit?: string; verbose?: boolean; exact?: boolean; help?: boolean };
+  let values: {
+    dir?: string;
+    run?: string[];
+    junit?: string;
+    verbose?: boolean;
+    exact?: boolean;
+    coverage?: boolean;
+    min?: string;
+    "coverage-file"?: string;
+    help?: boolean;
+  };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -35,6 +62,9 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
         junit: { type: "string" },
         verbose: { type: "boolean", short: "v" },
         exact: { type: "boolean" },
+        coverage: { type: "boolean" },
+        min: { type: "string" },
+        "coverage-file": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -58,6 +88,21 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
     }
   }
 
+  let min: number | undefined;
+  if (values.min !== undefined) {
+    min = parseMinPercent(values.min);
+    if (min === undefined) {
+      io.err(`monac test: invalid --min ${JSON.stringify(values.min)}: expected a percentage from 0 to 100\n\n${USAGE}`);
+      return 2;
+    }
+  }
+  const coverageFile = values["coverage-file"];
+  if (coverageFile === "") {
+    io.err(`monac test: --coverage-file needs a file name\n\n${USAGE}`);
+    return 2;
+  }
+  const coverage = values.coverage === true || min !== undefined || coverageFile !== undefined;
+
   // Explicit paths are the user's, relative to where they stand; --dir only
   // says where the default ones are.
   const defaults = DEFAULT_DIRS.map((d) => (values.dir === undefined ? d : path.join(values.dir, d)));
@@ -74,11 +119,28 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
   for (const file of files) {
     const r = (await isRoutingTestFile(file))
       ? routingAsFileResult(await runRoutingTestFile(file, { run }))
-      : await runTestFile(file, { run, mode: values.exact ? "exact" : "auto" });
+      : await runTestFile(file, { run, mode: values.exact ? "exact" : "auto", coverage });
     results.push(r);
     io.out(formatFileResult(r, { verbose: values.verbose ?? false }));
   }
   io.out(formatSummary(summarize(results)));
+  let code = exitCode(results);
+  if (coverage) {
+    const report = mergeCoverage(results);
+    io.out(formatCoverage(report));
+    if (min !== undefined && belowMinimum(report, min)) {
+      io.out(formatBelowMinimum(report, min));
+      code = Math.max(code, 1);
+    }
+    if (coverageFile !== undefined) {
+      try {
+        await writeFile(coverageFile, coverageJSON(report));
+      } catch (e) {
+        io.err(`monac test: cannot write ${coverageFile}: ${(e as Error).message}`);
+        return 2;
+      }
+    }
+  }
   if (values.junit !== undefined) {
     try {
       await writeFile(values.junit, junitXML(results));
@@ -87,7 +149,7 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
       return 2;
     }
   }
-  return exitCode(results);
+  return code;
 }
 
 /** A file as given (even if missing: the runner reports it), or the test files under a directory. */

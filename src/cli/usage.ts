@@ -48,7 +48,7 @@ Writes the spec files' JSON Schemas, for editor completion.
 
 Exit status: 0 ok, 1 (--check) stale, 2 usage or I/O error.`,
 
-  test: `usage: monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact] [FILE|DIR...]
+  test: `usage: monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact] [--coverage] [--min PCT] [--coverage-file FILE] [FILE|DIR...]
 
 Runs rule unit-test files in promtool's format, and Alertmanager routing test
 files (*.routing.test.yaml: config + cases; each case counts as a group).
@@ -59,12 +59,60 @@ Directories are searched recursively for *.yml / *.yaml test files.
   --junit FILE  also write the results as JUnit XML
   --verbose     list passing groups too, with time and evaluation strategy
   --exact       always use promtool's step-by-step loop (slower; for cross-checking)
+  --coverage    also report rule coverage: per rule file, covered/total and the rules never exercised
+                (an alert never pending or firing, a recording rule whose expression never returned data)
+  --min PCT     exit 1 when the total rule coverage is below PCT (0-100, e.g. 80 or 92.5%), even if every test passed; implies --coverage
+  --coverage-file FILE
+                also write the rule coverage as JSON (per-rule entries); implies --coverage
 
 Without FILE|DIR: DIR/out/prometheus/tests/, DIR/out/alertmanager/tests/ and
 DIR/test/rules/ (each if present).
 FILE|DIR paths are relative to the current directory, not to --dir.
 
-Exit status: 0 all test groups passed, 1 some failed, 2 a test file is unreadable or invalid, or bad usage.`,
+Exit status: 0 all test groups passed, 1 some failed or the coverage is below --min, 2 a test file is unreadable or invalid, or bad usage.`,
+
+  lint: `usage: monac lint [--dir DIR] [--format text|github|sarif|junit] [--fail-on bug|warning|info] [--output FILE] [PATH...]
+
+Lints Prometheus rule files, the workspace's specs and its Alertmanager
+configuration, offline: PromQL mistakes, alerts that always fire or page on
+noise, recorded series nothing records, routes no alert reaches. Each finding
+is file:line:col, a severity (bug, warning, info), a message and its check.
+
+  --dir DIR          workspace (default: .); its monac-lint.yaml sets severities and thresholds
+  --format FORMAT    text (default), github (workflow annotations), sarif (SARIF 2.1.0), junit
+  --fail-on LEVEL    exit 1 on a finding at or above LEVEL: bug (default), warning or info
+  --output FILE      write the report to FILE instead of standard output
+
+Without PATH: DIR's specs (if DIR has monac.yaml), DIR/out/prometheus/rules/*.yaml
+and DIR/out/alertmanager/alertmanager.yml. A PATH is a rule file, an
+Alertmanager configuration (a top-level route: or receivers:) or a directory
+(searched recursively for *.yml / *.yaml rule files and Alertmanager configs).
+Silence a check for one rule with \`# monac-lint disable CHECK[,CHECK]\` on the
+line before it, for a file with \`# monac-lint disable-file CHECK\`.
+
+Exit status: 0 no finding at or above --fail-on, 1 some, 2 unreadable input or bad usage.`,
+
+  diff: `usage: monac diff BASE_OUT [HEAD_OUT] [--format markdown|json] [--output FILE] [--scrape-interval DURATION]
+       monac diff --base-ref GIT_REF [--dir DIR] [--format markdown|json] [--output FILE] [--scrape-interval DURATION]
+
+Compares two builds and reports, for review: alerts added, removed and changed
+(expression, thresholds, for, severity, labels, annotations: old → new), who
+each team × severity and each alert notifies before and after, SLO objectives,
+error budgets and burn-rate thresholds, and rule counts with an estimate of
+the samples one evaluation reads. Generated noise (header comments, ordering,
+whitespace) never shows; identical builds print "No changes to alerts,
+routing or SLOs.".
+
+  BASE_OUT [HEAD_OUT]         two out/ directories (HEAD_OUT default: ./out)
+  --base-ref GIT_REF          build DIR as it was at GIT_REF and as it is now (both into
+                              temporary directories, with this monac) and compare them
+  --dir DIR                   workspace for --base-ref (default: .)
+  --format markdown|json      markdown (default; for a pull-request comment) or json
+  --output FILE               write the report to FILE instead of standard output
+  --scrape-interval DURATION  assumed scrape interval for the cost estimate (default: 1m)
+
+Exit status: 0 the report was written, changes or not; 1 (--base-ref) a build has
+spec errors; 2 usage error, or an unreadable or invalid out/ directory or git ref.`,
 
   backfill: `usage: monac backfill --prometheus URL --from TIME --to TIME [--dir DIR] [--out DIR] [--slo SERVICE/NAME]... [--header "NAME: VALUE"]... [--quiet]
 
@@ -122,8 +170,12 @@ Usage:
   monac build [--dir DIR] [--out DIR] [--check] [--no-tests] [--no-dashboards]
                                                   validate specs and write out/
   monac validate [--dir DIR]                      validate specs, write nothing
-  monac test [--dir DIR] [--run REGEX] [--junit FILE] [PATH...]
+  monac test [--dir DIR] [--run REGEX] [--junit FILE] [--coverage [--min PCT]] [PATH...]
                                                   run promtool rule unit tests (default: out/prometheus/tests, test/rules under DIR)
+  monac lint [--format text|github|sarif|junit] [--fail-on LEVEL] [PATH...]
+                                                  lint rule files, specs and the Alertmanager config, offline
+  monac diff BASE_OUT [HEAD_OUT] | --base-ref GIT_REF [--format markdown|json]
+                                                  what a change does to alerts, routing and SLOs, for review
   monac backfill --prometheus URL --from T --to T [--slo S/N]... [--out DIR]
                                                   recorded-series history for new SLOs, as OpenMetrics for promtool
   monac schema [--out DIR] [--check]              write the spec files' JSON Schemas (default: schemas/)

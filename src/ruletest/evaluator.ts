@@ -53,6 +53,8 @@ export interface EvalPlan {
   templates: TemplateContext;
   /** Steps per range query in the fast path (default 1024); tests use small values to cross chunk borders. */
   chunkSteps?: number;
+  /** Record which rules produced output (EvalResult.covered); off unless asked, so it costs nothing. */
+  trackCoverage?: boolean;
 }
 
 export interface AlertSnapshot {
@@ -77,6 +79,12 @@ export interface EvalResult {
   path: "fast" | "exact";
   /** Why the fast path was not taken, when it wasn't. */
   fallbackReason: string | undefined;
+  /**
+   * With plan.trackCoverage: the alerting rules that were pending or firing
+   * at some loop step, and the recording rules whose expression returned
+   * samples at some loop step (the same set on both paths).
+   */
+  covered?: Set<LoadedRule>;
 }
 
 export type EvalMode = "auto" | "exact" | "fast";
@@ -201,6 +209,7 @@ async function runExact(plan: EvalPlan, reason: string): Promise<EvalResult> {
   const checks = checksByStep(plan);
   const checksReached = new Set<number>();
   const steps = loopSteps(plan);
+  const covered = plan.trackCoverage ? new Set<LoadedRule>() : undefined;
 
   for (let k = 0; k < steps; k++) {
     const ts = plan.start + k * plan.evaluationInterval;
@@ -209,7 +218,7 @@ async function runExact(plan: EvalPlan, reason: string): Promise<EvalResult> {
     for (const group of plan.groups) {
       for (const rule of group.rules) {
         try {
-          await evalRuleOnce(rule, group, ts, storage, engine, alertRt.get(rule as LoadedAlertingRule), previous);
+          await evalRuleOnce(rule, group, ts, storage, engine, alertRt.get(rule as LoadedAlertingRule), previous, covered);
         } catch (e) {
           if (e instanceof FastPathAbort) throw e;
           // promtool prints the loop time as a Go duration since the epoch.
@@ -217,7 +226,7 @@ async function runExact(plan: EvalPlan, reason: string): Promise<EvalResult> {
         }
       }
     }
-    if (errors.length > 0) return { storage, engine, alerts, checksReached, errors, path: "exact", fallbackReason: reason };
+    if (errors.length > 0) return { storage, engine, alerts, checksReached, errors, path: "exact", fallbackReason: reason, covered };
     for (const evalTime of checks.get(k) ?? []) {
       checksReached.add(evalTime);
       for (const rt of alertRt.values()) {
@@ -225,7 +234,7 @@ async function runExact(plan: EvalPlan, reason: string): Promise<EvalResult> {
       }
     }
   }
-  return { storage, engine, alerts, checksReached, errors: [], path: "exact", fallbackReason: reason };
+  return { storage, engine, alerts, checksReached, errors: [], path: "exact", fallbackReason: reason, covered };
 }
 
 /** Group.Eval for one rule at loop time ts: query, build samples, append, mark vanished series stale. */
@@ -237,11 +246,13 @@ async function evalRuleOnce(
   engine: Engine,
   rt: AlertRuleRuntime | undefined,
   previous: Map<LoadedRule, Map<string, Labels>>,
+  covered: Set<LoadedRule> | undefined,
 ): Promise<void> {
   const evalTs = ts - group.queryOffset;
   const vector = instantVector(engine.instantQuery(rule.expr, evalTs));
   let out: OutputSample[];
   if (rule.kind === "record") {
+    if (covered !== undefined && vector.length > 0) covered.add(rule);
     out = vector.map((s) => ({ labels: recordLabels(rule, s.metric), value: s.value }));
     const keys = new Set(out.map((s) => s.labels.key));
     if (keys.size !== out.length) throw new RuleEvalError("vector contains metrics with the same labelset after applying rule labels");
@@ -257,6 +268,8 @@ async function evalRuleOnce(
       if (rt!.templates.usesQuery) annotations.set(alertLabels.key, await rt!.templates.annotations(s.metric, s.value, ts, query));
     }
     out = rt!.state.eval(ts, inputs, group.limit, rt!.templates.usesQuery ? annotations : undefined);
+    // eval returns ALERTS samples exactly for the alerts pending or firing now.
+    if (covered !== undefined && out.length > 0) covered.add(rule);
   }
 
   let appendError: Error | undefined;
@@ -401,17 +414,21 @@ async function runFast(plan: EvalPlan): Promise<EvalResult> {
   const alertRt = alertRuntimes(plan);
   const alerts = new Map<number, Map<string, AlertsAt>>();
   const checks = checksByStep(plan);
+  // Local to this attempt: an aborted fast path leaves the exact loop to say what ran.
+  const covered = plan.trackCoverage ? new Set<LoadedRule>() : undefined;
 
   for (const group of plan.groups) {
     const off = group.queryOffset;
     for (const rule of group.rules) {
       const series = rangeSteps(engine, rule, plan.start - off, steps, interval, plan.chunkSteps ?? CHUNK_STEPS);
-      if (rule.kind === "record") writeRecorded(rule, series, steps, plan.start - off, interval, writer);
-      else await walkAlerts(alertRt.get(rule)!, plan, series, steps, off, writer, checks, alerts);
+      if (rule.kind === "record") {
+        if (covered !== undefined && series.some((s) => s.steps.length > 0)) covered.add(rule);
+        writeRecorded(rule, series, steps, plan.start - off, interval, writer);
+      } else await walkAlerts(alertRt.get(rule)!, plan, series, steps, off, writer, checks, alerts, covered);
     }
   }
   const checksReached = new Set(plan.alertChecks.keys());
-  return { storage, engine, alerts, checksReached, errors: [], path: "fast", fallbackReason: undefined };
+  return { storage, engine, alerts, checksReached, errors: [], path: "fast", fallbackReason: undefined, covered };
 }
 
 /**
@@ -490,6 +507,7 @@ async function walkAlerts(
   writer: OutputWriter,
   checks: Map<number, number[]>,
   alerts: Map<number, Map<string, AlertsAt>>,
+  covered: Set<LoadedRule> | undefined,
 ): Promise<void> {
   const cursors = series.map(() => 0);
   let previous = new Map<string, Labels>();
@@ -514,6 +532,7 @@ async function walkAlerts(
         if (e instanceof RuleEvalError) throw new FastPathAbort(`alert ${rt.rule.name}: ${e.message}`);
         throw e;
       }
+      if (covered !== undefined && out.length > 0) covered.add(rt.rule);
       const returned = new Map<string, Labels>();
       for (const s of out) {
         writer.append(rt.rule, s.labels, ts - off, s.value);

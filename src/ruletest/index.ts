@@ -7,6 +7,17 @@
 export { buildPlan, loadTestFile, runTestFile, type FileResult, type GroupResult, type RunOptions } from "./runner.js";
 export { exitCode, formatFileResult, formatSummary, summarize, type Summary } from "./report.js";
 export { junitXML } from "./junit.js";
+export {
+  belowMinimum,
+  coverageJSON,
+  formatBelowMinimum,
+  formatCoverage,
+  mergeCoverage,
+  parseMinPercent,
+  type CoverageReport,
+  type FileCoverage,
+  type RuleCoverage,
+} from "./coverage.js";
 export { evaluate, fastPathBlocker, type EvalMode, type EvalPlan, type EvalResult } from "./evaluator.js";
 export { parseTestFile, type TestFile, type TestGroup } from "./test-file.js";
 export { loadRuleFile, parseRuleFile, resolveRuleFiles, RuleFileError, type LoadedRule, type LoadedRuleGroup } from "./rule-files.js";

@@ -10,7 +10,8 @@ import { compareAlerts, compareSamples, expectedAlerts, expectedSamples, type Mi
 import { evaluate, type EvalMode, type EvalPlan, type EvalResult } from "./evaluator.js";
 import { formatPrometheusDuration } from "../go/duration.js";
 import { InputSeriesError, parseInputSeries, UnsupportedInputError, type InputSamples } from "./input.js";
-import { loadRuleFile, resolveRuleFiles, RuleFileError, type LoadedRuleGroup } from "./rule-files.js";
+import { loadRuleFile, resolveRuleFiles, RuleFileError, type LoadedRule, type LoadedRuleGroup } from "./rule-files.js";
+import { ruleCoverageEntries, type RuleCoverage } from "./coverage.js";
 import { parseTestFile, testGroupName, YamlFileError, type TestFile, type TestGroup } from "./test-file.js";
 
 export interface RunOptions {
@@ -18,6 +19,8 @@ export interface RunOptions {
   run?: RegExp;
   /** Evaluation strategy; "auto" takes the fast path where it is exact. */
   mode?: EvalMode;
+  /** Track rule coverage (FileResult.coverage); off by default, and then free. */
+  coverage?: boolean;
 }
 
 export type GroupStatus = "passed" | "failed" | "error";
@@ -44,6 +47,12 @@ export interface FileResult {
   errors: string[];
   warnings: string[];
   durationMs: number;
+  /**
+   * With RunOptions.coverage: every rule of the rule files loaded, in file
+   * order, and whether some test group's evaluation covered it. Undefined
+   * when the rule files were not loaded (no group selected, or invalid).
+   */
+  coverage?: RuleCoverage[];
 }
 
 export async function runTestFile(file: string, opts: RunOptions = {}): Promise<FileResult> {
@@ -70,11 +79,14 @@ export async function runTestFile(file: string, opts: RunOptions = {}): Promise<
   const { files, warnings } = resolveRuleFiles(file, tf.ruleFiles);
   result.warnings.push(...warnings);
   let groups: LoadedRuleGroup[] | undefined;
+  let coverage: Map<LoadedRule, RuleCoverage> | undefined;
   try {
-    groups = orderGroups(
-      files.flatMap((f) => loadRuleFile(f)),
-      tf.groupEvalOrder,
-    );
+    const loaded = files.flatMap((f) => loadRuleFile(f));
+    groups = orderGroups(loaded, tf.groupEvalOrder);
+    if (opts.coverage) {
+      coverage = ruleCoverageEntries(loaded);
+      result.coverage = [...coverage.values()];
+    }
   } catch (e) {
     if (!(e instanceof RuleFileError)) throw e;
     result.errors.push(...e.problems);
@@ -95,7 +107,7 @@ export async function runTestFile(file: string, opts: RunOptions = {}): Promise<
     result.groups.push(gr);
     try {
       if (groups === undefined) gr.errors.push("not run: the rule files could not be loaded");
-      else await runGroup(tf, g, groups, opts.mode ?? "auto", gr);
+      else await runGroup(tf, g, groups, opts.mode ?? "auto", gr, coverage);
     } catch (e) {
       if (e instanceof InputSeriesError) {
         // A malformed series makes the test file itself invalid.
@@ -154,8 +166,16 @@ export async function loadTestFile(file: string): Promise<{ testFile: TestFile; 
   return { testFile, ruleGroups: orderGroups(files.flatMap((f) => loadRuleFile(f)), testFile.groupEvalOrder) };
 }
 
-async function runGroup(tf: TestFile, g: TestGroup, groups: LoadedRuleGroup[], mode: EvalMode, gr: GroupResult): Promise<void> {
+async function runGroup(
+  tf: TestFile,
+  g: TestGroup,
+  groups: LoadedRuleGroup[],
+  mode: EvalMode,
+  gr: GroupResult,
+  coverage: Map<LoadedRule, RuleCoverage> | undefined,
+): Promise<void> {
   const plan = buildPlan(tf, g, groups);
+  if (coverage !== undefined) plan.trackCoverage = true;
   const histogram = g.promqlExprTests.flatMap((t) => t.expSamples).find((s) => s.histogram !== "");
   if (histogram !== undefined) {
     throw new UnsupportedInputError(histogram.line, "expected native histogram samples are not supported by monac's engine; this test group cannot be checked");
@@ -170,6 +190,7 @@ async function runGroup(tf: TestFile, g: TestGroup, groups: LoadedRuleGroup[], m
   const res = await evaluate(plan, mode);
   gr.path = res.path;
   gr.fallbackReason = res.fallbackReason;
+  for (const rule of res.covered ?? []) coverage!.get(rule)!.covered = true;
 
   checkAlerts(g, res, gr);
   if (res.errors.length > 0) {

@@ -5,6 +5,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { lintCommand } from "../../src/cli/lint.js";
 import { buildCommand } from "../../src/cli/build.js";
 import { runTestFile } from "../../src/ruletest/index.js";
 import { REPO_ROOT } from "../support/workspace.js";
@@ -36,6 +37,7 @@ describe("the README's examples", () => {
     let lastSlo: Block | undefined;
     const unplaced: number[] = [];
     const targets: string[] = [];
+    const ruleFiles: Block[] = [];
     for (const b of blocks) {
       const at = `readme-line-${b.line}`;
       if (/^\s/.test(b.text) && lastSlo) {
@@ -49,6 +51,8 @@ describe("the README's examples", () => {
       else if (/^title:/m.test(b.text)) files.set(`dashboards/${at}.yaml`, b.text);
       else if (/^receivers:/m.test(b.text)) files.set("monac.yaml", b.text);
       else if (/^targets:/.test(b.text)) targets.push(b.text);
+      else if (/^severity:/m.test(b.text)) files.set("monac-lint.yaml", b.text);
+      else if (/^groups:/m.test(b.text)) ruleFiles.push(b);
       else unplaced.push(b.line);
     }
     // The deploy targets are a fragment of monac.yaml.
@@ -75,6 +79,18 @@ describe("the README's examples", () => {
       const failed = results.flatMap((r) => [...r.errors, ...r.groups.filter((g) => g.status !== "passed").map((g) => g.name)]);
       expect(failed).toEqual([]);
       expect(results.reduce((n, r) => n + r.groups.length, 0)).toBeGreaterThan(10);
+      // The rule-file examples (lint suppression) and the workspace lint clean with the README's monac-lint.yaml.
+      const extra = ruleFiles.map((b) => {
+        const f = path.join(dir, `readme-line-${b.line}.rules.yaml`);
+        writeFileSync(f, b.text);
+        return f;
+      });
+      const lintOut: string[] = [];
+      const io = { out: (t: string) => lintOut.push(t), err: (t: string) => lintOut.push(t) };
+      // The workspace (specs, out/prometheus/rules, alertmanager.yml), then the rule-file examples.
+      const lintCode = Math.max(await lintCommand(["--dir", dir, "--fail-on", "warning"], io), ...(await Promise.all(extra.map((f) => lintCommand(["--dir", dir, "--fail-on", "warning", f], io)))));
+      expect(lintOut.join("\n"), "lint").not.toMatch(/: (bug|warning): /);
+      expect(lintCode).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
