@@ -13,11 +13,9 @@ import { parsePrometheusDuration } from "../go/duration.js";
 import { parseTestTimestamp } from "../go/time.js";
 import { parseRuleFile } from "../ruletest/rule-files.js";
 import { formatDiagnostic, isError } from "../workspace/diagnostics.js";
-import { loadWorkspace, WorkspaceIOError } from "../workspace/workspace.js";
-import { checkWorkspace } from "../compile/check.js";
 import { EXIT, type CliIO } from "./io.js";
 import { COMMAND_USAGE } from "./usage.js";
-import { notAWorkspace } from "./workspace-dir.js";
+import { openWorkspace } from "./workspace-dir.js";
 
 export const BACKFILL_FILE = "monac-backfill.om";
 
@@ -62,21 +60,8 @@ export async function backfillCommand(args: string[], io: CliIO, now: () => numb
     headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
 
-  const notWorkspace = await notAWorkspace(values.dir!);
-  if (notWorkspace !== undefined) {
-    io.err(`monac: ${notWorkspace}`);
-    return EXIT.usage;
-  }
-  let loaded;
-  try {
-    loaded = checkWorkspace(await loadWorkspace(values.dir!));
-  } catch (e) {
-    if (e instanceof WorkspaceIOError) {
-      io.err(`monac: ${e.message}`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
+  const loaded = await openWorkspace(values.dir!, io);
+  if (typeof loaded === "number") return loaded;
   for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
   if (!loaded.model) {
     io.err(`${loaded.diagnostics.filter(isError).length} spec errors; nothing backfilled`);

@@ -1,9 +1,7 @@
 // `monac build` and `monac validate`.
 import path from "node:path";
-import { loadWorkspace, WorkspaceIOError } from "../workspace/workspace.js";
 import { formatDiagnostic, isError } from "../workspace/diagnostics.js";
 import { compileWorkspace } from "../compile/bundle.js";
-import { checkWorkspace } from "../compile/check.js";
 import { DashboardCheckError } from "../compile/dashboards/index.js";
 import { RecordedSeriesCheckError } from "../compile/recorded-series-check.js";
 import { TargetCheckError } from "../compile/targets/index.js";
@@ -12,7 +10,8 @@ import { ROUTING_TESTS_DIR, routingTestArtifact } from "../compile/routing-tests
 import { planOutput, writeOutput } from "../compile/write.js";
 import { reportHandWritten } from "./hand-written.js";
 import { EXIT, type CliIO } from "./io.js";
-import { notAWorkspace } from "./workspace-dir.js";
+import { openWorkspace } from "./workspace-dir.js";
+import { WORKSPACE_FILE } from "../workspace/workspace.js";
 
 export interface BuildOptions {
   dir: string;
@@ -30,21 +29,8 @@ export interface BuildOptions {
 
 export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<number> {
   const outDir = opts.out ?? path.join(opts.dir, "out");
-  const notWorkspace = await notAWorkspace(opts.dir);
-  if (notWorkspace !== undefined) {
-    io.err(`monac: ${notWorkspace}`);
-    return EXIT.usage;
-  }
-  let loaded;
-  try {
-    loaded = checkWorkspace(await loadWorkspace(opts.dir));
-  } catch (e) {
-    if (e instanceof WorkspaceIOError) {
-      io.err(`monac: ${e.message}`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
+  const loaded = await openWorkspace(opts.dir, io);
+  if (typeof loaded === "number") return loaded;
   // Warnings are printed with the errors, or alone before a build that goes on.
   for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
   if (!loaded.model) {
@@ -59,8 +45,9 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     compiled = compileWorkspace(loaded.model, { dashboards: !opts.noDashboards, warnings });
   } catch (e) {
     if (e instanceof TargetCheckError) {
-      for (const p of e.problems) io.err(`monac: ${p}`);
-      io.err(`${plural(e.problems.length, "deploy target error")}; nothing written`);
+      // A target's problem is a finding about its entry in monac.yaml.
+      for (const p of e.targetProblems) io.err(formatDiagnostic(loaded.locator.finding({ file: WORKSPACE_FILE, path: ["targets", p.target] }, p.message)));
+      io.err(`${plural(e.targetProblems.length, "error")} from the deploy targets; nothing written`);
       return EXIT.findings;
     }
     if (e instanceof RecordedSeriesCheckError) {

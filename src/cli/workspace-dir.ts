@@ -4,7 +4,9 @@
 // wrong directory, which is a usage error (exit 2), not a spec error.
 import { lstat, stat } from "node:fs/promises";
 import path from "node:path";
-import { WORKSPACE_FILE } from "../workspace/workspace.js";
+import { checkWorkspace } from "../compile/check.js";
+import { loadWorkspace, WORKSPACE_FILE, WorkspaceIOError } from "../workspace/workspace.js";
+import { EXIT, type CliIO } from "./io.js";
 
 /** Why `dir` is not a workspace, as a one-line message, or undefined if it has a monac.yaml. */
 export async function notAWorkspace(dir: string): Promise<string | undefined> {
@@ -25,4 +27,26 @@ export async function notAWorkspace(dir: string): Promise<string | undefined> {
   }
   const init = dir === "." ? "monac init" : `monac init ${dir}`;
   return `${abs} has no ${WORKSPACE_FILE}: not a monac workspace (run "${init}" to start one)`;
+}
+
+/**
+ * The workspace in `dir`, loaded and checked (diagnostics not printed), or
+ * the exit status after saying why there is none: not a workspace, or an
+ * I/O error (both usage errors, 2).
+ */
+export async function openWorkspace(dir: string, io: CliIO): Promise<ReturnType<typeof checkWorkspace> | number> {
+  const notWorkspace = await notAWorkspace(dir);
+  if (notWorkspace !== undefined) {
+    io.err(`monac: ${notWorkspace}`);
+    return EXIT.usage;
+  }
+  try {
+    return checkWorkspace(await loadWorkspace(dir));
+  } catch (e) {
+    if (e instanceof WorkspaceIOError) {
+      io.err(`monac: ${e.message}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
 }

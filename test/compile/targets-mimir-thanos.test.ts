@@ -189,8 +189,9 @@ describe("monac build with a target's limit broken", () => {
       writeFileSync(path.join(dir, "monac.yaml"), exampleTexts({ mimir: { maxQueryLength: "720h" } })[0]!.text);
       const r = await run("build", "--dir", dir, "--no-tests");
       expect(r.code, r.err).toBe(1);
-      expect(r.err).toMatch(/monac: mimir: namespace checkout, group slo-checkout-availability, rule slo:sli_error:ratio_period reads 30d5m back/);
-      expect(r.err).toMatch(/deploy target errors?; nothing written/);
+      // A finding about the target's entry in monac.yaml.
+      expect(r.err).toMatch(/^monac\.yaml:\d+:\d+: targets\.mimir: mimir: namespace checkout, group slo-checkout-availability, rule slo:sli_error:ratio_period reads 30d5m back/m);
+      expect(r.err).toMatch(/^\d+ errors? from the deploy targets; nothing written$/m);
       expect(existsSync(path.join(dir, "out"))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });

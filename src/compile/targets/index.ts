@@ -8,17 +8,17 @@ import { vmalertArtifacts } from "./vmalert.js";
 import { TargetCheckError, type TargetInput, type TargetOutput } from "./target.js";
 import { thanosArtifacts } from "./thanos.js";
 
-export { TargetCheckError, type TargetInput, type TargetOutput } from "./target.js";
+export { TargetCheckError, type TargetInput, type TargetOutput, type TargetProblem } from "./target.js";
 
 /** Every enabled target's files and warnings; throws TargetCheckError with every target's problems. */
 export function targetArtifacts(input: TargetInput): { artifacts: Artifact[]; warnings: string[] } {
   const t = input.model.targets ?? {};
-  const outputs: TargetOutput[] = [];
-  if (t.operator) outputs.push(operatorArtifacts(input, t.operator));
-  if (t.mimir) outputs.push(mimirArtifacts(input, t.mimir));
-  if (t.thanos) outputs.push(thanosArtifacts(input, t.thanos));
-  if (t.vmalert) outputs.push(vmalertArtifacts(input));
-  const problems = outputs.flatMap((o) => o.problems);
+  const outputs: Array<TargetOutput & { target: string }> = [];
+  if (t.operator) outputs.push({ target: "prometheus-operator", ...operatorArtifacts(input, t.operator) });
+  if (t.mimir) outputs.push({ target: "mimir", ...mimirArtifacts(input, t.mimir) });
+  if (t.thanos) outputs.push({ target: "thanos", ...thanosArtifacts(input, t.thanos) });
+  if (t.vmalert) outputs.push({ target: "vmalert", ...vmalertArtifacts(input) });
+  const problems = outputs.flatMap((o) => o.problems.map((message) => ({ target: o.target, message })));
   if (problems.length > 0) throw new TargetCheckError(problems);
   return { artifacts: outputs.flatMap((o) => o.artifacts), warnings: outputs.flatMap((o) => o.warnings) };
 }

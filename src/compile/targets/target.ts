@@ -39,11 +39,21 @@ export interface TargetOutput {
   warnings: string[];
 }
 
-/** Problems of the enabled targets, each line prefixed with its target. */
+/** A target's problem, with the target it comes from (its key under monac.yaml `targets`). */
+export interface TargetProblem {
+  target: string;
+  message: string;
+}
+
+/** Problems of the enabled targets. */
 export class TargetCheckError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join("\n"));
+  constructor(readonly targetProblems: TargetProblem[]) {
+    super(targetProblems.map((p) => p.message).join("\n"));
     this.name = "TargetCheckError";
+  }
+
+  get problems(): string[] {
+    return this.targetProblems.map((p) => p.message);
   }
 }
 
