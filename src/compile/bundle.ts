@@ -13,7 +13,7 @@ import { checkRecordedSeries } from "./recorded-series-check.js";
 import { ALERTMANAGER_FILE, sloRulesPath, thresholdRulesPath } from "./paths.js";
 import { alertmanagerConfig } from "./alertmanager.js";
 import { targetArtifacts } from "./targets/index.js";
-import type { SloRules, ThresholdRules } from "./targets/target.js";
+import type { SloRules, TargetInput, ThresholdRules } from "./targets/target.js";
 
 export type { Artifact };
 
@@ -28,31 +28,38 @@ export interface CompileOptions {
   warnings?: string[];
 }
 
+/** One rule group per SLO, and one per service with threshold alerts (services sorted, with the alerts files they come from). */
+export function ruleGroupsOf(model: WorkspaceModel): { slos: SloRules[]; thresholds: ThresholdRules[] } {
+  const slos = model.slos.map((slo) => ({ slo, group: sloRuleGroup(slo) }));
+  const services = [...new Set(model.thresholds.map((t) => t.service))].sort();
+  const thresholds = services.map((service) => {
+    const alerts = model.thresholds.filter((t) => t.service === service);
+    return { service, group: thresholdRuleGroup(service, alerts), sources: [...new Set(alerts.map((t) => t.source.file))].sort() };
+  });
+  return { slos, thresholds };
+}
+
+/** What the deploy targets package: the rule groups, alertmanager.yml's data, the templates and the dashboards' JSON. */
+export function targetInputOf(model: WorkspaceModel, dashboards: readonly Artifact[], groups = ruleGroupsOf(model)): TargetInput {
+  return {
+    model,
+    ...groups,
+    alertmanager: { config: alertmanagerConfig(model.routing, model.thresholds), templates: notificationTemplates(generatedHeader(["monac.yaml"])) },
+    dashboards: dashboards.filter((a) => a.path.endsWith(".json")),
+  };
+}
+
 export function compileWorkspace(model: WorkspaceModel, opts: CompileOptions = {}): Artifact[] {
   // One rule file per SLO and one per service's thresholds, named like their
   // generated tests: a test loads only the rules it proves, so another SLO
   // reading the same SLI cannot fire in it, and promtool evaluates one group.
-  const allGroups: RuleGroup[] = [];
-  const thresholdGroups: RuleGroup[] = [];
-  const artifacts: Artifact[] = [];
-  const sloRules: SloRules[] = [];
-  const thresholdRules: ThresholdRules[] = [];
-  for (const slo of model.slos) {
-    const group = sloRuleGroup(slo);
-    allGroups.push(group);
-    sloRules.push({ slo, group });
-    artifacts.push({ path: sloRulesPath(slo.service, slo.name), content: ruleFileYaml(generatedHeader([slo.source.file]), [group]) });
-  }
-  const services = [...new Set(model.thresholds.map((t) => t.service))].sort();
-  for (const service of services) {
-    const thresholds = model.thresholds.filter((t) => t.service === service);
-    const group = thresholdRuleGroup(service, thresholds);
-    allGroups.push(group);
-    thresholdGroups.push(group);
-    const sources = [...new Set(thresholds.map((t) => t.source.file))].sort();
-    thresholdRules.push({ service, group, sources });
-    artifacts.push({ path: thresholdRulesPath(service), content: ruleFileYaml(generatedHeader(sources), [group]) });
-  }
+  const groups = ruleGroupsOf(model);
+  const allGroups = [...groups.slos.map((s) => s.group), ...groups.thresholds.map((t) => t.group)];
+  const thresholdGroups = groups.thresholds.map((t) => t.group);
+  const artifacts: Artifact[] = [
+    ...groups.slos.map(({ slo, group }) => ({ path: sloRulesPath(slo.service, slo.name), content: ruleFileYaml(generatedHeader([slo.source.file]), [group]) })),
+    ...groups.thresholds.map(({ service, group, sources }) => ({ path: thresholdRulesPath(service), content: ruleFileYaml(generatedHeader(sources), [group]) })),
+  ];
   // Every generated rule reads only what its own group records before it (threshold expressions are the user's).
   checkRecordedSeries(allGroups, { verbatim: thresholdGroups });
   artifacts.push({ path: ALERTMANAGER_FILE, content: alertmanagerYaml(model.routing, generatedHeader(["monac.yaml", "alerts/"]), model.thresholds) });
@@ -63,13 +70,7 @@ export function compileWorkspace(model: WorkspaceModel, opts: CompileOptions = {
   const dashboards = opts.dashboards !== false ? dashboardArtifacts(model, allGroups, generatedHeader(["slos/", "alerts/", "dashboards/"])) : [];
   artifacts.push(...dashboards);
   // The same rules, routing and dashboards, packaged for each deploy target monac.yaml enables.
-  const targets = opts.targets === false ? { artifacts: [], warnings: [] } : targetArtifacts({
-    model,
-    slos: sloRules,
-    thresholds: thresholdRules,
-    alertmanager: { config: alertmanagerConfig(model.routing, model.thresholds), templates },
-    dashboards: dashboards.filter((a) => a.path.endsWith(".json")),
-  });
+  const targets = opts.targets === false ? { artifacts: [], warnings: [] } : targetArtifacts(targetInputOf(model, dashboards, groups));
   artifacts.push(...targets.artifacts);
   opts.warnings?.push(...targets.warnings);
   return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -3,17 +3,16 @@
 // (schemas/kubernetes/), the rules through the real promtool, the Secret's
 // configuration through the real amtool, and the AlertmanagerConfig against
 // the plain alertmanager.yml it is converted from.
+import { targetInputOf } from "../../src/compile/bundle.js";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { alertmanagerConfig } from "../../src/compile/alertmanager.js";
-import { notificationTemplates } from "../../src/compile/alertmanager-templates.js";
 import { compileWorkspace } from "../../src/compile/bundle.js";
 import { checkWorkspace } from "../../src/compile/check.js";
-import { generatedHeader, GENERATED_MARKER } from "../../src/compile/header.js";
+import { GENERATED_MARKER } from "../../src/compile/header.js";
 import { toYaml, type AlertingRule, type RuleGroup } from "../../src/compile/rules.js";
 import { sloRuleGroup } from "../../src/compile/slo-rules.js";
 import { thresholdRuleGroup } from "../../src/compile/threshold-rules.js";
@@ -22,7 +21,6 @@ import type { TargetInput } from "../../src/compile/targets/target.js";
 import type { WorkspaceModel } from "../../src/workspace/model.js";
 import { loadWorkspace } from "../../src/workspace/workspace.js";
 import { describeWithTool, REPO_ROOT, runTool } from "../support/tools.js";
-
 type Obj = Record<string, unknown>;
 
 const OPTS: OperatorOptions = {
@@ -44,19 +42,9 @@ beforeAll(async () => {
   input = inputFrom(model);
 });
 
-/** The target's input, built from the compile stages the way the build does. */
+/** The target's input, as the build makes it. */
 function inputFrom(m: WorkspaceModel): TargetInput {
-  const services = [...new Set(m.thresholds.map((t) => t.service))].sort();
-  return {
-    model: m,
-    slos: m.slos.map((slo) => ({ slo, group: sloRuleGroup(slo) })),
-    thresholds: services.map((service) => {
-      const alerts = m.thresholds.filter((t) => t.service === service);
-      return { service, group: thresholdRuleGroup(service, alerts), sources: [...new Set(alerts.map((a) => a.source.file))].sort() };
-    }),
-    alertmanager: { config: alertmanagerConfig(m.routing, m.thresholds), templates: notificationTemplates(generatedHeader(["monac.yaml"])) },
-    dashboards: compileWorkspace(m).filter((a) => a.path.startsWith("grafana/dashboards/")),
-  };
+  return targetInputOf(m, compileWorkspace(m).filter((a) => a.path.startsWith("grafana/dashboards/")));
 }
 
 /** Each artifact's one object, by path. */

@@ -1,6 +1,7 @@
 // The vmalert target on the example workspace: the layering judged by an
 // independent reading of the emitted YAML, then promtool and vmalert's own
 // -dryRun on every file.
+import { targetInputOf } from "../../src/compile/bundle.js";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,28 +11,15 @@ import { loadWorkspace } from "../../src/workspace/workspace.js";
 import { checkWorkspace } from "../../src/compile/check.js";
 import type { WorkspaceModel } from "../../src/workspace/model.js";
 import { sloRuleGroup } from "../../src/compile/slo-rules.js";
-import { thresholdRuleGroup } from "../../src/compile/threshold-rules.js";
-import { alertmanagerConfig } from "../../src/compile/alertmanager.js";
-import { notificationTemplates } from "../../src/compile/alertmanager-templates.js";
 import { generatedHeader } from "../../src/compile/header.js";
 import { isAlertingRule, type Rule, type RuleGroup } from "../../src/compile/rules.js";
 import type { TargetInput, TargetOutput } from "../../src/compile/targets/target.js";
 import { layerGroup, vmalertArtifacts } from "../../src/compile/targets/vmalert.js";
 import { parsePromQL, walk, type VectorSelector } from "../../src/promql/index.js";
 import { describeWithTool, REPO_ROOT, runTool } from "../support/tools.js";
-
+/** The target's input, as the build makes it. */
 function targetInput(model: WorkspaceModel): TargetInput {
-  const services = [...new Set(model.thresholds.map((t) => t.service))].sort();
-  return {
-    model,
-    slos: model.slos.map((slo) => ({ slo, group: sloRuleGroup(slo) })),
-    thresholds: services.map((service) => {
-      const alerts = model.thresholds.filter((t) => t.service === service);
-      return { service, group: thresholdRuleGroup(service, alerts), sources: [...new Set(alerts.map((t) => t.source.file))].sort() };
-    }),
-    alertmanager: { config: alertmanagerConfig(model.routing, model.thresholds), templates: notificationTemplates(generatedHeader(["monac.yaml"])) },
-    dashboards: [],
-  };
+  return targetInputOf(model, []);
 }
 
 interface FileGroup {

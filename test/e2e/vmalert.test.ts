@@ -7,6 +7,7 @@
 // then only fire through the 5m ratio, which vmalert records in the second
 // layer from the first layer's 5m counts: each layer has to reach storage
 // through remote write and be read back by the next group.
+import { targetInputOf } from "../../src/compile/bundle.js";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,16 +16,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadWorkspace } from "../../src/workspace/workspace.js";
 import { checkWorkspace } from "../../src/compile/check.js";
 import type { WorkspaceModel } from "../../src/workspace/model.js";
-import { sloRuleGroup } from "../../src/compile/slo-rules.js";
-import { thresholdRuleGroup } from "../../src/compile/threshold-rules.js";
-import { alertmanagerConfig } from "../../src/compile/alertmanager.js";
-import { notificationTemplates } from "../../src/compile/alertmanager-templates.js";
-import { generatedHeader } from "../../src/compile/header.js";
 import type { TargetInput } from "../../src/compile/targets/target.js";
 import { vmalertArtifacts } from "../../src/compile/targets/vmalert.js";
 import { describeWithTool, REPO_ROOT } from "../support/tools.js";
 import { freePort, getJson, pollUntil, startProcess, toolOrThrow, type Proc } from "../support/stack.js";
-
 const STEP = 15_000;
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -42,18 +37,9 @@ interface QueryResponse {
   data: { result: { metric: Record<string, string>; value: [number, string] }[] };
 }
 
+/** The target's input, as the build makes it. */
 function targetInput(model: WorkspaceModel): TargetInput {
-  const services = [...new Set(model.thresholds.map((t) => t.service))].sort();
-  return {
-    model,
-    slos: model.slos.map((slo) => ({ slo, group: sloRuleGroup(slo) })),
-    thresholds: services.map((service) => {
-      const alerts = model.thresholds.filter((t) => t.service === service);
-      return { service, group: thresholdRuleGroup(service, alerts), sources: [...new Set(alerts.map((t) => t.source.file))].sort() };
-    }),
-    alertmanager: { config: alertmanagerConfig(model.routing, model.thresholds), templates: notificationTemplates(generatedHeader(["monac.yaml"])) },
-    dashboards: [],
-  };
+  return targetInputOf(model, []);
 }
 
 /** Prometheus text lines of checkout's counters, one sample per step, 1% errors from `incidentFrom` on. */

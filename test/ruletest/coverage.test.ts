@@ -7,16 +7,10 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { mergeCoverage, parseMinPercent, runTestFile, type FileResult } from "../../src/ruletest/index.js";
 import { REPO_ROOT } from "../support/tools.js";
+import { run } from "../support/cli.js";
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 // One alert fires, one never does; one recording rule returns data, one never does.
 const RULES = `groups:
