@@ -269,6 +269,21 @@ export async function getJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** The base URL of a server started on 127.0.0.1:`port`, once its /-/ready answers; stops it and throws if it exits or times out first. */
+async function readyOrStopped(proc: Proc, port: number, timeoutMs: number): Promise<string> {
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await pollUntil(`${proc.name} to be ready`, async () => {
+      if (proc.exited()) throw new Error(`${proc.name} exited:\n${proc.output()}`);
+      return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
+    }, timeoutMs, 200, () => proc.output().split("\n").slice(-20).join("\n"));
+  } catch (e) {
+    await proc.stop();
+    throw e;
+  }
+  return url;
+}
+
 export interface RunningPrometheus {
   proc: Proc;
   url: string;
@@ -287,17 +302,7 @@ export async function startPrometheus(workDir: string, configFile: string, dataD
     `--web.listen-address=127.0.0.1:${port}`,
     ...extraArgs,
   ], workDir);
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await pollUntil("prometheus to be ready", async () => {
-      if (proc.exited()) throw new Error(`prometheus exited:\n${proc.output()}`);
-      return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
-    }, 60_000, 200, () => proc.output().split("\n").slice(-20).join("\n"));
-  } catch (e) {
-    await proc.stop();
-    throw e;
-  }
-  return { proc, url };
+  return { proc, url: await readyOrStopped(proc, port, 60_000) };
 }
 
 export interface RunningAlertmanager {
@@ -316,17 +321,7 @@ export async function startAlertmanager(workDir: string, configFile: string): Pr
     "--cluster.listen-address=",
     "--log.level=debug",
   ], workDir);
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await pollUntil("alertmanager to be ready", async () => {
-      if (proc.exited()) throw new Error(`alertmanager exited:\n${proc.output()}`);
-      return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
-    }, 30_000, 200, () => proc.output().split("\n").slice(-20).join("\n"));
-  } catch (e) {
-    await proc.stop();
-    throw e;
-  }
-  return { proc, url };
+  return { proc, url: await readyOrStopped(proc, port, 30_000) };
 }
 
 /** Alerts as Prometheus sends them to Alertmanager's v2 API. `endsAt` in the past resolves them. */
