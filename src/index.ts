@@ -109,3 +109,16 @@ export { backfill, BackfillError, type BackfillOptions, type BackfillResult, typ
 export { recordingGroups, inputSelectors, BackfillPlanError, type InputSelector } from "./backfill/plan.js";
 export { fetchRawSeries, PrometheusAPIError, type PrometheusClient, type RawSeries } from "./backfill/prometheus-api.js";
 export { openMetricsChunks, type OpenMetricsSeries } from "./backfill/openmetrics.js";
+
+// -- Instrumentation contract ----------------------------------------------------------
+
+/**
+ * What each service must expose for its specs: `deriveContracts(model)` (the
+ * counters, histograms and gauges its SLIs and threshold alerts read, with
+ * label names and bucket bounds), `instrumentModule(contract)` (the typed
+ * prom-client module `monac build` writes to out/instrument/<service>.ts),
+ * and `checkExposition(contract, text)`: what a /metrics scrape lacks against
+ * a contract (the generated module's `contract` constant is one), bucket
+ * bounds compared by value (le="1" is le="1.0").
+ */
+export { deriveContract, deriveContracts, instrumentModule, checkExposition, parseExposition, type InstrumentContract, type MetricContract, type MetricKind, type Problem, type Exposition, type ExpositionSample } from "./instrument/index.js";

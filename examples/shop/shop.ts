@@ -5,6 +5,10 @@
 //   http_requests_total{method, route, code}                     counter
 //   http_request_duration_seconds{method, route, code}           histogram, 0.1 s bucket
 //
+// It declares none of them itself: they come from the module monac generates
+// from the specs (out/instrument/checkout.ts, `monac build`), so names, label
+// names and buckets cannot drift from what the SLOs read.
+//
 // No `job` label is written: Prometheus adds job="checkout" from its scrape
 // config, which is what `{job="checkout"}` in the SLIs selects.
 //
@@ -14,7 +18,8 @@
 // start an incident and end it without any external client.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Registry, collectDefaultMetrics } from "prom-client";
+import { contract, registerCheckoutMetrics } from "../../out/instrument/checkout.js";
 import { ErrorInjector, ROUTES } from "./traffic.js";
 
 /** What the service is told to do; every field can be changed at run time. */
@@ -58,8 +63,11 @@ export interface Shop {
   close(): Promise<void>;
 }
 
-/** Bucket bounds, seconds. 0.1 is the checkout latency SLO's threshold; 1 is printed `le="1"`. */
-export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** The generated contract of the checkout service: what its /metrics must show (checkExposition). */
+export { contract };
+
+/** Bucket bounds, seconds, as the spec declares them. 0.1 is the checkout latency SLO's threshold; 1 is printed `le="1"`. */
+export const DURATION_BUCKETS: readonly number[] = contract.metrics.find((m) => m.name === "http_request_duration_seconds")!.buckets!;
 
 export { ROUTES };
 
@@ -88,19 +96,7 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
 
   const registry = new Registry();
   if (opts.defaultMetrics === true) collectDefaultMetrics({ register: registry });
-  const requests = new Counter({
-    name: "http_requests_total",
-    help: "HTTP requests served, by method, route and status code.",
-    labelNames: ["method", "route", "code"] as const,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: "http_request_duration_seconds",
-    help: "Time to serve an HTTP request, seconds.",
-    labelNames: ["method", "route", "code"] as const,
-    buckets: DURATION_BUCKETS,
-    registers: [registry],
-  });
+  const { httpRequestsTotal: requests, httpRequestDurationSeconds: duration } = registerCheckoutMetrics(registry);
   // Every series exists from the first scrape, so the first 500 is counted by
   // increase() (a series born at 1 would hide its first error).
   for (const { method, route } of ROUTES) {

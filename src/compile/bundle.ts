@@ -14,6 +14,7 @@ import { ALERTMANAGER_FILE, sloRulesPath, thresholdRulesPath } from "./paths.js"
 import { alertmanagerConfig } from "./alertmanager.js";
 import { targetArtifacts } from "./targets/index.js";
 import type { SloRules, TargetInput, ThresholdRules } from "./targets/target.js";
+import { instrumentArtifacts } from "../instrument/index.js";
 
 export type { Artifact };
 
@@ -22,6 +23,8 @@ export { RULES_DIR, ALERTMANAGER_FILE, sloRulesPath, thresholdRulesPath } from "
 export interface CompileOptions {
   /** Generate Grafana dashboards (default true). */
   dashboards?: boolean;
+  /** Generate the services' instrumentation modules, out/instrument/<service>.ts (default true). */
+  instrument?: boolean;
   /** Package for the deploy targets monac.yaml enables (default true). */
   targets?: boolean;
   /** Collects what the deploy targets change that a reader should know (printed as warnings by the build). */
@@ -69,6 +72,8 @@ export function compileWorkspace(model: WorkspaceModel, opts: CompileOptions = {
   // Dashboards read the series these groups record, so they are checked against them.
   const dashboards = opts.dashboards !== false ? dashboardArtifacts(model, allGroups, generatedHeader(["slos/", "alerts/", "dashboards/"])) : [];
   artifacts.push(...dashboards);
+  // What each service must expose for its SLIs and alerts: a typed prom-client module per service.
+  if (opts.instrument !== false) artifacts.push(...instrumentArtifacts(model));
   // The same rules, routing and dashboards, packaged for each deploy target monac.yaml enables.
   const targets = opts.targets === false ? { artifacts: [], warnings: [] } : targetArtifacts(targetInputOf(model, dashboards, groups));
   artifacts.push(...targets.artifacts);

@@ -68,6 +68,8 @@ export interface SloModel {
   /** File labels merged with SLO labels (SLO wins). */
   labels: Record<string, string>;
   sli: SliModel;
+  /** The spec's `instrumentation:` section, when written: the metrics contract of the SLI. */
+  instrumentation?: InstrumentationModel;
   alerting: {
     enabled: boolean;
     name: string;
@@ -80,6 +82,15 @@ export interface SloModel {
     tiers: TierModel[];
   };
   source: SourceRef;
+}
+
+/** What an SLO's spec declares about the metrics its SLI reads (`instrumentation:`). */
+export interface InstrumentationModel {
+  /** Histogram bucket upper bounds in seconds, strictly increasing (latency SLIs only). */
+  buckets?: Decimal[];
+  /** Label names the service sets on the metric(s), in the order written. */
+  labels?: string[];
+  help?: string;
 }
 
 export type ThresholdUnit = "none" | "percent" | "ratio" | "seconds" | "bytes" | "days";

@@ -161,6 +161,20 @@ const Alerting = z.strictObject({
     .optional(),
 });
 
+/** What the service itself must expose for the SLI: the contract monac generates a prom-client module from. */
+const Instrumentation = z.strictObject({
+  buckets: z
+    .array(z.number({ error: (iss) => `bucket bounds are numbers of seconds, e.g. 0.25, got ${JSON.stringify(iss.input)}` }).gt(0, { error: (iss) => `bucket bounds must be greater than zero, got ${iss.input}` }))
+    .min(1, { error: "expected at least one bucket bound" })
+    .optional()
+    .describe("Histogram bucket upper bounds in seconds, strictly increasing (latency SLIs only); the SLO's threshold must be one of them. Default: prom-client's default buckets plus the threshold."),
+  labels: z
+    .array(z.string().regex(labelName, { error: (iss) => `label names must match [a-zA-Z_][a-zA-Z0-9_]*, got ${JSON.stringify(iss.input)}` }))
+    .optional()
+    .describe("Label names the service itself sets on the metric (not job or instance, which Prometheus attaches at scrape time); must include every label the SLI matches on. Default: the labels the SLI's selectors match on."),
+  help: z.string().min(1, { error: "help must not be empty" }).optional().describe("HELP text of the metric in the generated module."),
+});
+
 export const Slo = z.strictObject({
   name: slug("SLO name"),
   description: z.string().optional(),
@@ -173,6 +187,7 @@ export const Slo = z.strictObject({
   labels: labels.optional(),
   sli: Sli,
   alerting: Alerting.optional(),
+  instrumentation: Instrumentation.optional().describe("The metrics contract of the SLI for the service's generated instrumentation module (out/instrument/<service>.ts): buckets, label names, help."),
 });
 
 export const SloFile = z.strictObject({

@@ -7,8 +7,9 @@ import { formatDuration, parseDuration } from "./duration.js";
 import { positionInScalar, positionOf, type YamlSource } from "./yaml-source.js";
 import { DEFAULT_TIERS, burnRateFactor, durationMs } from "./tiers.js";
 import { MimirOptions, OperatorOptions, SEVERITIES, ThanosOptions, type Severity, type SloFileSpec, type SloSpec, type ThresholdAlertSpec, type ThresholdFileSpec, type WorkspaceFileSpec } from "./schema.js";
+import { serviceLabels, sliReads, TARGET_LABELS, type MetricRead } from "./metric-reads.js";
 import type {
-  TargetsModel, RoutingModel, SliModel, SloModel, ThresholdAlertModel, ThresholdLevel, TierModel, WorkspaceModel } from "./model.js";
+  InstrumentationModel, TargetsModel, RoutingModel, SliModel, SloModel, ThresholdAlertModel, ThresholdLevel, TierModel, WorkspaceModel } from "./model.js";
 import type { ParsedFile, ParsedWorkspace } from "./workspace.js";
 import { findProblem, formatSelector, parseVectorSelector, placeholderUses, withoutComments, type SelectorInfo } from "../promql/syntax.js";
 import { thresholdCondition } from "./threshold-expr.js";
@@ -60,10 +61,16 @@ export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | u
   const evaluationIntervalMs = durationMs(parsed.workspace?.spec.evaluationInterval ?? "1m");
   const grafanaUrl = parsed.workspace?.spec.grafana?.url.replace(/\/+$/, "");
   const linked = <T extends object>(m: T): T => (grafanaUrl === undefined ? m : { ...m, grafanaUrl });
-  const slos = buildUnique(parsed.slos, "slos", "SLO", (file) => file.spec.slos, (file, slo, i, findings) => buildSlo(file, slo, i, findings, evaluationIntervalMs), {
+  const located: LocatedSlo[] = [];
+  const slos = buildUnique(parsed.slos, "slos", "SLO", (file) => file.spec.slos, (file, slo, i, findings) => {
+    const model = buildSlo(file, slo, i, findings, evaluationIntervalMs);
+    if (model) located.push({ model, src: file.source, base: ["slos", i] });
+    return model;
+  }, {
     teams,
     f,
   }).map(linked);
+  checkSharedMetrics(located, f);
   const thresholds = buildUnique(parsed.thresholds, "alerts", "alert", (file) => file.spec.alerts, buildThreshold, { teams, f }).map(linked);
 
   const dashboards = buildDashboards(parsed.dashboards, f);
@@ -177,6 +184,8 @@ function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f:
     f.add(src, [...base, "alerting", "minEvents"], "minEvents needs event counts, which a raw SLI does not have; use a ratio SLI or drop minEvents");
   }
 
+  const instrumentation = sli && slo.instrumentation ? buildInstrumentation(src, slo, base, sli, f) : undefined;
+
   if (!sli || f.list.length > errorsBefore) return undefined;
   const noData = alerting?.noData;
   return {
@@ -190,6 +199,7 @@ function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f:
     evaluationIntervalMs,
     labels: { ...file.spec.labels, ...slo.labels },
     sli,
+    ...(instrumentation ? { instrumentation } : {}),
     alerting: {
       enabled: alerting?.enabled ?? true,
       name: alerting?.name ?? "ErrorBudgetBurn",
@@ -203,6 +213,167 @@ function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f:
     },
     source: { file: src.file, path: formatPath(base) },
   };
+}
+
+// ------------------------------------------------------- instrumentation
+
+/** Seconds as people say them: 250ms, 2.5s. */
+function formatSeconds(d: Decimal): string {
+  return d.cmp(Decimal.of(1)) < 0 ? `${d.times(Decimal.of(1000))}ms` : `${d}s`;
+}
+
+const SLI_FIELDS: Record<SliModel["kind"], string> = { ratio: "ratio", latency: "latency", boolGauge: "boolGauge", raw: "raw" };
+
+/**
+ * An SLO's `instrumentation:` section, checked against its SLI: buckets only
+ * for a latency SLI, strictly increasing and holding its threshold exactly;
+ * declared labels covering every label the SLI's selectors match on (but the
+ * target labels Prometheus attaches).
+ */
+function buildInstrumentation(src: YamlSource, slo: SloSpec, base: Path, sli: SliModel, f: Findings): InstrumentationModel | undefined {
+  const spec = slo.instrumentation!;
+  const at: Path = [...base, "instrumentation"];
+  const errorsBefore = f.list.length;
+  if (sli.kind === "raw") {
+    f.add(src, at, "instrumentation describes the metrics a ratio, latency or boolGauge SLI reads; monac derives no contract from a raw SLI's expression", { key: true });
+    return undefined;
+  }
+  let buckets: Decimal[] | undefined;
+  if (spec.buckets !== undefined) {
+    if (sli.kind !== "latency") {
+      f.add(src, [...at, "buckets"], `buckets are a histogram's bucket bounds, for latency SLIs only; this SLO's SLI is ${sli.kind}`);
+    } else {
+      buckets = spec.buckets.map((b) => Decimal.of(b));
+      for (let i = 1; i < buckets.length; i++) {
+        if (buckets[i]!.cmp(buckets[i - 1]!) <= 0) {
+          const message = buckets[i]!.cmp(buckets[i - 1]!) === 0 ? `bucket bound ${buckets[i]} is listed twice` : `${buckets[i]} follows ${buckets[i - 1]}`;
+          f.add(src, [...at, "buckets", i], `buckets must be strictly increasing: ${message}`);
+        }
+      }
+      const t = sli.thresholdSeconds;
+      if (f.list.length === errorsBefore && !buckets.some((b) => b.cmp(t) === 0)) {
+        const below = buckets.filter((b) => b.cmp(t) < 0).pop();
+        const above = buckets.find((b) => b.cmp(t) > 0);
+        const written = slo.sli.latency!.threshold;
+        const range = `${below === undefined ? "0" : formatSeconds(below)} and ${above === undefined ? "+Inf" : formatSeconds(above)}`;
+        f.add(
+          src,
+          [...base, "sli", "latency", "threshold"],
+          `threshold ${written} is not a bucket bound of the declared buckets [${buckets.join(", ")}]: requests between ${range} cannot be told apart; add ${t}`,
+        );
+      }
+    }
+  }
+  if (spec.labels !== undefined) {
+    const declared = new Set(spec.labels);
+    const dup = spec.labels.findIndex((l, i) => spec.labels!.indexOf(l) !== i);
+    if (dup >= 0) f.add(src, [...at, "labels", dup], `label ${spec.labels[dup]} is listed twice`);
+    spec.labels.forEach((l, i) => {
+      if (TARGET_LABELS.includes(l) || l === "le") {
+        f.add(src, [...at, "labels", i], l === "le" ? "le is the histogram's bucket label, which the client library sets itself; leave it out" : `${l} is a target label Prometheus attaches at scrape time; the service does not set it, leave it out`);
+      }
+    });
+    for (const read of sliReads(sli)) {
+      const missing = serviceLabels(read.matchers).filter((l) => !declared.has(l));
+      if (missing.length === 0) continue;
+      const field = formatPath(["sli", SLI_FIELDS[sli.kind], read.field]);
+      f.add(
+        src,
+        [...at, "labels"],
+        `labels [${spec.labels.join(", ")}] do not include ${missing.join(", ")}, which ${field} matches on for ${read.name}: the series it selects would never exist; add ${missing.join(", ")}`,
+      );
+    }
+  }
+  if (f.list.length > errorsBefore) return undefined;
+  return {
+    ...(buckets ? { buckets } : {}),
+    ...(spec.labels ? { labels: spec.labels } : {}),
+    ...(spec.help !== undefined ? { help: spec.help } : {}),
+  };
+}
+
+interface LocatedSlo {
+  model: SloModel;
+  src: YamlSource;
+  base: Path;
+}
+
+/**
+ * SLOs reading the same metric must agree on what it is: one type across the
+ * workspace (Prometheus keeps one type per metric name), and, within one
+ * service (one generated module declares the metric once), the same declared
+ * labels and buckets, and declared labels that cover every other SLO's
+ * matchers.
+ */
+function checkSharedMetrics(located: LocatedSlo[], f: Findings): void {
+  const first = new Map<string, { loc: LocatedSlo; read: MetricRead }>();
+  const where = (loc: LocatedSlo, path: Path) => {
+    const p = positionOf(loc.src, path);
+    return `${loc.src.file}:${p.line}:${p.column}`;
+  };
+  const sliPath = (loc: LocatedSlo, read: MetricRead): Path => [...loc.base, "sli", SLI_FIELDS[loc.model.sli.kind], read.field];
+  const id = (loc: LocatedSlo) => `${loc.model.service}/${loc.model.name}`;
+  for (const loc of located) {
+    for (const read of sliReads(loc.model.sli)) {
+      const prev = first.get(read.name);
+      if (!prev) {
+        first.set(read.name, { loc, read });
+        continue;
+      }
+      if (prev.loc === loc) continue;
+      if (prev.read.kind !== read.kind) {
+        f.add(
+          loc.src,
+          sliPath(loc, read),
+          `${read.name} is read here as a ${read.kind}, but as a ${prev.read.kind} by SLO ${id(prev.loc)} (${where(prev.loc, sliPath(prev.loc, prev.read))}): a metric has one type; read the histogram's _bucket or _count series, or another metric`,
+        );
+      }
+    }
+  }
+  // Within a service: declared contracts of one metric agree.
+  const byServiceMetric = new Map<string, { loc: LocatedSlo; read: MetricRead }[]>();
+  for (const loc of located) {
+    for (const read of sliReads(loc.model.sli)) {
+      const key = `${loc.model.service}\u0000${read.name}`;
+      const list = byServiceMetric.get(key) ?? [];
+      if (!list.some((e) => e.loc === loc)) list.push({ loc, read });
+      byServiceMetric.set(key, list);
+    }
+  }
+  for (const entries of byServiceMetric.values()) {
+    if (entries.length < 2) continue;
+    const labelsOwner = entries.find((e) => e.loc.model.instrumentation?.labels !== undefined);
+    const bucketsOwner = entries.find((e) => e.loc.model.instrumentation?.buckets !== undefined && e.read.kind === "histogram");
+    for (const e of entries) {
+      const inst = e.loc.model.instrumentation;
+      const name = e.read.name;
+      if (labelsOwner && e !== labelsOwner) {
+        const owned = labelsOwner.loc.model.instrumentation!.labels!;
+        const ownerAt = `SLO ${id(labelsOwner.loc)} (${where(labelsOwner.loc, [...labelsOwner.loc.base, "instrumentation", "labels"])})`;
+        if (inst?.labels !== undefined) {
+          if ([...inst.labels].sort().join(",") !== [...owned].sort().join(",")) {
+            f.add(e.loc.src, [...e.loc.base, "instrumentation", "labels"], `labels [${inst.labels.join(", ")}] for ${name} differ from [${owned.join(", ")}] declared for it by ${ownerAt}: a service exposes a metric with one set of labels`);
+          }
+        } else {
+          const missing = serviceLabels(e.read.matchers).filter((l) => !owned.includes(l));
+          if (missing.length > 0) {
+            f.add(e.loc.src, sliPath(e.loc, e.read), `matches on ${missing.join(", ")}, which the labels [${owned.join(", ")}] declared for ${name} by ${ownerAt} do not include: the series it selects would never exist`);
+          }
+        }
+      }
+      if (bucketsOwner && e !== bucketsOwner && inst?.buckets !== undefined && e.read.kind === "histogram") {
+        const owned = bucketsOwner.loc.model.instrumentation!.buckets!;
+        const same = owned.length === inst.buckets.length && owned.every((b, i) => b.cmp(inst.buckets![i]!) === 0);
+        if (!same) {
+          f.add(
+            e.loc.src,
+            [...e.loc.base, "instrumentation", "buckets"],
+            `buckets [${inst.buckets.join(", ")}] for ${name} differ from [${owned.join(", ")}] declared for it by SLO ${id(bucketsOwner.loc)} (${where(bucketsOwner.loc, [...bucketsOwner.loc.base, "instrumentation", "buckets"])}): a histogram has one set of buckets; declare the same list (with every SLO's threshold in it)`,
+          );
+        }
+      }
+    }
+  }
 }
 
 /**

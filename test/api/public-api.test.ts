@@ -4,7 +4,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  checkExposition,
   compileWorkspace,
+  deriveContracts,
+  instrumentModule,
   Engine,
   exitCode,
   formatDiagnostic,
@@ -24,6 +27,7 @@ import {
   summarize,
   trafficInput,
   type Artifact,
+  type InstrumentContract,
   type WorkspaceModel,
 } from "../../src/index.js";
 import { REPO_ROOT } from "../support/workspace.js";
@@ -137,5 +141,19 @@ describe("incident replay", () => {
     const res = await replay(opts);
     expect(res.errors).toEqual([]);
     expect(res.alerts).toEqual(alerts);
+  });
+});
+
+describe("instrumentation contract", () => {
+  it("derives each service's contract, its prom-client module, and checks a scrape against it", async () => {
+    const model = await exampleModel();
+    const contracts: InstrumentContract[] = deriveContracts(model);
+    const checkout = contracts.find((c) => c.service === "checkout")!;
+    expect(checkout.metrics.map((m) => m.name)).toEqual(["http_request_duration_seconds", "http_requests_total"]);
+    expect(instrumentModule(checkout)).toContain("export function registerCheckoutMetrics(registry: Registry): CheckoutMetrics {");
+    const scrape = `# TYPE http_requests_total counter
+http_requests_total{method="GET",route="/",code="200"} 1
+`;
+    expect(checkExposition(checkout, scrape).map((p) => p.message)).toEqual(["http_request_duration_seconds: missing: no # TYPE line and no series (expected a histogram)"]);
   });
 });

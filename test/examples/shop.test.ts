@@ -2,7 +2,8 @@
 // the series the example workspace's checkout SLOs read, its load generator
 // serves traffic by itself, and the control endpoint starts and ends incidents.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DURATION_BUCKETS, ROUTES, startShop, type Shop } from "../../examples/shop/shop.js";
+import { contract, DURATION_BUCKETS, ROUTES, startShop, type Shop } from "../../examples/shop/shop.js";
+import { checkExposition } from "../../src/instrument/exposition.js";
 import { describeWithTool, runTool } from "../support/tools.js";
 
 interface Sample { name: string; labels: Record<string, string>; value: number }
@@ -72,6 +73,23 @@ describe("examples/shop", () => {
     }
   });
 
+  it("its /metrics holds the contract monac generates from the specs (out/instrument/checkout.ts)", async () => {
+    // Before any traffic (every series zero-initialised), and after some.
+    const fresh = await startShop({ rate: 0 });
+    try {
+      expect(checkExposition(contract, await scrape(fresh))).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+    await until("some traffic", () => shop.stats().ok >= 20);
+    expect(checkExposition(contract, await scrape(shop))).toEqual([]);
+    expect(contract.service).toBe("checkout");
+    expect(contract.metrics.map((m) => `${m.name} ${m.type} ${m.labels.join(",")}`)).toEqual([
+      "http_request_duration_seconds histogram method,route,code",
+      "http_requests_total counter method,route,code",
+    ]);
+  });
+
   it("serves its own traffic, and the counter agrees with the histogram and with the client", async () => {
     await until("200 requests", () => shop.stats().ok >= 200);
     const before = shop.stats();
@@ -122,8 +140,11 @@ describe("examples/shop", () => {
     shop.setControl({ errorRatio: 0.25, rate: 400 });
     const s0 = shop.stats();
     await until("400 requests", () => shop.stats().sent >= s0.sent + 400);
-    shop.setControl({ rate: 0, errorRatio: 0 });
+    // Stop sending first, and change the error ratio only once nothing is in
+    // flight: a request served after the change would count at the new ratio.
+    shop.setControl({ rate: 0 });
     await until("in-flight requests to finish", () => { const s = shop.stats(); return s.ok + s.serverErrors + s.failed === s.sent; });
+    shop.setControl({ errorRatio: 0 });
     const after = parseExposition(await scrape(shop)).samples;
     const total = sum(after, "http_requests_total") - sum(base, "http_requests_total");
     const errors = sum(after, "http_requests_total", { code: "500" }) - sum(base, "http_requests_total", { code: "500" });
