@@ -53,6 +53,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await (await import("./lint.js")).lintCommand(rest, io);
       case "backfill":
         return await (await import("./backfill.js")).backfillCommand(rest, io);
+      case "import":
+        return await (await import("./import.js")).importCommand(rest, io);
+      case "instrument":
+        return await (await import("./instrument.js")).instrumentCommand(rest, io);
       case "promqltest":
         return await (await import("./promqltest.js")).promqltestCommand(rest, io);
       case "test":

@@ -142,6 +142,42 @@ evaluated the group at to line them up with its own samples.
 Exit status: 0 written; 1 spec errors or a rule the engine cannot evaluate, nothing written;
 2 usage error, Prometheus unreachable or answering an error, or I/O error.`,
 
+  import: `usage: monac import sloth|pyrra|openslo FILE... [--dir DIR] [--out DIR] [--team NAME] [--windows FILE] [--force] [--partial]
+
+Turns another tool's SLO specs into monac spec files, one per service
+(<service>.yaml), commented where a choice was made. Sloth: prometheus/v1 specs
+and PrometheusServiceLevel resources. Pyrra: ServiceLevelObjective resources.
+OpenSLO: v1 SLO, SLI and Service documents (and Sloth's v1alpha SLO). A file
+may hold several YAML documents. What cannot be expressed in monac is a
+finding at its file:line:col, never dropped silently. The new specs are
+checked by monac's loader next to the workspace's own before anything is
+written.
+
+  --dir DIR       the workspace the specs are for (default: .); its monac.yaml must declare the team
+  --out DIR       where to write the specs (default: DIR/slos)
+  --team NAME     the owning team (default: Sloth's owner/team label, the resource's team label)
+  --windows FILE  a Sloth AlertWindows file: its period and alert windows become the SLOs' tiers
+  --force         replace spec files that exist
+  --partial       write the SLOs that import cleanly even when others cannot be imported
+
+Exit status: 0 written; 1 findings that stop the import (nothing written, or with
+--partial only what imported cleanly) or a spec file in the way; 2 usage or I/O error.`,
+
+  instrument: `usage: monac instrument [--dir DIR] [--out DIR] [--service NAME]
+
+Writes the instrumentation contract of each service with SLOs: a typed
+prom-client module (<service>.ts) declaring exactly the counters, histograms
+and gauges its SLIs and threshold alerts read, with their label names and
+histogram buckets that contain every latency threshold, and the contract as
+data for checkExposition() in the service's own tests. monac build writes the
+same modules to out/instrument/.
+
+  --dir DIR        workspace with monac.yaml and slos/ (default: .)
+  --out DIR        where to write the modules (default: DIR/out/instrument)
+  --service NAME   only this service
+
+Exit status: 0 written, 1 spec errors (nothing written), 2 usage or I/O error.`,
+
   promqltest: `usage: monac promqltest [--verbose] FILE...
 
 Runs Prometheus's PromQL test scripts (load/eval/expect) on monac's engine.
@@ -178,6 +214,9 @@ Usage:
                                                   what a change does to alerts, routing and SLOs, for review
   monac backfill --prometheus URL --from T --to T [--slo S/N]... [--out DIR]
                                                   recorded-series history for new SLOs, as OpenMetrics for promtool
+  monac import sloth|pyrra|openslo FILE... [--team NAME] [--out DIR]
+                                                  turn Sloth, Pyrra or OpenSLO specs into monac specs
+  monac instrument [--out DIR] [--service NAME]   typed prom-client modules declaring what the specs read
   monac schema [--out DIR] [--check]              write the spec files' JSON Schemas (default: schemas/)
   monac promqltest [--verbose] FILE...            run Prometheus PromQL test scripts on monac's engine
   monac help [COMMAND]                            this text, or a command's options

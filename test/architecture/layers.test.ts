@@ -22,16 +22,20 @@ const ALLOWED: Record<string, readonly string[]> = {
   // Alertmanager routing, inhibition and time intervals, and the routing test format.
   routetest: ["yaml", "go"],
   // The rule-test generator runs the emitted rules on the runner to derive $value.
-  compile: ["workspace", "yaml", "promql", "template", "ruletest", "go"],
+  // The instrumentation contract: the metrics the specs read, as a prom-client module, and the check of a scrape.
+  instrument: ["workspace", "promql", "go"],
+  compile: ["instrument", "workspace", "yaml", "promql", "template", "ruletest", "go"],
+  // Other tools' SLO specs (Sloth, Pyrra, OpenSLO) as monac spec files, checked by the workspace loader.
+  import: ["workspace", "yaml", "promql", "go"],
   // History for recorded series: compiled rules evaluated by the rule-test evaluator on series read from Prometheus.
   backfill: ["ruletest", "promql", "go"],
   // Linting any rule file, the specs and an Alertmanager config, offline.
   lint: ["workspace", "ruletest", "routetest", "yaml", "promql", "template", "go"],
   // The semantic difference of two builds (rule files and alertmanager.yml as written).
   diff: ["ruletest", "routetest", "yaml", "promql", "go"],
-  cli: ["api", "backfill", "lint", "diff", "compile", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
+  cli: ["api", "backfill", "lint", "diff", "compile", "import", "instrument", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
   // The library entry point; it must not reach into the command (see below).
-  api: ["backfill", "lint", "diff", "compile", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
+  api: ["backfill", "lint", "diff", "compile", "instrument", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
 };
 const LAYERS = Object.keys(ALLOWED);
 
