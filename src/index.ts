@@ -122,3 +122,13 @@ export { openMetricsChunks, type OpenMetricsSeries } from "./backfill/openmetric
  * bounds compared by value (le="1" is le="1.0").
  */
 export { deriveContract, deriveContracts, instrumentModule, checkExposition, parseExposition, type InstrumentContract, type MetricContract, type MetricKind, type Problem, type Exposition, type ExpositionSample } from "./instrument/index.js";
+
+// -- Importing other tools' SLO specs --------------------------------------------------
+
+/**
+ * `importSpecs("sloth" | "pyrra" | "openslo", sources, { team })`: other
+ * tools' SLO specs as monac spec files (one per service, commented where a
+ * choice was made), and findings at the source's file:line:col for what
+ * cannot be expressed (errors) or was approximated (warnings).
+ */
+export { importSpecs, type ImportFormat, type ImportSource, type ImportedFile, type ImportOptions, type ImportResult } from "./import/index.js";

@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   checkExposition,
+  importSpecs,
   compileWorkspace,
   deriveContracts,
   instrumentModule,
@@ -155,5 +156,29 @@ describe("instrumentation contract", () => {
 http_requests_total{method="GET",route="/",code="200"} 1
 `;
     expect(checkExposition(checkout, scrape).map((p) => p.message)).toEqual(["http_request_duration_seconds: missing: no # TYPE line and no series (expected a histogram)"]);
+  });
+});
+
+describe("importing another tool's specs", () => {
+  it("turns a Sloth spec into a monac spec that loads", () => {
+    const sloth = `version: "prometheus/v1"
+service: "myservice"
+slos:
+  - name: "requests-availability"
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum(rate(http_requests_total{job="myservice",code=~"5.."}[{{.window}}]))
+        total_query: sum(rate(http_requests_total{job="myservice"}[{{.window}}]))
+    alerting:
+      page_alert: { disable: true }
+`;
+    const r = importSpecs("sloth", [{ path: "sloth.yml", text: sloth }], { team: "shop" });
+    expect(r.findings).toEqual([]);
+    expect(r.files.map((f) => f.path)).toEqual(["myservice.yaml"]);
+    const monacYaml = readFileSync(path.join(import.meta.dirname, "..", "fixtures", "base", "monac.yaml"), "utf8");
+    const loaded = loadWorkspaceFromTexts([{ rel: "monac.yaml", text: monacYaml }, { rel: "slos/myservice.yaml", text: r.files[0]!.text }]);
+    expect(loaded.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(loaded.model!.slos[0]!.alerting.tiers.map((t) => t.name)).toEqual(["ticket-fast", "ticket-slow"]);
   });
 });

@@ -35,7 +35,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   diff: ["ruletest", "routetest", "yaml", "promql", "go"],
   cli: ["api", "backfill", "lint", "diff", "compile", "import", "instrument", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
   // The library entry point; it must not reach into the command (see below).
-  api: ["backfill", "lint", "diff", "compile", "instrument", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
+  api: ["import", "backfill", "lint", "diff", "compile", "instrument", "ruletest", "routetest", "workspace", "yaml", "promql", "template", "go"],
 };
 const LAYERS = Object.keys(ALLOWED);
 
