@@ -10,6 +10,8 @@ import { GoHeap, goSort } from "../go/sort.js";
 import { Labels, METRIC_NAME } from "./labels.js";
 import { formatNumberLiteral } from "./literals.js";
 import { lessWithNaNFirst, sampleQuantile } from "./quantile.js";
+import { kahanInc } from "./float-compare.js";
+import type { FloatHistogram } from "./histogram.js";
 import { PromQLEvalError, UnsupportedFeatureError, type StepSample, type StepSeries } from "./value.js";
 
 export interface StepGrid {
@@ -34,7 +36,8 @@ export function* stepSamples(input: readonly StepSeries[], grid: StepGrid): Gene
     input.forEach((s, i) => {
       const c = cursors[i]!;
       if (c < s.ts.length && s.ts[c] === ts) {
-        present.push([i, { metric: s.metric, v: s.vs[c]!, dropName: s.dropName }]);
+        const h = s.hs === undefined ? undefined : s.hs[c];
+        present.push([i, h === undefined ? { metric: s.metric, v: s.vs[c]!, dropName: s.dropName } : { metric: s.metric, v: s.vs[c]!, h, dropName: s.dropName }]);
         cursors[i] = c + 1;
       }
     });
@@ -198,6 +201,21 @@ export function aggregate(
   grid: StepGrid,
   annotations: Annotations,
 ): StepSeries[] {
+  // count and group only count samples; sum and avg have their own loop for
+  // histograms; the rest would read a histogram's float placeholder.
+  if (e.op !== "count" && e.op !== "group" && input.some((s) => s.hs !== undefined)) {
+    if (e.op === "sum" || e.op === "avg") return aggregateSumAvgHistograms(e, input, grid, annotations);
+    if (!HISTOGRAM_IGNORING_AGGREGATIONS.has(e.op)) throw new UnsupportedFeatureError(`${e.op} on native histograms is not supported`);
+    // Prometheus skips histogram samples here, with an info annotation (at
+    // the whole expression for topk/bottomk, which only look when k >= 1).
+    const k = e.op === "topk" || e.op === "bottomk";
+    const floats = input.map(withoutHistograms).filter((s) => s.ts.length > 0);
+    const sawHistogram = input.some((s) => s.hs !== undefined && s.hs.some((h) => h !== undefined));
+    if (sawHistogram && (!k || (params !== undefined && params.some((p) => p >= 1)))) {
+      annotations.add(annotate.histogramIgnoredInAggregation(e.op, k ? e.pos : e.expr.pos));
+    }
+    return aggregate(e, floats, params, grid, annotations);
+  }
   switch (e.op) {
     case "topk":
     case "bottomk":
@@ -221,19 +239,8 @@ export function aggregate(
     if (min < 0) annotations.add(annotate.invalidQuantile(min, pos));
   }
 
-  const groupOf: number[] = [];
-  const groupLabels: Labels[] = [];
-  const index = new Map<string, number>();
-  for (const s of input) {
-    const g = groupingLabels(s.metric, e.grouping, e.without);
-    let i = index.get(g.key);
-    if (i === undefined) {
-      i = groupLabels.length;
-      index.set(g.key, i);
-      groupLabels.push(g);
-    }
-    groupOf.push(i);
-  }
+
+  const { groupOf, groupLabels } = groupSeries(e, input);
   const out = groupLabels.map((metric): StepSeries => ({ metric, dropName: false, ts: [], vs: [] }));
   const acc = new Accumulators(e.op, groupLabels.length);
   // The step that last touched each group, and the groups touched this step.
@@ -268,6 +275,191 @@ export function aggregate(
       series.ts.push(ts);
       series.vs.push(acc.result(gi, q));
       if (acc.dropName[gi]) series.dropName = true;
+    }
+  }
+  return out.filter((s) => s.ts.length > 0);
+}
+
+/** Aggregations that ignore native histogram samples (with an info annotation). */
+const HISTOGRAM_IGNORING_AGGREGATIONS = new Set(["min", "max", "stddev", "stdvar", "quantile", "topk", "bottomk"]);
+
+/** The series' float points only. */
+export function withoutHistograms(s: StepSeries): StepSeries {
+  if (s.hs === undefined) return s;
+  const ts: number[] = [];
+  const vs: number[] = [];
+  s.ts.forEach((t, i) => {
+    if (s.hs![i] !== undefined) return;
+    ts.push(t);
+    vs.push(s.vs[i]!);
+  });
+  return { metric: s.metric, dropName: s.dropName, ts, vs };
+}
+
+/** Per-group state of sum/avg over floats and native histograms (Prometheus's groupedAggregation). */
+interface HistogramGroup {
+  hasFloat: boolean;
+  hasHistogram: boolean;
+  incompatible: boolean;
+  floatValue: number;
+  floatMean: number;
+  floatKahanC: number;
+  floatIncrementalMean: boolean;
+  count: number;
+  hValue: FloatHistogram | undefined;
+  hMean: FloatHistogram | undefined;
+  hKahanC: FloatHistogram | undefined;
+  hIncrementalMean: boolean;
+  counterResetSeen: boolean;
+  notCounterResetSeen: boolean;
+  dropName: boolean;
+}
+
+/**
+ * sum and avg when some input series has native histogram samples: a port
+ * of Prometheus's aggregation() for these two operators (Kahan-compensated
+ * histogram sums, the switch to an incremental mean on overflow, and the
+ * annotations). A group mixing floats and histograms has no result.
+ */
+function aggregateSumAvgHistograms(e: AggregateExpr, input: readonly StepSeries[], grid: StepGrid, annotations: Annotations): StepSeries[] {
+  const pos = e.expr.pos;
+  const avg = e.op === "avg";
+  const { groupOf, groupLabels } = groupSeries(e, input);
+  const out = groupLabels.map((metric): StepSeries => ({ metric, dropName: false, ts: [], vs: [] }));
+  const cursors = new Int32Array(input.length);
+  const onError = (err: { kind: string }, metricName: string): void => {
+    if (err.kind === "incompatible-schema") annotations.add(annotate.mixedExponentialCustomHistograms(metricName, pos));
+  };
+  for (let step = 0; step < grid.numSteps; step++) {
+    const ts = grid.start + step * grid.interval;
+    const groups = new Map<number, HistogramGroup>();
+    for (let si = 0; si < input.length; si++) {
+      const s = input[si]!;
+      const c = cursors[si]!;
+      if (c >= s.ts.length || s.ts[c] !== ts) continue;
+      cursors[si] = c + 1;
+      const f = s.vs[c]!;
+      const h = s.hs?.[c];
+      const gi = groupOf[si]!;
+      const metricName = s.metric.get(METRIC_NAME);
+      let g = groups.get(gi);
+      if (g === undefined) {
+        g = {
+          hasFloat: h === undefined,
+          hasHistogram: h !== undefined,
+          incompatible: false,
+          floatValue: f,
+          floatMean: f,
+          floatKahanC: 0,
+          floatIncrementalMean: false,
+          count: 1,
+          hValue: h,
+          hMean: undefined,
+          hKahanC: undefined,
+          hIncrementalMean: false,
+          counterResetSeen: h?.counterResetHint === "reset",
+          notCounterResetSeen: h?.counterResetHint === "not-reset",
+          dropName: s.dropName,
+        };
+        groups.set(gi, g);
+        continue;
+      }
+      if (g.incompatible) continue;
+      if (s.dropName) g.dropName = true;
+      if (avg) g.count++;
+      if (h === undefined) {
+        g.hasFloat = true;
+        if (!avg) {
+          [g.floatValue, g.floatKahanC] = kahanInc(f, g.floatValue, g.floatKahanC);
+          continue;
+        }
+        if (!g.floatIncrementalMean) {
+          const [newV, newC] = kahanInc(f, g.floatValue, g.floatKahanC);
+          if (newV !== Infinity && newV !== -Infinity) {
+            g.floatValue = newV;
+            g.floatKahanC = newC;
+            continue;
+          }
+          g.floatIncrementalMean = true;
+          g.floatMean = g.floatValue / (g.count - 1);
+          g.floatKahanC /= g.count - 1;
+        }
+        const q = (g.count - 1) / g.count;
+        [g.floatMean, g.floatKahanC] = kahanInc(f / g.count, q * g.floatMean, q * g.floatKahanC);
+        continue;
+      }
+      g.hasHistogram = true;
+      // A group that started with a float has no result anyway.
+      if (g.hValue === undefined) continue;
+      if (h.counterResetHint === "reset") g.counterResetSeen = true;
+      else if (h.counterResetHint === "not-reset") g.notCounterResetSeen = true;
+      if (!avg || !g.hIncrementalMean) {
+        const r = g.hValue.kahanAdd(h, g.hKahanC);
+        if (!r.ok) {
+          onError(r.error, metricName);
+          g.incompatible = true;
+          continue;
+        }
+        if (r.nhcbBoundsReconciled) annotations.add(annotate.mismatchedCustomBuckets("aggregation", pos));
+        if (!avg || !r.histogram.hasOverflow()) {
+          g.hValue = r.histogram;
+          g.hKahanC = r.compensation;
+          continue;
+        }
+        g.hIncrementalMean = true;
+        g.hMean = g.hValue.div(g.count - 1);
+        if (g.hKahanC !== undefined) g.hKahanC = g.hKahanC.div(g.count - 1);
+      }
+      const q = (g.count - 1) / g.count;
+      if (g.hKahanC !== undefined) g.hKahanC = g.hKahanC.mul(q);
+      const r = g.hMean!.mul(q).kahanAdd(h.div(g.count), g.hKahanC);
+      if (!r.ok) {
+        onError(r.error, metricName);
+        g.incompatible = true;
+        continue;
+      }
+      if (r.nhcbBoundsReconciled) annotations.add(annotate.mismatchedCustomBuckets("aggregation", pos));
+      g.hMean = r.histogram;
+      g.hKahanC = r.compensation;
+    }
+    for (const [gi, g] of [...groups].sort((a, b) => a[0] - b[0])) {
+      if (g.hasFloat && g.hasHistogram) {
+        annotations.add(annotate.mixedFloatsHistogramsAgg(pos));
+        continue;
+      }
+      if (g.incompatible) continue;
+      let v = NaN;
+      let hv: FloatHistogram | undefined;
+      if (g.hasHistogram) {
+        hv = g.hValue!;
+        if (avg && g.hIncrementalMean) {
+          if (g.hKahanC !== undefined) {
+            const r = g.hMean!.add(g.hKahanC);
+            hv = r.ok ? r.histogram : g.hMean!;
+          } else hv = g.hMean!;
+        } else if (avg) {
+          hv = hv.div(g.count);
+          if (g.hKahanC !== undefined) {
+            const r = hv.add(g.hKahanC.div(g.count));
+            if (r.ok) hv = r.histogram;
+          }
+        } else if (g.hKahanC !== undefined) {
+          const r = hv.add(g.hKahanC);
+          if (r.ok) hv = r.histogram;
+        }
+        hv = hv.compact(0);
+      } else if (avg) {
+        v = g.floatIncrementalMean ? g.floatMean + g.floatKahanC : g.floatValue / g.count + g.floatKahanC / g.count;
+      } else {
+        v = g.floatValue + g.floatKahanC;
+      }
+      if (g.counterResetSeen && g.notCounterResetSeen) annotations.add(annotate.histogramCounterResetCollision("aggregation", pos));
+      const series = out[gi]!;
+      if (hv !== undefined && series.hs === undefined) series.hs = new Array<FloatHistogram | undefined>(series.ts.length).fill(undefined);
+      series.ts.push(ts);
+      series.vs.push(v);
+      if (series.hs !== undefined) series.hs.push(hv);
+      if (g.dropName) series.dropName = true;
     }
   }
   return out.filter((s) => s.ts.length > 0);
@@ -343,4 +535,22 @@ export function countValues(e: AggregateExpr, valueLabel: string, vec: readonly 
     else groups.set(g.key, { metric: g, count: 1 });
   }
   return [...groups.values()].map((g) => ({ metric: g.metric, v: g.count, dropName: false }));
+}
+
+/** Each input series' group (index into groupLabels), groups in order of first appearance. */
+function groupSeries(e: AggregateExpr, input: readonly StepSeries[]): { groupOf: number[]; groupLabels: Labels[] } {
+  const groupOf: number[] = [];
+  const groupLabels: Labels[] = [];
+  const index = new Map<string, number>();
+  for (const s of input) {
+    const g = groupingLabels(s.metric, e.grouping, e.without);
+    let i = index.get(g.key);
+    if (i === undefined) {
+      i = groupLabels.length;
+      index.set(g.key, i);
+      groupLabels.push(g);
+    }
+    groupOf.push(i);
+  }
+  return { groupOf, groupLabels };
 }

@@ -54,5 +54,32 @@ export const annotate = {
       ),
       pos,
     ),
+  mixedClassicNativeHistograms: (metricName: string, pos: PositionRange) =>
+    warn(forMetric("vector contains a mix of classic and native histograms", metricName), pos),
+  histogramQuantileNaNResult: (metricName: string, pos: PositionRange) =>
+    info(forMetric("input to histogram_quantile has NaN observations, result is NaN", metricName), pos),
+  histogramQuantileNaNSkew: (metricName: string, pos: PositionRange) =>
+    info(forMetric("input to histogram_quantile has NaN observations, result is skewed higher", metricName), pos),
+  histogramFractionNaNs: (metricName: string, pos: PositionRange) =>
+    info(forMetric("input to histogram_fraction has NaN observations, which are excluded from all fractions", metricName), pos),
+  mixedFloatsHistograms: (metricName: string, pos: PositionRange) =>
+    warn(forMetric("encountered a mix of histograms and floats", metricName), pos),
+  mixedExponentialCustomHistograms: (metricName: string, pos: PositionRange) =>
+    warn(forMetric("vector contains a mix of histograms with exponential and custom buckets schemas", metricName), pos),
+  histogramCounterResetCollision: (operation: "addition" | "subtraction" | "aggregation", pos: PositionRange) =>
+    warn(`conflicting counter resets during histogram ${operation}`, pos),
+  mismatchedCustomBuckets: (operation: "addition" | "subtraction" | "aggregation", pos: PositionRange) =>
+    info(`mismatched custom buckets were reconciled during ${operation}`, pos),
+  histogramIgnoredInAggregation: (aggregation: string, pos: PositionRange) => info(`ignored histogram in ${aggregation} aggregation`, pos),
+  mixedFloatsHistogramsAgg: (pos: PositionRange) => warn("encountered a mix of histograms and floats for aggregation", pos),
+  incompatibleTypesInBinOp: (lhsType: string, operator: string, rhsType: string, pos: PositionRange) =>
+    info(`incompatible sample types encountered for binary operator ${JSON.stringify(operator)}: ${lhsType} ${operator} ${rhsType}`, pos),
+  incompatibleBucketLayoutInBinOp: (operator: string, pos: PositionRange) => warn(`incompatible bucket layout encountered for binary operator ${operator}`, pos),
+  nativeHistogramNotCounter: (metricName: string, pos: PositionRange) =>
+    warn(`this native histogram metric is not a counter: ${JSON.stringify(metricName)}`, pos),
+  nativeHistogramNotGauge: (metricName: string, pos: PositionRange) =>
+    warn(`this native histogram metric is not a gauge: ${JSON.stringify(metricName)}`, pos),
+  histogramIgnoredInMixedRange: (metricName: string, pos: PositionRange) =>
+    info(`ignored histograms in a range containing both floats and histograms for metric name ${JSON.stringify(metricName)}`, pos),
   sortInRangeQuery: (pos: PositionRange) => warn("sort is ineffective for range queries since results are always ordered by labels", pos),
 };

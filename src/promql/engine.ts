@@ -7,6 +7,7 @@
 import {
   allMatchers,
   isSetOp,
+  walk,
   type AggregateExpr,
   type AtModifier,
   type BinaryExpr,
@@ -17,10 +18,10 @@ import {
   type SubqueryExpr,
   type VectorSelector,
 } from "./ast.js";
-import { aggregate, countValues, stepSamples, type StepGrid } from "./aggregations.js";
+import { aggregate, countValues, stepSamples, withoutHistograms, type StepGrid } from "./aggregations.js";
 import { annotate, Annotations } from "./annotations.js";
 import { AT_MODIFIER_UNSAFE_FUNCTIONS, FUNCTION_SIGNATURES } from "./function-signatures.js";
-import { labelsForAbsent, STEP_FUNCTIONS, type StepArg } from "./functions.js";
+import { HISTOGRAM_AWARE_FUNCTIONS, HISTOGRAM_IGNORING_FUNCTIONS, labelsForAbsent, STEP_FUNCTIONS, type StepArg } from "./functions.js";
 import { compareLabels, Labels, METRIC_NAME } from "./labels.js";
 import { MatchSignature, scalarBinop, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless } from "./operators.js";
 import { foldDuration, parsePromQL, typeOf, documentedType } from "./parser.js";
@@ -28,7 +29,15 @@ import { printPromQL } from "./printer.js";
 import { quoteString } from "./literals.js";
 import { compileLabelReplaceRegex } from "./regex.js";
 import { RANGE_FUNCTIONS, SeriesIndex, type Window } from "./range-functions.js";
-import type { FloatSamples, Queryable } from "./storage.js";
+import {
+  evalHistogramRangeFunction,
+  HISTOGRAM_RANGE_FUNCTIONS,
+  LAST_TWO_SAMPLE_FUNCTIONS,
+  MIXED_COUNTING_RANGE_FUNCTIONS,
+  mixedCountingRangeFunction,
+} from "./histogram-range.js";
+import type { FloatHistogram } from "./histogram.js";
+import { hasHistograms, StatsDecodedSeries, type FloatSamples, type Queryable, type SeriesReader } from "./storage.js";
 import {
   PromQLEvalError,
   UnsupportedFeatureError,
@@ -55,6 +64,23 @@ const DEFAULT_SUBQUERY_STEP = 60_000;
 type MovingWindow = { -readonly [K in keyof Window]: Window[K] };
 
 const NAME_PRESERVING_RANGE_FUNCTIONS = new Set(["last_over_time", "first_over_time"]);
+/** Range functions that only count or locate samples, so histogram samples are fine. */
+const HISTOGRAM_COUNTING_RANGE_FUNCTIONS = new Set(["count_over_time", "present_over_time", "absent_over_time"]);
+/**
+ * Range functions over floats that skip histogram samples, with an info
+ * annotation when a window mixes both (Prometheus's HistogramIgnoredInMixedRangeInfo).
+ */
+const HISTOGRAM_IGNORING_RANGE_FUNCTIONS = new Set([
+  "min_over_time",
+  "max_over_time",
+  "stddev_over_time",
+  "stdvar_over_time",
+  "quantile_over_time",
+  "deriv",
+  "predict_linear",
+]);
+/** Range functions that select one sample: a histogram sample is returned as it is. */
+const HISTOGRAM_SELECTING_RANGE_FUNCTIONS = new Set(["last_over_time", "first_over_time"]);
 const COUNTER_SUFFIXES = ["_total", "_sum", "_count", "_bucket"];
 
 /** Query-wide settings shared by the evaluators of all subqueries. */
@@ -69,6 +95,48 @@ interface QueryContext {
   annotations: Annotations;
   rangeQuery: boolean;
   invariance: WeakMap<Expr, boolean>;
+  /** Selectors Prometheus would read through its HistogramStatsIterator (see statsDecodedSelectors). */
+  statsDecoded: WeakSet<VectorSelector>;
+}
+
+/**
+ * Prometheus reads the selectors under histogram_count/sum/avg (with no
+ * subquery or bucket-needing function in between) through its
+ * HistogramStatsIterator, which drops the buckets and re-derives counter
+ * reset hints on the fly, so aggregations and range functions in between
+ * see other hints (and annotations). These selectors read through
+ * StatsDecodedSeries; a direct argument of the function is left out (only
+ * its count and sum matter, and they are the same either way).
+ */
+function statsDecodedSelectors(expr: Expr): WeakSet<VectorSelector> {
+  const out = new WeakSet<VectorSelector>();
+  walk(expr, (n, path) => {
+    if (n.type !== "VectorSelector") return;
+    let skip = false;
+    let direct = false;
+    for (let i = path.length - 1; i >= 0; i--) {
+      const p = path[i]!;
+      if (p.type === "SubqueryExpr") {
+        skip = false;
+        break;
+      }
+      if (p.type === "Call") {
+        if (p.func === "histogram_count" || p.func === "histogram_sum" || p.func === "histogram_avg") {
+          skip = true;
+          direct = path.slice(i + 1).every((q) => q.type === "ParenExpr");
+        } else if (p.func === "histogram_quantile" || p.func === "histogram_quantiles" || p.func === "histogram_fraction") {
+          skip = false;
+          break;
+        }
+      }
+      if (p.type === "BinaryExpr" && (p.op === "</" || p.op === ">/")) {
+        skip = false;
+        break;
+      }
+    }
+    if (skip && !direct) out.add(n);
+  });
+  return out;
 }
 
 export class Engine {
@@ -86,7 +154,7 @@ export class Engine {
   /** Evaluates at one timestamp (ms). */
   instantQuery(query: string | Expr, time: number): QueryResult {
     const expr = typeof query === "string" ? parsePromQL(query) : query;
-    const ctx = this.context(time, time, 0, false);
+    const ctx = this.context(time, time, 0, false, expr);
     const ev = new Evaluator(ctx, time, time, 1);
     const res = finalizeNames(ev.eval(expr));
     return { value: toInstantValue(res, time), annotations: ctx.annotations.list() };
@@ -101,7 +169,7 @@ export class Engine {
     }
     if (step <= 0) throw new PromQLEvalError("zero or negative query resolution step widths are not accepted");
     if (end < start) throw new PromQLEvalError("end timestamp must not be before start time");
-    const ctx = this.context(start, end, step, true);
+    const ctx = this.context(start, end, step, true, expr);
     const ev = new Evaluator(ctx, start, end, step);
     const res = finalizeNames(ev.eval(expr));
     const series: StepSeries[] =
@@ -110,11 +178,13 @@ export class Engine {
         : res.kind === "vector"
           ? res.series
           : [];
-    const out = series.map((s) => ({ metric: s.metric, t: s.ts, v: s.vs })).sort((a, b) => compareLabels(a.metric, b.metric));
+    const out = series
+      .map((s) => (s.hs === undefined ? { metric: s.metric, t: s.ts, v: s.vs } : { metric: s.metric, t: s.ts, v: s.vs, h: s.hs }))
+      .sort((a, b) => compareLabels(a.metric, b.metric));
     return { value: { type: "matrix", series: out }, annotations: ctx.annotations.list() };
   }
 
-  private context(start: number, end: number, step: number, rangeQuery: boolean): QueryContext {
+  private context(start: number, end: number, step: number, rangeQuery: boolean, expr: Expr): QueryContext {
     return {
       storage: this.storage,
       lookback: this.lookback,
@@ -125,6 +195,7 @@ export class Engine {
       annotations: new Annotations(),
       rangeQuery,
       invariance: new WeakMap(),
+      statsDecoded: statsDecodedSelectors(expr),
     };
   }
 }
@@ -141,10 +212,20 @@ function toInstantValue(res: Evaluated, time: number): QueryValue {
     case "string":
       return { type: "string", t: time, v: res.value };
     case "vector":
-      return { type: "vector", samples: res.series.map((s) => ({ metric: s.metric, t: time, v: s.vs[0]! })) };
+      return {
+        type: "vector",
+        samples: res.series.map((s) => {
+          const h = s.hs?.[0];
+          return h === undefined ? { metric: s.metric, t: time, v: s.vs[0]! } : { metric: s.metric, t: time, v: NaN, h };
+        }),
+      };
     case "matrix": {
       const series = res.series
-        .map((s) => ({ metric: s.metric, t: Array.from(s.samples.t), v: Array.from(s.samples.v) }))
+        .map((s) =>
+          s.samples.h === undefined
+            ? { metric: s.metric, t: Array.from(s.samples.t), v: Array.from(s.samples.v) }
+            : { metric: s.metric, t: Array.from(s.samples.t), v: Array.from(s.samples.v), h: Array.from(s.samples.h) },
+        )
         .sort((a, b) => compareLabels(a.metric, b.metric));
       return { type: "matrix", series };
     }
@@ -188,11 +269,13 @@ function mergeSameLabels(series: StepSeries[]): StepSeries[] {
       out.push(group[0]!);
       continue;
     }
-    const points = group.flatMap((s) => s.ts.map((t, i) => [t, s.vs[i]!] as const)).sort((a, b) => a[0] - b[0]);
+    const points = group.flatMap((s) => s.ts.map((t, i) => [t, s.vs[i]!, s.hs?.[i]] as const)).sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < points.length; i++) {
       if (points[i]![0] === points[i - 1]![0]) throw new PromQLEvalError("vector cannot contain metrics with the same labelset");
     }
-    out.push({ metric: group[0]!.metric, dropName: group[0]!.dropName, ts: points.map((p) => p[0]), vs: points.map((p) => p[1]) });
+    const merged: StepSeries = { metric: group[0]!.metric, dropName: group[0]!.dropName, ts: points.map((p) => p[0]), vs: points.map((p) => p[1]) };
+    if (group.some((s) => s.hs !== undefined)) merged.hs = points.map((p) => p[2]);
+    out.push(merged);
   }
   return out;
 }
@@ -229,7 +312,10 @@ class Evaluator implements StepGrid {
         if (e.op === "+") return v;
         if (v.kind === "scalar") return { kind: "scalar", values: v.values.map((x) => -x) };
         if (v.kind !== "vector") throw new PromQLEvalError("unary minus needs a scalar or instant vector");
-        return { kind: "vector", series: v.series.map((s) => ({ ...s, dropName: true, vs: s.vs.map((x) => -x) })) };
+        return {
+          kind: "vector",
+          series: v.series.map((s) => ({ ...s, dropName: true, vs: s.vs.map((x) => -x), hs: s.hs?.map((h) => h?.mul(-1)) })),
+        };
       }
       case "VectorSelector":
         return { kind: "vector", series: this.selectInstant(e, false) };
@@ -302,7 +388,10 @@ class Evaluator implements StepGrid {
         return { kind: "scalar", values: new Float64Array(this.numSteps).fill(once.values[0] ?? NaN) };
       case "vector": {
         const ts = this.stepTimes();
-        return { kind: "vector", series: once.series.map((s) => ({ ...s, ts, vs: ts.map(() => s.vs[0]!) })) };
+        return {
+          kind: "vector",
+          series: once.series.map((s) => ({ ...s, ts, vs: ts.map(() => s.vs[0]!), hs: s.hs === undefined ? undefined : ts.map(() => s.hs![0]) })),
+        };
       }
       default:
         return once;
@@ -325,11 +414,25 @@ class Evaluator implements StepGrid {
     return v;
   }
 
-  private select(vs: VectorSelector): ReturnType<Queryable["select"]> {
+  /**
+   * The series a selector reads. `refs` (each step's reference time) and
+   * `window` (lookback or range) say where Prometheus's iterator seeks, which
+   * matters for selectors read through its HistogramStatsIterator.
+   */
+  private select(vs: VectorSelector, stepRefs: () => readonly number[], window: number): readonly SeriesReader[] {
     if (vs.anchored || vs.smoothed) {
       throw new UnsupportedFeatureError(`${vs.anchored ? "anchored" : "smoothed"} range selectors are experimental`);
     }
-    return this.ctx.storage.select(allMatchers(vs));
+    const series = this.ctx.storage.select(allMatchers(vs));
+    if (!this.ctx.statsDecoded.has(vs) || !series.some((s) => s.hasHistograms)) return series;
+    // The iterator seeks to the first step's window start, and again
+    // whenever a step's window starts after the previous step's end.
+    const seekPoints: number[] = [];
+    const refs = stepRefs();
+    refs.forEach((r, k) => {
+      if (k === 0 || r - window > refs[k - 1]!) seekPoints.push(r - window);
+    });
+    return series.map((s) => (s.hasHistograms ? new StatsDecodedSeries(s, seekPoints) : s));
   }
 
   /**
@@ -348,9 +451,12 @@ class Evaluator implements StepGrid {
     const atTimestamp = valueIsTimestamp && at !== undefined;
     const loaded = atTimestamp ? { from: at - offset - this.ctx.lookback + 1, to: at - offset } : undefined;
     const out: StepSeries[] = [];
-    for (const s of this.select(vs)) {
+    const refs = (): number[] => Array.from({ length: this.numSteps }, (_, i) => (atTimestamp ? at : (at ?? this.start + i * this.interval) - offset));
+    for (const s of this.select(vs, refs, this.ctx.lookback)) {
       const ts: number[] = [];
       const vals: number[] = [];
+      // Histogram points, only for series that have histogram samples.
+      const hs: Array<FloatHistogram | undefined> | undefined = s.hasHistograms && !valueIsTimestamp ? [] : undefined;
       for (let i = 0; i < this.numSteps; i++) {
         const stepT = this.start + i * this.interval;
         const ref = atTimestamp ? at : (at ?? stepT) - offset;
@@ -361,21 +467,25 @@ class Evaluator implements StepGrid {
         if (loaded !== undefined && t < loaded.from) continue;
         ts.push(stepT);
         vals.push(valueIsTimestamp ? t / 1000 : s.value(idx));
+        if (hs !== undefined) hs.push(s.histogram(idx));
       }
-      if (ts.length > 0) out.push({ metric: s.labels, dropName: valueIsTimestamp, ts, vs: vals });
+      if (ts.length === 0) continue;
+      const series: StepSeries = { metric: s.labels, dropName: valueIsTimestamp, ts, vs: vals };
+      if (hs !== undefined && hs.some((h) => h !== undefined)) series.hs = hs;
+      out.push(series);
     }
     return out;
   }
 
   /** Window sources for a range selector: the stored samples of each series. */
-  private rangeSources(ms: MatrixSelector): WindowSeries[] {
-    return this.select(ms.selector).map((s) => ({ metric: s.labels, dropName: false, samples: s.floats() }));
+  private rangeSources(ms: MatrixSelector, refs: () => readonly number[], range: number): WindowSeries[] {
+    return this.select(ms.selector, refs, range).map((s) => ({ metric: s.labels, dropName: false, samples: s.floats() }));
   }
 
   private rangeSelectorWindowsAtEnd(ms: MatrixSelector): WindowSeries[] {
     const range = this.duration(ms.range, ms.rangeExpr);
     const ref = (this.resolveAt(ms.selector.at) ?? this.end) - this.duration(ms.selector.offset, ms.selector.offsetExpr);
-    return this.rangeSources(ms)
+    return this.rangeSources(ms, () => [ref], range)
       .map((s) => ({ ...s, samples: sliceWindow(s.samples, ref - range, ref) }))
       .filter((s) => s.samples.length > 0);
   }
@@ -412,7 +522,7 @@ class Evaluator implements StepGrid {
     const sources = inner.series.map((s) => ({
       metric: s.metric,
       dropName: s.dropName,
-      samples: { t: s.ts, v: s.vs, length: s.ts.length } as FloatSamples,
+      samples: (s.hs === undefined ? { t: s.ts, v: s.vs, length: s.ts.length } : { t: s.ts, v: s.vs, h: s.hs.map(unknownResetHint), length: s.ts.length }) as FloatSamples,
     }));
     return { sources, refAt: (i) => (at ?? this.start + i * this.interval) - offset };
   }
@@ -438,7 +548,10 @@ class Evaluator implements StepGrid {
     if ((e.func === "sort" || e.func === "sort_desc") && this.ctx.rangeQuery) {
       this.ctx.annotations.add(annotate.sortInRangeQuery(e.pos));
     }
-    const args = e.args.map((a) => this.eval(a));
+    let args = e.args.map((a) => this.eval(a));
+    if (HISTOGRAM_IGNORING_FUNCTIONS.has(e.func)) {
+      args = args.map((a): Evaluated => (a.kind === "vector" ? { kind: "vector", series: a.series.map(withoutHistograms).filter((s) => s.ts.length > 0) } : a));
+    } else if (!HISTOGRAM_AWARE_FUNCTIONS.has(e.func)) rejectHistograms(args, `function ${e.func}()`);
     const out = this.rangeEval(args, (stepArgs, ts) => fn(stepArgs, { ts, call: e, annotations: this.ctx.annotations, rangeQuery: this.ctx.rangeQuery }));
     return sig.returnType === "scalar" ? toScalar(out, this.numSteps) : out;
   }
@@ -452,11 +565,11 @@ class Evaluator implements StepGrid {
     let range: number;
     let refAt: (step: number) => number;
     if (arg.type === "MatrixSelector") {
-      sources = this.rangeSources(arg);
       range = this.duration(arg.range, arg.rangeExpr);
       const at = this.resolveAt(arg.selector.at);
       const offset = this.duration(arg.selector.offset, arg.selector.offsetExpr);
       refAt = (i) => (at ?? this.start + i * this.interval) - offset;
+      sources = this.rangeSources(arg, () => Array.from({ length: this.numSteps }, (_, i) => refAt(i)), range);
     } else if (arg.type === "SubqueryExpr") {
       ({ sources, refAt } = this.subquerySources(arg));
       range = this.duration(arg.range, arg.rangeExpr);
@@ -465,6 +578,20 @@ class Evaluator implements StepGrid {
     }
 
     const dropNameByFunction = !NAME_PRESERVING_RANGE_FUNCTIONS.has(e.func);
+    const selecting = HISTOGRAM_SELECTING_RANGE_FUNCTIONS.has(e.func);
+    const histogramValued = HISTOGRAM_RANGE_FUNCTIONS.has(e.func);
+    const ignoring = HISTOGRAM_IGNORING_RANGE_FUNCTIONS.has(e.func);
+    const mixedCounting = MIXED_COUNTING_RANGE_FUNCTIONS.has(e.func);
+    if (
+      !HISTOGRAM_COUNTING_RANGE_FUNCTIONS.has(e.func) &&
+      !selecting &&
+      !histogramValued &&
+      !ignoring &&
+      !mixedCounting &&
+      sources.some((src) => src.samples.h !== undefined)
+    ) {
+      throw new UnsupportedFeatureError(`function ${e.func}() on native histograms is not supported`);
+    }
     const out: StepSeries[] = [];
     const scalarArgs: number[] = [];
     for (const src of sources) {
@@ -475,6 +602,9 @@ class Evaluator implements StepGrid {
       let hi = 0;
       const ts: number[] = [];
       const vals: number[] = [];
+      const srcHs = selecting || histogramValued ? src.samples.h : undefined;
+      const hs: Array<FloatHistogram | undefined> | undefined = srcHs === undefined ? undefined : [];
+      let anyFloat = false;
       // One window object per series, moved along the steps: range functions
       // only read it, and a million short-lived windows cost more than rate().
       const w: MovingWindow = { samples: src.samples, lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, rangeMs: range, ts: 0, metric: src.metric, index };
@@ -495,18 +625,71 @@ class Evaluator implements StepGrid {
         w.rangeStart = rangeStart;
         w.rangeEnd = ref;
         w.ts = stepT;
-        const v = fn(w, scalarArgs);
+        if (histogramValued && srcHs !== undefined) {
+          // A series with histograms: windows holding any go to the
+          // histogram implementation; float-only windows run on a copy, as
+          // the series' prefix arrays include the histograms' placeholders.
+          let anyHistogram = false;
+          const from = LAST_TWO_SAMPLE_FUNCTIONS.has(e.func) ? Math.max(lo, hi - 2) : lo;
+          for (let k = from; k < hi; k++) if (srcHs[k] !== undefined) anyHistogram = true;
+          if (anyHistogram) {
+            const h = evalHistogramRangeFunction(w, { func: e.func, metricName: src.metric.get(METRIC_NAME), pos: arg.pos, annotations: this.ctx.annotations });
+            if (h === undefined) continue;
+            ts.push(stepT);
+            vals.push(NaN);
+            hs!.push(h);
+            continue;
+          }
+          const floats: FloatSamples = { t: Array.from({ length: hi - lo }, (_, k) => t[lo + k]!), v: Array.from({ length: hi - lo }, (_, k) => src.samples.v[lo + k]!), length: hi - lo };
+          const fw: Window = { ...w, samples: floats, lo: 0, hi: hi - lo, index: new SeriesIndex(floats) };
+          const fv = fn(fw, scalarArgs);
+          if (fv === undefined) continue;
+          ts.push(stepT);
+          vals.push(fv);
+          hs!.push(undefined);
+          anyFloat = true;
+          continue;
+        }
+        let v: number | undefined;
+        if (mixedCounting && src.samples.h !== undefined) {
+          v = mixedCountingRangeFunction(e.func, w);
+        } else if (ignoring && src.samples.h !== undefined) {
+          // Floats only, on a copy (the prefix arrays include the histograms' placeholders).
+          const srcH = src.samples.h;
+          const ft: number[] = [];
+          const fvs: number[] = [];
+          for (let k = lo; k < hi; k++) {
+            if (srcH[k] !== undefined) continue;
+            ft.push(t[k]!);
+            fvs.push(src.samples.v[k]!);
+          }
+          const nHist = hi - lo - ft.length;
+          const minFloats = e.func === "deriv" || e.func === "predict_linear" ? 2 : 1;
+          if (ft.length < minFloats) {
+            if (ft.length > 0 && nHist > 0) this.ctx.annotations.add(annotate.histogramIgnoredInMixedRange(src.metric.get(METRIC_NAME), arg.pos));
+            continue;
+          }
+          if (nHist > 0) this.ctx.annotations.add(annotate.histogramIgnoredInMixedRange(src.metric.get(METRIC_NAME), arg.pos));
+          const floats: FloatSamples = { t: ft, v: fvs, length: ft.length };
+          v = fn({ ...w, samples: floats, lo: 0, hi: ft.length, index: new SeriesIndex(floats) }, scalarArgs);
+        } else v = fn(w, scalarArgs);
         if (v === undefined) continue;
+        anyFloat = true;
         if (e.func === "quantile_over_time") {
           const q = scalarArgs[0]!;
           if (Number.isNaN(q) || q < 0 || q > 1) this.ctx.annotations.add(annotate.invalidQuantile(q, e.args[0]!.pos));
         }
         ts.push(stepT);
         vals.push(v);
+        if (hs !== undefined) hs.push(srcHs![e.func === "first_over_time" ? lo : hi - 1]);
       }
       if (ts.length === 0) continue;
-      out.push({ metric: src.metric, dropName: dropNameByFunction || src.dropName, ts, vs: vals });
-      if (e.func === "rate" || e.func === "increase") {
+      out.push(
+        hs === undefined
+          ? { metric: src.metric, dropName: dropNameByFunction || src.dropName, ts, vs: vals }
+          : { metric: src.metric, dropName: dropNameByFunction || src.dropName, ts, vs: vals, hs },
+      );
+      if ((e.func === "rate" || e.func === "increase") && anyFloat) {
         const name = src.metric.get(METRIC_NAME);
         if (name !== "" && !COUNTER_SUFFIXES.some((suffix) => name.endsWith(suffix))) {
           this.ctx.annotations.add(annotate.possibleNonCounter(name, arg.pos));
@@ -580,6 +763,7 @@ class Evaluator implements StepGrid {
   private evalBinary(e: BinaryExpr): Evaluated {
     const lhs = this.eval(e.lhs);
     const rhs = this.eval(e.rhs);
+    const binopCtx = { annotations: this.ctx.annotations, pos: e.pos };
     if (lhs.kind === "scalar" && rhs.kind === "scalar") {
       return { kind: "scalar", values: lhs.values.map((l, i) => scalarBinop(e.op, l, rhs.values[i]!)) };
     }
@@ -597,15 +781,15 @@ class Evaluator implements StepGrid {
           case "unless":
             return vectorUnless(lv, rv, sig);
           default:
-            return vectorBinop(e.op, lv, rv, matching, e.returnBool, sig);
+            return vectorBinop(e.op, lv, rv, matching, e.returnBool, sig, binopCtx);
         }
       });
     }
     if (lhs.kind === "vector" && rhs.kind === "scalar") {
-      return this.rangeEval([lhs, rhs], ([l, r]) => vectorScalarBinop(e.op, l as StepSample[], r as number, false, e.returnBool));
+      return this.rangeEval([lhs, rhs], ([l, r]) => vectorScalarBinop(e.op, l as StepSample[], r as number, false, e.returnBool, binopCtx));
     }
     if (lhs.kind === "scalar" && rhs.kind === "vector") {
-      return this.rangeEval([lhs, rhs], ([l, r]) => vectorScalarBinop(e.op, r as StepSample[], l as number, true, e.returnBool));
+      return this.rangeEval([lhs, rhs], ([l, r]) => vectorScalarBinop(e.op, r as StepSample[], l as number, true, e.returnBool, binopCtx));
     }
     throw new PromQLEvalError("binary expression must contain only scalar and instant vector types");
   }
@@ -615,6 +799,7 @@ class Evaluator implements StepGrid {
       const label = this.stringArg(e.param!);
       if (!isValidLabelName(label)) throw new PromQLEvalError(`invalid label name ${quoteString(label)}`);
       const input = this.eval(e.expr);
+      rejectHistograms([input], "count_values");
       return this.rangeEval([input], ([v]) => countValues(e, label, v as StepSample[]));
     }
     const params = e.param === undefined ? undefined : this.eval(e.param);
@@ -656,7 +841,9 @@ class Evaluator implements StepGrid {
       }
       if (this.numSteps === 1) {
         // Instant queries keep the function's output order (sort, topk).
-        for (const s of res) ordered.push({ metric: s.metric, dropName: s.dropName, ts: [ts], vs: [s.v] });
+        for (const s of res) {
+          ordered.push(s.h === undefined ? { metric: s.metric, dropName: s.dropName, ts: [ts], vs: [s.v] } : { metric: s.metric, dropName: s.dropName, ts: [ts], vs: [s.v], hs: [s.h] });
+        }
         continue;
       }
       for (const s of res) {
@@ -667,13 +854,39 @@ class Evaluator implements StepGrid {
         } else if (series.ts[series.ts.length - 1] === ts) {
           throw new PromQLEvalError("vector cannot contain metrics with the same labelset");
         }
+        if (s.h !== undefined && series.hs === undefined) series.hs = new Array<FloatHistogram | undefined>(series.ts.length).fill(undefined);
         series.ts.push(ts);
         series.vs.push(s.v);
+        if (series.hs !== undefined) series.hs.push(s.h);
       }
     }
     if (producedScalar) return { kind: "scalar", values: scalarOut };
     return { kind: "vector", series: this.numSteps === 1 ? ordered : [...byKey.values()] };
   }
+}
+
+/**
+ * Float-only consumers call this first: a native histogram sample reaching
+ * them is a feature this engine lacks, never a float to compute with.
+ */
+function rejectHistograms(inputs: readonly Evaluated[], what: string): void {
+  for (const inp of inputs) {
+    if (inp.kind === "vector" && inp.series.some((s) => s.hs !== undefined)) {
+      throw new UnsupportedFeatureError(`${what} on native histograms is not supported`);
+    }
+    if (inp.kind === "matrix" && inp.series.some((s) => s.samples.h !== undefined)) {
+      throw new UnsupportedFeatureError(`${what} on native histograms is not supported`);
+    }
+  }
+}
+
+/**
+ * Subquery results forget "reset"/"not-reset" hints (Prometheus: a subquery
+ * may skip or repeat the sample with the reset), so rate() and friends
+ * detect resets from the values, as for floats.
+ */
+function unknownResetHint(h: FloatHistogram | undefined): FloatHistogram | undefined {
+  return h !== undefined && (h.counterResetHint === "reset" || h.counterResetHint === "not-reset") ? h.with({ counterResetHint: "unknown" }) : h;
 }
 
 /** Prometheus ignores parentheses around function and aggregation arguments. */
@@ -708,6 +921,7 @@ function sliceWindow(s: FloatSamples, from: number, to: number): FloatSamples {
     t.push(s.t[i]!);
     v.push(s.v[i]!);
   }
+  if (hasHistograms(s, lo, hi)) return { t, v, h: Array.from({ length: hi - lo }, (_, k) => s.h![lo + k]), length: t.length };
   return { t, v, length: t.length };
 }
 

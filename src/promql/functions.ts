@@ -11,7 +11,18 @@ import { goFloatToInt64, goLog, goLog10, goLog2, goMax, goMin } from "../go/math
 import { GoTime } from "../go/time.js";
 import { goSort } from "../go/sort.js";
 import { Labels, METRIC_NAME } from "./labels.js";
-import { bucketQuantile, type Bucket } from "./quantile.js";
+import { bucketFraction, bucketQuantile, type Bucket } from "./quantile.js";
+import {
+  type FloatHistogram,
+  type HistogramEstimate,
+  histogramAvg,
+  histogramCount,
+  histogramFraction as nativeHistogramFraction,
+  histogramQuantile as nativeHistogramQuantile,
+  histogramStdDev,
+  histogramStdVar,
+  histogramSum,
+} from "./histogram.js";
 import type { StepSample } from "./value.js";
 
 export type StepArg = readonly StepSample[] | number | string;
@@ -98,22 +109,36 @@ export function labelsForAbsent(arg: Expr): Labels {
   return Labels.from(set);
 }
 
+/** Adds the info annotations of a native histogram estimate. */
+function estimateInfos(r: HistogramEstimate, metricName: string, ctx: StepContext, pos: Call["pos"]): void {
+  for (const i of r.infos) {
+    if (i === "quantile-nan-result") ctx.annotations.add(annotate.histogramQuantileNaNResult(metricName, pos));
+    else if (i === "quantile-nan-skew") ctx.annotations.add(annotate.histogramQuantileNaNSkew(metricName, pos));
+    else ctx.annotations.add(annotate.histogramFractionNaNs(metricName, pos));
+  }
+}
+
 /**
- * histogram_quantile over classic histograms: series are grouped by all
- * labels except `le`, each group's buckets interpolated. Native histograms
- * are not supported by this engine.
+ * Prometheus's resetHistograms: float samples are classic buckets, grouped
+ * by all labels except `le` (a bad `le` is skipped with a warning); native
+ * histogram samples stay apart. A native histogram with the labels of a
+ * classic group is a conflict: both are dropped with a warning.
  */
-function histogramQuantile(args: readonly StepArg[], ctx: StepContext): StepSample[] {
-  const q = num(args[0]);
-  const input = vec(args[1]);
-  const bucketArg = ctx.call.args[1]!;
-  if (Number.isNaN(q) || q < 0 || q > 1) ctx.annotations.add(annotate.invalidQuantile(q, ctx.call.args[0]!.pos));
+function splitHistograms(input: readonly StepSample[], ctx: StepContext, argPos: Call["pos"]): {
+  natives: Array<{ metric: Labels; h: FloatHistogram }>;
+  classic: Array<{ metric: Labels; buckets: Bucket[] }>;
+} {
   const groups = new Map<string, { metric: Labels; buckets: Bucket[] }>();
+  const candidates: Array<{ metric: Labels; h: FloatHistogram }> = [];
   for (const s of input) {
+    if (s.h !== undefined) {
+      candidates.push({ metric: s.metric, h: s.h });
+      continue;
+    }
     const le = s.metric.get("le");
     const upperBound = parseGoFloat(le);
     if (upperBound === undefined) {
-      ctx.annotations.add(annotate.badBucketLabel(s.metric.get(METRIC_NAME), le, bucketArg.pos));
+      ctx.annotations.add(annotate.badBucketLabel(s.metric.get(METRIC_NAME), le, argPos));
       continue;
     }
     const metric = s.metric.without(["le"]);
@@ -124,14 +149,95 @@ function histogramQuantile(args: readonly StepArg[], ctx: StepContext): StepSamp
     }
     g.buckets.push({ upperBound, count: s.v });
   }
+  const natives: Array<{ metric: Labels; h: FloatHistogram }> = [];
+  for (const n of candidates) {
+    const g = groups.get(n.metric.key);
+    if (g !== undefined && g.buckets.length > 0) {
+      ctx.annotations.add(annotate.mixedClassicNativeHistograms(n.metric.get(METRIC_NAME), argPos));
+      groups.delete(n.metric.key);
+      continue;
+    }
+    natives.push(n);
+  }
+  return { natives, classic: [...groups.values()] };
+}
+
+/** histogram_quantile: one estimate per native histogram sample and per classic bucket group. */
+function histogramQuantile(args: readonly StepArg[], ctx: StepContext): StepSample[] {
+  const q = num(args[0]);
+  const bucketArg = ctx.call.args[1]!;
+  if (Number.isNaN(q) || q < 0 || q > 1) ctx.annotations.add(annotate.invalidQuantile(q, ctx.call.args[0]!.pos));
+  const { natives, classic } = splitHistograms(vec(args[1]), ctx, bucketArg.pos);
   const out: StepSample[] = [];
-  for (const g of groups.values()) {
+  for (const n of natives) {
+    const r = nativeHistogramQuantile(q, n.h);
+    estimateInfos(r, n.metric.get(METRIC_NAME), ctx, bucketArg.pos);
+    out.push({ metric: n.metric, v: r.value, dropName: true });
+  }
+  for (const g of classic) {
     const r = bucketQuantile(q, g.buckets);
     if (r.forcedMonotonicity) ctx.annotations.add(annotate.forcedMonotonicity(g.metric.get(METRIC_NAME), bucketArg.pos));
     out.push({ metric: g.metric, v: r.value, dropName: true });
   }
   return out;
 }
+
+/** histogram_fraction: native histograms and classic bucket groups, like histogram_quantile. */
+function histogramFractionFn(args: readonly StepArg[], ctx: StepContext): StepSample[] {
+  const lower = num(args[0]);
+  const upper = num(args[1]);
+  const argPos = ctx.call.args[2]!.pos;
+  const { natives, classic } = splitHistograms(vec(args[2]), ctx, argPos);
+  const out: StepSample[] = [];
+  for (const n of natives) {
+    const r = nativeHistogramFraction(lower, upper, n.h);
+    estimateInfos(r, n.metric.get(METRIC_NAME), ctx, argPos);
+    out.push({ metric: n.metric, v: r.value, dropName: true });
+  }
+  for (const g of classic) {
+    if (g.buckets.length === 0) continue;
+    out.push({ metric: g.metric, v: bucketFraction(lower, upper, g.buckets), dropName: true });
+  }
+  return out;
+}
+
+/** histogram_count and friends: one float per native histogram sample; float samples are ignored, as in Prometheus. */
+function simpleHistogramFunction(f: (h: FloatHistogram) => number): StepFunction {
+  return ([a]) => {
+    const out: StepSample[] = [];
+    for (const s of vec(a)) if (s.h !== undefined) out.push({ metric: s.metric, v: f(s.h), dropName: true });
+    return out;
+  };
+}
+
+/**
+ * Step functions that understand native histogram samples. Any other step
+ * function meeting one makes the engine throw UnsupportedFeatureError
+ * rather than compute a float from a histogram's placeholder.
+ */
+export const HISTOGRAM_AWARE_FUNCTIONS: ReadonlySet<string> = new Set([
+  "histogram_quantile",
+  "histogram_fraction",
+  "histogram_count",
+  "histogram_sum",
+  "histogram_avg",
+  "histogram_stddev",
+  "histogram_stdvar",
+  "absent",
+  "timestamp",
+]);
+
+/**
+ * Step functions that ignore native histogram samples, as Prometheus's do
+ * (simpleFloatFunc, clamp, dateWrapper, scalar, sort via filterFloats): the engine hands them the
+ * float samples only.
+ */
+export const HISTOGRAM_IGNORING_FUNCTIONS: ReadonlySet<string> = new Set([
+  ...["abs", "ceil", "floor", "exp", "sqrt", "ln", "log2", "log10", "sgn", "round", "rad", "deg"],
+  ...["sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh"],
+  ...["clamp", "clamp_max", "clamp_min", "scalar", "sort", "sort_desc"],
+  ...["days_in_month", "day_of_month", "day_of_week", "day_of_year", "hour", "minute", "month", "year"],
+]);
 
 /** strconv.ParseFloat as used for `le` labels: also accepts "+Inf", "Inf", "NaN". */
 function parseGoFloat(text: string): number | undefined {
@@ -201,10 +307,10 @@ export const STEP_FUNCTIONS: Readonly<Record<string, StepFunction>> = {
   month: dateFunction((t) => t.month()),
   year: dateFunction((t) => t.year()),
   histogram_quantile: histogramQuantile,
-  // Native-histogram accessors: float samples are ignored, as in Prometheus.
-  histogram_count: () => [],
-  histogram_sum: () => [],
-  histogram_avg: () => [],
-  histogram_stddev: () => [],
-  histogram_stdvar: () => [],
+  histogram_fraction: histogramFractionFn,
+  histogram_count: simpleHistogramFunction(histogramCount),
+  histogram_sum: simpleHistogramFunction(histogramSum),
+  histogram_avg: simpleHistogramFunction(histogramAvg),
+  histogram_stddev: simpleHistogramFunction(histogramStdDev),
+  histogram_stdvar: simpleHistogramFunction(histogramStdVar),
 };

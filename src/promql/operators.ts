@@ -3,8 +3,11 @@
  * (on/ignoring, group_left/group_right) and the set operators. Error texts
  * are Prometheus's, since users and test scripts match on them.
  */
-import type { BinaryOp, VectorMatching } from "./ast.js";
+import type { BinaryOp, PositionRange, VectorMatching } from "./ast.js";
 import { isComparisonOp } from "./ast.js";
+import { annotate, type Annotations } from "./annotations.js";
+import type { FloatHistogram } from "./histogram.js";
+import { trimBuckets } from "./histogram-trim.js";
 import { Labels, METRIC_NAME, compareStrings } from "./labels.js";
 import { PromQLEvalError, UnsupportedFeatureError, type StepSample } from "./value.js";
 
@@ -77,9 +80,91 @@ function elemBinop(op: BinaryOp, l: number, r: number): { value: number; keep: b
   return { value: arithmetic(op, l, r), keep: true };
 }
 
-export function vectorScalarBinop(op: BinaryOp, vec: readonly StepSample[], scalar: number, swap: boolean, returnBool: boolean): StepSample[] {
+/** Where the annotations of operations on native histograms go. */
+export interface BinopContext {
+  annotations: Annotations;
+  /** The binary expression's position. */
+  pos: PositionRange;
+}
+
+type HistogramElemResult = { ok: true; value: number; h: FloatHistogram | undefined; keep: boolean } | { ok: false };
+
+/**
+ * Prometheus's vectorElemBinop when a histogram is involved: histogram × or
+ * ÷ float, float × histogram, histogram ± histogram (results compacted;
+ * subtraction gives a gauge), histogram ==/!= histogram. Anything else drops
+ * the element with an info annotation. Like Prometheus's VectorBinop, an
+ * addition or subtraction with conflicting counter resets is dropped with a
+ * warning.
+ */
+function histogramElemBinop(op: BinaryOp, l: number, r: number, hl: FloatHistogram | undefined, hr: FloatHistogram | undefined, ctx: BinopContext): HistogramElemResult {
+  const typeOf = (h: FloatHistogram | undefined): string => (h === undefined ? "float" : "histogram");
+  const incompatible = (): HistogramElemResult => {
+    ctx.annotations.add(annotate.incompatibleTypesInBinOp(typeOf(hl), op, typeOf(hr), ctx.pos));
+    return { ok: false };
+  };
+  if (hl === undefined && hr !== undefined) {
+    if (op === "*") return { ok: true, value: 0, h: hr.mul(l).compact(0), keep: true };
+    return incompatible();
+  }
+  if (hl !== undefined && hr === undefined) {
+    if (op === "*") return { ok: true, value: 0, h: hl.mul(r).compact(0), keep: true };
+    if (op === "/") return { ok: true, value: 0, h: hl.div(r).compact(0), keep: true };
+    if (op === "</" || op === ">/") return { ok: true, value: 0, h: trimBuckets(hl, r, op === "</"), keep: true };
+    return incompatible();
+  }
+  if (hl === undefined || hr === undefined) return incompatible(); // float </ float, float >/ float
+  if (op === "+" || op === "-") {
+    const res = op === "+" ? hl.add(hr) : hl.sub(hr);
+    if (!res.ok) {
+      if (res.error.kind === "incompatible-schema") ctx.annotations.add(annotate.incompatibleBucketLayoutInBinOp(op, ctx.pos));
+      return { ok: false };
+    }
+    const operation = op === "+" ? "addition" : "subtraction";
+    if (res.nhcbBoundsReconciled) ctx.annotations.add(annotate.mismatchedCustomBuckets(operation, ctx.pos));
+    if (res.counterResetCollision) {
+      ctx.annotations.add(annotate.histogramCounterResetCollision(operation, ctx.pos));
+      return { ok: false };
+    }
+    const h = op === "-" ? res.histogram.with({ counterResetHint: "gauge" }) : res.histogram;
+    return { ok: true, value: 0, h: h.compact(0), keep: true };
+  }
+  if (op === "==") return { ok: true, value: 0, h: hl, keep: hl.equals(hr) };
+  if (op === "!=") return { ok: true, value: 0, h: hl, keep: !hl.equals(hr) };
+  return incompatible();
+}
+
+export function vectorScalarBinop(
+  op: BinaryOp,
+  vec: readonly StepSample[],
+  scalar: number,
+  swap: boolean,
+  returnBool: boolean,
+  ctx?: BinopContext,
+): StepSample[] {
   const out: StepSample[] = [];
+  const trim = op === "</" || op === ">/";
   for (const s of vec) {
+    if (s.h !== undefined || trim) {
+      if (ctx === undefined) throw new UnsupportedFeatureError(`operator ${op} on native histograms is not supported`);
+      const res = swap ? histogramElemBinop(op, scalar, NaN, undefined, s.h, ctx) : histogramElemBinop(op, NaN, scalar, s.h, undefined, ctx);
+      if (!res.ok) continue;
+      let value = res.value;
+      let h = res.h;
+      let keep = res.keep;
+      if (isComparisonOp(op) && swap) {
+        value = s.v;
+        h = s.h;
+      }
+      if (returnBool) {
+        value = keep ? 1 : 0;
+        keep = true;
+      }
+      if (!keep) continue;
+      const dropName = s.dropName || changesMetricSchema(op) || returnBool;
+      out.push(h === undefined ? { metric: s.metric, v: value, dropName } : { metric: s.metric, v: NaN, h, dropName });
+      continue;
+    }
     const l = swap ? scalar : s.v;
     const r = swap ? s.v : scalar;
     const res = elemBinop(op, l, r);
@@ -146,6 +231,7 @@ export function vectorBinop(
   matching: VectorMatching,
   returnBool: boolean,
   sig: MatchSignature,
+  ctx?: BinopContext,
 ): StepSample[] {
   if (matching.fill) throw new UnsupportedFeatureError("binary operator fill modifiers are experimental");
   if (lhsIn.length === 0 || rhsIn.length === 0) return [];
@@ -178,7 +264,16 @@ export function vectorBinop(
     const rs = rightBySig.get(key);
     if (rs === undefined) continue;
     const [l, r] = swapped ? [rs.v, ls.v] : [ls.v, rs.v];
-    const res = elemBinop(op, l, r);
+    let res: { value: number; keep: boolean };
+    let h: FloatHistogram | undefined;
+    if (ls.h !== undefined || rs.h !== undefined || op === "</" || op === ">/") {
+      if (ctx === undefined) throw new UnsupportedFeatureError(`operator ${op} on native histograms is not supported`);
+      const [hl, hr] = swapped ? [rs.h, ls.h] : [ls.h, rs.h];
+      const hres = histogramElemBinop(op, l, r, hl, hr, ctx);
+      if (!hres.ok) continue;
+      res = hres;
+      h = returnBool ? undefined : hres.h;
+    } else res = elemBinop(op, l, r);
     let value = res.value;
     if (returnBool) value = res.keep ? 1 : 0;
     const metric = resultMetric(ls.metric, rs.metric, op, matching);
@@ -197,7 +292,7 @@ export function vectorBinop(
       seen.add(metric.key);
     }
     if (!res.keep && !returnBool) continue;
-    out.push({ metric, v: value, dropName: returnBool });
+    out.push(h === undefined ? { metric, v: value, dropName: returnBool } : { metric, v: NaN, h, dropName: returnBool });
   }
   return out;
 }

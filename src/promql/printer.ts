@@ -41,7 +41,9 @@ export function printPromQL(expr: Expr): string {
     case "BinaryExpr":
       return `${printPromQL(expr.lhs)} ${expr.op}${expr.returnBool ? " bool" : ""}${matchingSuffix(expr.matching)} ${printPromQL(expr.rhs)}`;
     case "Call":
-      return `${expr.func}(${expr.args.map(printPromQL).join(", ")})`;
+      // As a function argument "+Inf" (Prometheus's spelling, which
+      // annotation positions count) re-parses to the same value.
+      return `${expr.func}(${expr.args.map((a) => (a.type === "NumberLiteral" && a.value === Infinity && !a.isDuration ? "+Inf" : printPromQL(a))).join(", ")})`;
     case "AggregateExpr": {
       let head: string = expr.op;
       if (expr.without) head += ` without (${printLabelList(expr.grouping)}) `;

@@ -7,8 +7,9 @@
  *    (the result must not change: step invariance), and
  *  - as a range query around the eval time (the middle step must agree).
  *
- * Evals needing native histograms or experimental features are reported as
- * skipped with the reason, never as passed.
+ * Evals needing what the engine does not implement (it throws
+ * UnsupportedFeatureError: some native histogram operations, experimental
+ * features) are reported as skipped with the reason, never as passed.
  */
 import { walk, type Expr } from "./ast.js";
 import { renderAnnotation, type Annotation } from "./annotations.js";
@@ -21,8 +22,10 @@ import { parseNumber } from "./literals.js";
 import { parsePromQL } from "./parser.js";
 import { printPromQL } from "./printer.js";
 import { compileGoRegex } from "./regex.js";
+import { formatHistogram, histogramsMatch, type FloatHistogram } from "./histogram.js";
 import { parseSeriesDescription, type SequenceValue } from "./series-notation.js";
 import { SeriesStore } from "./storage.js";
+import { classicToNHCB, type LoadedFloatSeries } from "./nhcb.js";
 import { UnsupportedFeatureError, type QueryResult, type QueryValue } from "./value.js";
 
 export type EvalStatus = "passed" | "failed" | "skipped";
@@ -245,7 +248,6 @@ function parseEval(lines: string[], start: number): [number, EvalCommand] {
     } catch (e) {
       return fail((e as Error).message);
     }
-    if (desc.values.some((v) => v.kind === "histogram")) cmd.skipReason = "expects native histogram samples";
     if (desc.values.length > 1 && cmd.instant && !expectRangeVector) {
       fail("expecting multiple values in instant evaluation not allowed. consider using 'expect range vector' directive to enable a range vector result for an instant query");
     }
@@ -287,21 +289,18 @@ export function runPromQLTestScript(input: string): ScriptResult {
     return result;
   }
   const store = new SeriesStore();
-  // Series that have native histogram samples; queries reading them are skipped.
-  const histogramSeries = new SeriesStore();
   // Series loaded with start timestamps (`@st` lines), likewise unsupported.
   const startTimestampSeries = new SeriesStore();
   const engine = new Engine(store);
   for (const cmd of cmds) {
     if (cmd.kind === "clear") {
       store.clear();
-      histogramSeries.clear();
       startTimestampSeries.clear();
       continue;
     }
     if (cmd.kind === "load") {
       try {
-        load(cmd, store, histogramSeries, startTimestampSeries);
+        load(cmd, store, startTimestampSeries);
       } catch (e) {
         result.error = `line ${cmd.line}: ${(e as Error).message}`;
         result.failed++;
@@ -309,14 +308,15 @@ export function runPromQLTestScript(input: string): ScriptResult {
       }
       continue;
     }
-    const outcome = runEval(cmd, engine, histogramSeries, startTimestampSeries);
+    const outcome = runEval(cmd, engine, startTimestampSeries);
     result.outcomes.push(outcome);
     result[outcome.status]++;
   }
   return result;
 }
 
-function load(cmd: Extract<Command, { kind: "load" }>, store: SeriesStore, histogramSeries: SeriesStore, startTimestampSeries: SeriesStore): void {
+function load(cmd: Extract<Command, { kind: "load" }>, store: SeriesStore, startTimestampSeries: SeriesStore): void {
+  const classic: LoadedFloatSeries[] = [];
   for (const { text } of cmd.series) {
     // `metric@st <offsets>` lines give start timestamps (an experimental
     // feature); the samples they annotate are loaded without them.
@@ -327,22 +327,27 @@ function load(cmd: Extract<Command, { kind: "load" }>, store: SeriesStore, histo
       continue;
     }
     const desc = parseSeriesDescription(text);
+    const floats: LoadedFloatSeries = { labels: desc.labels, samples: [] };
     desc.values.forEach((v, i) => {
       const t = i * cmd.gap;
-      if (v.kind === "value") store.append(desc.labels, t, v.value);
-      else if (v.kind === "stale") store.appendStale(desc.labels, t);
-      else if (v.kind === "histogram") histogramSeries.append(desc.labels, t, 0);
+      if (v.kind === "value") {
+        store.append(desc.labels, t, v.value);
+        floats.samples.push({ t, v: v.value });
+      } else if (v.kind === "stale") {
+        store.appendStale(desc.labels, t);
+        floats.samples.push({ t, v: NaN });
+      } else if (v.kind === "histogram") store.appendHistogram(desc.labels, t, v.histogram);
     });
-    // load_with_nhcb also loads each classic histogram as a native one named without "_bucket".
-    const name = desc.labels.get(METRIC_NAME);
-    if (cmd.withNHCB && name.endsWith("_bucket") && desc.labels.has("le")) {
-      histogramSeries.append(desc.labels.without(["le"]).with(METRIC_NAME, name.slice(0, -"_bucket".length)), 0, 0);
-    }
+    classic.push(floats);
+  }
+  // load_with_nhcb also loads the classic histograms as native histograms with custom buckets.
+  if (cmd.withNHCB) {
+    for (const s of classicToNHCB(classic)) for (const { t, h } of s.samples) store.appendHistogram(s.labels, t, h);
   }
 }
 
 /** Why this engine cannot run a query, if it cannot. */
-function unsupportedReason(expr: Expr, histogramSeries: SeriesStore, startTimestampSeries: SeriesStore): string | undefined {
+function unsupportedReason(expr: Expr, startTimestampSeries: SeriesStore): string | undefined {
   let reason: string | undefined;
   walk(expr, (n) => {
     if (reason !== undefined) return;
@@ -350,21 +355,19 @@ function unsupportedReason(expr: Expr, histogramSeries: SeriesStore, startTimest
     else if (n.type === "AggregateExpr" && (n.op === "limitk" || n.op === "limit_ratio")) reason = `experimental aggregation ${n.op}`;
     else if (n.type === "VectorSelector" && (n.anchored || n.smoothed)) reason = "experimental anchored/smoothed range selectors";
     else if (n.type === "BinaryExpr" && n.matching?.fill) reason = "experimental fill modifiers";
-    else if (n.type === "BinaryExpr" && (n.op === "</" || n.op === ">/")) reason = "native histogram trim operators";
     else if (n.type === "VectorSelector") {
       const matchers = n.name === undefined ? n.matchers : [...n.matchers, { name: METRIC_NAME, op: "=" as const, value: n.name }];
-      if (histogramSeries.select(matchers).length > 0) reason = "reads native histogram samples";
-      else if (startTimestampSeries.select(matchers).length > 0) reason = "reads series with start timestamps (experimental)";
+      if (startTimestampSeries.select(matchers).length > 0) reason = "reads series with start timestamps (experimental)";
     }
   });
   return reason;
 }
 
-function runEval(cmd: EvalCommand, engine: Engine, histogramSeries: SeriesStore, startTimestampSeries: SeriesStore): EvalOutcome {
+function runEval(cmd: EvalCommand, engine: Engine, startTimestampSeries: SeriesStore): EvalOutcome {
   const base = { line: cmd.line, expr: cmd.expr };
   if (cmd.skipReason !== undefined) return { ...base, status: "skipped", message: cmd.skipReason };
   if (cmd.error !== undefined) return { ...base, status: "failed", message: cmd.error };
-  const reason = unsupportedReason(parsePromQL(cmd.expr), histogramSeries, startTimestampSeries);
+  const reason = unsupportedReason(parsePromQL(cmd.expr), startTimestampSeries);
   if (reason !== undefined) return { ...base, status: "skipped", message: reason };
   try {
     if (cmd.instant) execInstant(cmd, engine);
@@ -434,7 +437,9 @@ function execInstant(cmd: EvalCommand, engine: Engine): void {
     if (isOrdered(cmd) || range.value.type !== "matrix") continue;
     const samples = range.value.series.flatMap((s) => {
       const i = s.t.indexOf(c.time);
-      return i < 0 ? [] : [{ metric: s.metric, t: c.time, v: s.v[i]! }];
+      if (i < 0) return [];
+      const h = s.h?.[i];
+      return [h === undefined ? { metric: s.metric, t: c.time, v: s.v[i]! } : { metric: s.metric, t: c.time, v: NaN, h }];
     });
     const asInstant: QueryValue =
       res.value.type === "scalar" ? { type: "scalar", t: c.time, v: samples[0]?.v ?? NaN } : { type: "vector", samples };
@@ -504,6 +509,19 @@ function fmt(v: number): string {
   return Number.isNaN(v) ? "NaN" : v === Infinity ? "+Inf" : v === -Infinity ? "-Inf" : String(v);
 }
 
+/** formatHistogram, which cannot write histograms with several spans per side. */
+function safeFormat(h: FloatHistogram): string {
+  try {
+    return formatHistogram(h);
+  } catch {
+    return JSON.stringify(h.toJSON());
+  }
+}
+
+function pointText(v: number, h: FloatHistogram | undefined): string {
+  return h === undefined ? fmt(v) : safeFormat(h);
+}
+
 function compareResult(cmd: EvalCommand, value: QueryValue): void {
   const scalarExpected = cmd.scalar !== undefined;
   switch (value.type) {
@@ -517,24 +535,40 @@ function compareResult(cmd: EvalCommand, value: QueryValue): void {
       for (const s of value.series) {
         const exp = cmd.expected.get(s.metric.key);
         if (exp === undefined) {
-          throw new EvalFailure(`unexpected metric ${s.metric.toString()} in result, has ${s.v.map((v, i) => `${fmt(v)} @[${s.t[i]}]`).join(", ")}`);
+          throw new EvalFailure(`unexpected metric ${s.metric.toString()} in result, has ${s.t.map((t, i) => `${pointText(s.v[i]!, s.h?.[i])} @[${t}]`).join(", ")}`);
         }
         seen.add(s.metric.key);
-        const expected: Array<{ t: number; v: number }> = [];
+        const expected: Array<{ t: number; v: number; h?: FloatHistogram; hintSet?: boolean }> = [];
         exp.values.forEach((e, i) => {
           const t = cmd.start + i * cmd.step;
           if (t > cmd.end) throw new EvalFailure(`expected ${exp.values.length} points for ${exp.labels.toString()}, but query time range cannot return this many points`);
           if (e.kind === "value") expected.push({ t, v: e.value });
           else if (e.kind === "stale") expected.push({ t, v: NaN });
+          else if (e.kind === "histogram") expected.push({ t, v: NaN, h: e.histogram, hintSet: e.counterResetHintSet });
         });
-        const got = s.v.map((v, i) => `${fmt(v)} @[${s.t[i]}]`).join(", ");
-        if (expected.length !== s.t.length) {
-          throw new EvalFailure(`expected ${expected.length} float points for ${exp.labels.toString()}, but got ${s.t.length}: ${got}`);
+        const got = s.t.map((t, i) => `${pointText(s.v[i]!, s.h?.[i])} @[${t}]`).join(", ");
+        const expFloats = expected.filter((e) => e.h === undefined);
+        const expHists = expected.filter((e) => e.h !== undefined);
+        const gotFloats = s.t.flatMap((t, i) => (s.h?.[i] === undefined ? [{ t, v: s.v[i]! }] : []));
+        const gotHists = s.t.flatMap((t, i) => (s.h?.[i] === undefined ? [] : [{ t, h: s.h[i]! }]));
+        if (expFloats.length !== gotFloats.length) {
+          throw new EvalFailure(`expected ${expFloats.length} float points for ${exp.labels.toString()}, but got ${gotFloats.length}: ${got}`);
         }
-        expected.forEach((e, i) => {
-          if (e.t !== s.t[i]) throw new EvalFailure(`expected float value at index ${i} for ${exp.labels.toString()} to have timestamp ${e.t}, but it had timestamp ${s.t[i]} (result has ${got})`);
-          if (!almostEqual(s.v[i]!, e.v, EPSILON)) {
-            throw new EvalFailure(`expected float value at index ${i} (t=${e.t}) for ${exp.labels.toString()} to be ${fmt(e.v)}, but got ${fmt(s.v[i]!)} (result has ${got})`);
+        if (expHists.length !== gotHists.length) {
+          throw new EvalFailure(`expected ${expHists.length} histogram points for ${exp.labels.toString()}, but got ${gotHists.length}: ${got}`);
+        }
+        expFloats.forEach((e, i) => {
+          const g = gotFloats[i]!;
+          if (e.t !== g.t) throw new EvalFailure(`expected float value at index ${i} for ${exp.labels.toString()} to have timestamp ${e.t}, but it had timestamp ${g.t} (result has ${got})`);
+          if (!almostEqual(g.v, e.v, EPSILON)) {
+            throw new EvalFailure(`expected float value at index ${i} (t=${e.t}) for ${exp.labels.toString()} to be ${fmt(e.v)}, but got ${fmt(g.v)} (result has ${got})`);
+          }
+        });
+        expHists.forEach((e, i) => {
+          const g = gotHists[i]!;
+          if (e.t !== g.t) throw new EvalFailure(`expected histogram value at index ${i} for ${exp.labels.toString()} to have timestamp ${e.t}, but it had timestamp ${g.t} (result has ${got})`);
+          if (!histogramsMatch(e.h!, g.h, e.hintSet)) {
+            throw new EvalFailure(`expected histogram value at index ${i} (t=${e.t}) for ${exp.labels.toString()} to be ${safeFormat(e.h!)}, but got ${safeFormat(g.h)} (result has ${got})`);
           }
         });
       }
@@ -542,13 +576,22 @@ function compareResult(cmd: EvalCommand, value: QueryValue): void {
       return;
     }
     case "vector": {
-      if (scalarExpected) throw new EvalFailure(`expected scalar result, but got vector ${value.samples.map((s) => `${s.metric.toString()} => ${fmt(s.v)}`).join(", ")}`);
+      if (scalarExpected) throw new EvalFailure(`expected scalar result, but got vector ${value.samples.map((s) => `${s.metric.toString()} => ${pointText(s.v, s.h)}`).join(", ")}`);
       const seen = new Set<string>();
       value.samples.forEach((s, pos) => {
         const exp = cmd.expected.get(s.metric.key);
-        if (exp === undefined) throw new EvalFailure(`unexpected metric ${s.metric.toString()} in result, has value ${fmt(s.v)}`);
+        if (exp === undefined) throw new EvalFailure(`unexpected metric ${s.metric.toString()} in result, has value ${pointText(s.v, s.h)}`);
         if (isOrdered(cmd) && exp.pos !== pos + 1) throw new EvalFailure(`expected metric ${s.metric.toString()} at position ${exp.pos} but was at ${pos + 1}`);
         const e0 = exp.values[0];
+        if (e0?.kind === "histogram") {
+          if (s.h === undefined) throw new EvalFailure(`expected histogram ${safeFormat(e0.histogram)} for ${s.metric.toString()} but got float value ${fmt(s.v)}`);
+          if (!histogramsMatch(e0.histogram, s.h, e0.counterResetHintSet)) {
+            throw new EvalFailure(`expected ${safeFormat(e0.histogram)} for ${s.metric.toString()} but got ${safeFormat(s.h)}`);
+          }
+          seen.add(s.metric.key);
+          return;
+        }
+        if (s.h !== undefined) throw new EvalFailure(`expected float value for ${s.metric.toString()} but got histogram ${safeFormat(s.h)}`);
         const want = e0?.kind === "value" ? e0.value : NaN;
         if (!almostEqual(want, s.v, EPSILON)) throw new EvalFailure(`expected ${fmt(want)} for ${s.metric.toString()} but got ${fmt(s.v)}`);
         seen.add(s.metric.key);

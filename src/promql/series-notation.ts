@@ -6,6 +6,7 @@
  * addition exactly like Prometheus (so float rounding matches); `_` is a
  * missing sample and `_xn` n missing samples.
  */
+import { expandHistogramSeries, type FloatHistogram, HistogramNotationError } from "./histogram.js";
 import { Labels, METRIC_NAME } from "./labels.js";
 import { LiteralError, parseNumber, unquoteString } from "./literals.js";
 
@@ -13,8 +14,13 @@ export type SequenceValue =
   | { kind: "value"; value: number }
   | { kind: "stale" }
   | { kind: "omitted" }
-  /** Native histogram literal (`{{...}}`), kept as text: not supported by the engine. */
-  | { kind: "histogram"; text: string };
+  /**
+   * A native histogram: one value of a `{{...}}` item, expanded like
+   * Prometheus (`{{a}}x3`, `{{a}}+{{b}}x3`). `text` is the item as written;
+   * `counterResetHintSet` says whether the literal set a hint (promqltest
+   * compares the hint only then).
+   */
+  | { kind: "histogram"; text: string; histogram: FloatHistogram; counterResetHintSet: boolean };
 
 export interface SeriesDescription {
   labels: Labels;
@@ -83,7 +89,14 @@ export function parseSequence(text: string): SequenceValue[] {
   const tokens = splitItems(text.trim());
   for (const tok of tokens) {
     if (tok.startsWith("{{")) {
-      out.push({ kind: "histogram", text: tok });
+      let expanded;
+      try {
+        expanded = expandHistogramSeries(tok);
+      } catch (e) {
+        if (e instanceof HistogramNotationError) throw new SeriesNotationError(e.message);
+        throw e;
+      }
+      for (const p of expanded) out.push({ kind: "histogram", text: tok, histogram: p.histogram, counterResetHintSet: p.counterResetHintSet });
       continue;
     }
     const blank = BLANK_RE.exec(tok);

@@ -1,10 +1,12 @@
 /**
  * In-memory series storage. Float samples live in growable typed arrays per
  * series so that range functions can binary search and scan without
- * allocating. Native histogram samples are not stored yet; a series would get
- * a parallel histogram array, keeping the float path unchanged.
+ * allocating. Native histogram samples live in a parallel array, allocated
+ * when a series gets its first histogram, so the float path is unchanged; a
+ * histogram sample's float slot holds NaN.
  */
 import type { LabelMatcher } from "./ast.js";
+import { FloatHistogram } from "./histogram.js";
 import { Labels, METRIC_NAME } from "./labels.js";
 import { compileAnchoredRegex } from "./regex.js";
 
@@ -29,6 +31,19 @@ export interface FloatSamples {
   readonly t: ArrayLike<number>;
   readonly v: ArrayLike<number>;
   readonly length: number;
+  /**
+   * Present only when some sample is a native histogram: h[i] set means
+   * sample i is that histogram (v[i] is then NaN and must not be read).
+   */
+  readonly h?: ArrayLike<FloatHistogram | undefined> | undefined;
+}
+
+/** Whether any sample in [lo, hi) is a native histogram. */
+export function hasHistograms(s: FloatSamples, lo = 0, hi = s.length): boolean {
+  const h = s.h;
+  if (h === undefined) return false;
+  for (let i = lo; i < hi; i++) if (h[i] !== undefined) return true;
+  return false;
 }
 
 export class MemorySeries {
@@ -36,6 +51,10 @@ export class MemorySeries {
   private vs = new Float64Array(16);
   /** 1 where the sample is a staleness marker; allocated on first use. */
   private staleFlags: Uint8Array | null = null;
+  /** Native histogram samples (index-aligned with ts); allocated on the first one. */
+  private hs: Array<FloatHistogram | undefined> | null = null;
+  /** hs with the counter reset hints Prometheus's TSDB gives them on read (see readHints); null when stale. */
+  private hinted: Array<FloatHistogram | undefined> | null = null;
   private n = 0;
   private sorted = true;
   private nonStaleView: FloatSamples | null = null;
@@ -56,8 +75,19 @@ export class MemorySeries {
       this.staleFlags ??= new Uint8Array(this.ts.length);
       this.staleFlags[this.n] = 1;
     }
+    if (this.hs !== null) {
+      this.hs[this.n] = undefined;
+      this.hinted = null;
+    }
     this.n++;
     this.nonStaleView = null;
+  }
+
+  /** Appends a native histogram sample (its float slot holds NaN). */
+  appendHistogram(t: number, h: FloatHistogram): void {
+    if (this.hs === null) this.hs = new Array<FloatHistogram | undefined>(this.n).fill(undefined);
+    this.append(t, NaN);
+    this.hs[this.n - 1] = h;
   }
 
   private grow(): void {
@@ -88,14 +118,18 @@ export class MemorySeries {
     const ts = new Float64Array(this.ts.length);
     const vs = new Float64Array(this.ts.length);
     const flags = this.staleFlags ? new Uint8Array(this.ts.length) : null;
+    const hs = this.hs ? new Array<FloatHistogram | undefined>(keep.length).fill(undefined) : null;
     keep.forEach((src, dst) => {
       ts[dst] = this.ts[src]!;
       vs[dst] = this.vs[src]!;
       if (flags) flags[dst] = this.staleFlags![src]!;
+      if (hs) hs[dst] = this.hs![src];
     });
     this.ts = ts;
     this.vs = vs;
     this.staleFlags = flags;
+    this.hs = hs;
+    this.hinted = null;
     this.n = keep.length;
     this.sorted = true;
   }
@@ -106,6 +140,54 @@ export class MemorySeries {
 
   value(i: number): number {
     return this.vs[i]!;
+  }
+
+  /** The native histogram at sample i, or undefined for a float sample. */
+  histogram(i: number): FloatHistogram | undefined {
+    if (this.hs === null) return undefined;
+    return (this.hinted ?? this.readHints())[i];
+  }
+
+  /**
+   * The counter reset hints a histogram read back from Prometheus's TSDB
+   * carries: samples are cut into chunks (a new chunk on a float or stale
+   * sample in between, a switch between gauge and counter histograms, or a
+   * detected counter reset); the first histogram of a chunk reads "unknown"
+   * (or "reset" when its literal said so, at the start of a series); later
+   * ones "not-reset"; gauge histograms stay "gauge". Test scripts compare
+   * these hints where they write one.
+   */
+  private readHints(): Array<FloatHistogram | undefined> {
+    this.ensureSorted();
+    const hs = this.hs!;
+    const out = new Array<FloatHistogram | undefined>(this.n);
+    let prev: FloatHistogram | undefined;
+    for (let i = 0; i < this.n; i++) {
+      const h = hs[i];
+      if (h === undefined || (this.staleFlags !== null && this.staleFlags[i] === 1)) {
+        out[i] = h;
+        prev = undefined;
+        continue;
+      }
+      let hint: FloatHistogram["counterResetHint"];
+      if (h.counterResetHint === "gauge") hint = "gauge";
+      else if (prev === undefined || prev.counterResetHint === "gauge") hint = h.counterResetHint === "reset" ? "reset" : "unknown";
+      else {
+        const reset = h.counterResetHint === "reset" || (h.counterResetHint === "not-reset" ? h.with({ counterResetHint: "unknown" }) : h).detectReset(prev);
+        // A chunk cut by a detected reset still reads "unknown" in
+        // Prometheus (prometheus/prometheus#15346), which the scripts expect.
+        hint = reset ? "unknown" : "not-reset";
+      }
+      out[i] = hint === h.counterResetHint ? h : h.with({ counterResetHint: hint });
+      prev = h;
+    }
+    this.hinted = out;
+    return out;
+  }
+
+  /** Whether the series has any native histogram sample. */
+  get hasHistograms(): boolean {
+    return this.hs !== null;
   }
 
   isStale(i: number): boolean {
@@ -137,15 +219,20 @@ export class MemorySeries {
     if (this.nonStaleView) return this.nonStaleView;
     if (this.staleFlags === null) {
       this.nonStaleView = { t: this.ts.subarray(0, this.n), v: this.vs.subarray(0, this.n), length: this.n };
+      if (this.hs !== null) this.nonStaleView = { ...this.nonStaleView, h: (this.hinted ?? this.readHints()).slice(0, this.n) };
     } else {
       const t: number[] = [];
       const v: number[] = [];
+      const h: Array<FloatHistogram | undefined> = [];
+      const hinted = this.hs === null ? null : (this.hinted ?? this.readHints());
       for (let i = 0; i < this.n; i++) {
         if (this.staleFlags[i] === 1) continue;
         t.push(this.ts[i]!);
         v.push(this.vs[i]!);
+        if (hinted !== null) h.push(hinted[i]);
       }
       this.nonStaleView = { t: Float64Array.from(t), v: Float64Array.from(v), length: t.length };
+      if (this.hs !== null && h.some((x) => x !== undefined)) this.nonStaleView = { ...this.nonStaleView, h };
     }
     return this.nonStaleView;
   }
@@ -197,6 +284,10 @@ export class SeriesStore implements Queryable {
     this.series(labels).append(t, v);
   }
 
+  appendHistogram(labels: Labels, t: number, h: FloatHistogram): void {
+    this.series(labels).appendHistogram(t, h);
+  }
+
   appendStale(labels: Labels, t: number): void {
     this.series(labels).append(t, NaN, true);
   }
@@ -211,5 +302,92 @@ export class SeriesStore implements Queryable {
     const candidates = nameEq ? (this.byName.get(nameEq.value) ?? []) : [...this.byKey.values()];
     const preds = matchers.map((m) => ({ name: m.name, test: matcherPredicate(m) }));
     return candidates.filter((s) => s.length > 0 && preds.every((p) => p.test(s.labels.get(p.name))));
+  }
+}
+
+/** What the engine reads from a stored series. */
+export type SeriesReader = Pick<MemorySeries, "labels" | "length" | "lastAtOrBefore" | "timestamp" | "value" | "isStale" | "histogram" | "hasHistograms" | "floats">;
+
+/**
+ * A series read the way Prometheus's HistogramStatsIterator reads it (for
+ * selectors under histogram_count/sum/avg): histograms keep only schema,
+ * count, sum and the counter reset hint, and an "unknown" hint is replaced
+ * by reset detection against the previous histogram read in the same pass
+ * ("reset" or "not-reset"). A pass starts at each seek point (the iterator
+ * forgets the previous histogram when a seek moves it) and reads every
+ * sample from there on.
+ */
+export class StatsDecodedSeries implements SeriesReader {
+  private readonly hs: Array<FloatHistogram | undefined>;
+  private view: FloatSamples | null = null;
+
+  constructor(
+    private readonly inner: MemorySeries,
+    seekPoints: readonly number[],
+  ) {
+    const n = inner.length;
+    this.hs = new Array<FloatHistogram | undefined>(n);
+    let seek = 0;
+    let last: FloatHistogram | undefined;
+    for (let i = 0; i < n; i++) {
+      const t = inner.timestamp(i);
+      while (seek < seekPoints.length && seekPoints[seek]! <= t) {
+        seek++;
+        last = undefined;
+      }
+      const h = inner.histogram(i);
+      if (h === undefined || inner.isStale(i)) continue;
+      let hint = h.counterResetHint;
+      if (hint === "unknown" && last !== undefined) hint = h.detectReset(last) ? "reset" : "not-reset";
+      last = h;
+      this.hs[i] = new FloatHistogram({ counterResetHint: hint, schema: h.schema, count: h.count, sum: h.sum });
+    }
+  }
+
+  get labels(): Labels {
+    return this.inner.labels;
+  }
+
+  get length(): number {
+    return this.inner.length;
+  }
+
+  get hasHistograms(): boolean {
+    return true;
+  }
+
+  lastAtOrBefore(t: number): number {
+    return this.inner.lastAtOrBefore(t);
+  }
+
+  timestamp(i: number): number {
+    return this.inner.timestamp(i);
+  }
+
+  value(i: number): number {
+    return this.inner.value(i);
+  }
+
+  isStale(i: number): boolean {
+    return this.inner.isStale(i);
+  }
+
+  histogram(i: number): FloatHistogram | undefined {
+    return this.hs[i];
+  }
+
+  floats(): FloatSamples {
+    if (this.view !== null) return this.view;
+    const t: number[] = [];
+    const v: number[] = [];
+    const h: Array<FloatHistogram | undefined> = [];
+    for (let i = 0; i < this.inner.length; i++) {
+      if (this.inner.isStale(i)) continue;
+      t.push(this.inner.timestamp(i));
+      v.push(this.inner.value(i));
+      h.push(this.hs[i]);
+    }
+    this.view = { t: Float64Array.from(t), v: Float64Array.from(v), h, length: t.length };
+    return this.view;
   }
 }

@@ -1,19 +1,25 @@
 /** Query results (public) and the per-step values the evaluator passes around. */
 import type { Annotation } from "./annotations.js";
 import type { Labels } from "./labels.js";
+import type { FloatHistogram } from "./histogram.js";
 import type { FloatSamples } from "./storage.js";
 
 export interface Sample {
   metric: Labels;
   /** Milliseconds since epoch. */
   t: number;
+  /** The float value; NaN when the sample is a native histogram (`h`). */
   v: number;
+  /** Set when the sample is a native histogram (a sample is one or the other). */
+  h?: FloatHistogram;
 }
 
 export interface Series {
   metric: Labels;
   t: number[];
   v: number[];
+  /** Present only when some point is a native histogram: h[i] set means point i is one (v[i] is then NaN). */
+  h?: Array<FloatHistogram | undefined>;
 }
 
 export type QueryValue =
@@ -31,6 +37,8 @@ export interface QueryResult {
 export interface StepSample {
   metric: Labels;
   v: number;
+  /** Set when the sample is a native histogram (v is then NaN). */
+  h?: FloatHistogram | undefined;
   /**
    * Delayed name removal: the series keeps `__name__` while it is still
    * needed for matching and error messages, and drops it at the very end.
@@ -44,6 +52,12 @@ export interface StepSeries {
   dropName: boolean;
   ts: number[];
   vs: number[];
+  /**
+   * Allocated only for series with native histogram points: hs[i] set means
+   * point i is a histogram (vs[i] is then NaN). Float-only series leave it
+   * undefined, so the float path never looks at it.
+   */
+  hs?: Array<FloatHistogram | undefined> | undefined;
 }
 
 /** Raw samples of one series, as a range selector or subquery yields them. */
