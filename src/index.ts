@@ -61,6 +61,8 @@ export type { Expr, ValueType } from "./promql/index.js";
  * promtool's series notation (`x{a="b"} 0+10x5`).
  */
 export { Engine, SeriesStore, Labels, type EngineOptions, type Queryable } from "./promql/index.js";
+/** Native histogram samples (`Sample.h`, `SeriesStore.appendHistogram`) and their `{{...}}` notation. */
+export { FloatHistogram, parseHistogramNotation, formatHistogram, type FloatHistogramInit } from "./promql/histogram.js";
 export { PromQLEvalError, UnsupportedFeatureError, type QueryResult, type QueryValue, type Sample, type Series } from "./promql/index.js";
 export { parseSeriesDescription, type SequenceValue, type SeriesDescription } from "./promql/index.js";
 /** Prometheus durations ("1h30m") to ms and back. */
