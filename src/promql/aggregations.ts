@@ -11,7 +11,8 @@ import { Labels, METRIC_NAME } from "./labels.js";
 import { formatNumberLiteral } from "./literals.js";
 import { lessWithNaNFirst, sampleQuantile } from "./quantile.js";
 import { kahanInc } from "./float-compare.js";
-import type { FloatHistogram } from "./histogram.js";
+import { histogramString, type FloatHistogram, type HistogramKahanResult } from "./histogram.js";
+import { HistogramBuilder } from "./histogram/float-histogram.js";
 import { PromQLEvalError, UnsupportedFeatureError, type StepSample, type StepSeries } from "./value.js";
 
 export interface StepGrid {
@@ -307,6 +308,14 @@ interface HistogramGroup {
   floatIncrementalMean: boolean;
   count: number;
   hValue: FloatHistogram | undefined;
+  /**
+   * The running Kahan sum, accumulated in place (from the second histogram
+   * on, until avg switches to the incremental mean): hValue and hKahanC are
+   * then stale.
+   */
+  hSum: HistogramBuilder | undefined;
+  /** For avg: the histograms summed so far, to recover the sum before an overflow. */
+  hInputs: FloatHistogram[] | undefined;
   hMean: FloatHistogram | undefined;
   hKahanC: FloatHistogram | undefined;
   hIncrementalMean: boolean;
@@ -354,6 +363,8 @@ function aggregateSumAvgHistograms(e: AggregateExpr, input: readonly StepSeries[
           floatIncrementalMean: false,
           count: 1,
           hValue: h,
+          hSum: undefined,
+          hInputs: avg && h !== undefined ? [h] : undefined,
           hMean: undefined,
           hKahanC: undefined,
           hIncrementalMean: false,
@@ -394,18 +405,35 @@ function aggregateSumAvgHistograms(e: AggregateExpr, input: readonly StepSeries[
       if (h.counterResetHint === "reset") g.counterResetSeen = true;
       else if (h.counterResetHint === "not-reset") g.notCounterResetSeen = true;
       if (!avg || !g.hIncrementalMean) {
-        const r = g.hValue.kahanAdd(h, g.hKahanC);
+        if (g.hSum === undefined) g.hSum = new HistogramBuilder(g.hValue);
+        const r = g.hSum.kahanAdd(h);
         if (!r.ok) {
           onError(r.error, metricName);
           g.incompatible = true;
           continue;
         }
         if (r.nhcbBoundsReconciled) annotations.add(annotate.mismatchedCustomBuckets("aggregation", pos));
-        if (!avg || !r.histogram.hasOverflow()) {
-          g.hValue = r.histogram;
-          g.hKahanC = r.compensation;
+        if (!avg || !g.hSum.hasOverflow()) {
+          g.hInputs?.push(h);
           continue;
         }
+        // The sum overflowed: recover it as it was before this histogram (the
+        // immutable way, as the in-place one is past it) and go on with an
+        // incremental mean.
+        g.hSum = undefined;
+        const inputs = g.hInputs!;
+        let before: FloatHistogram = inputs[0]!;
+        let beforeC: FloatHistogram | undefined;
+        for (let k = 1; k < inputs.length; k++) {
+          const rr: HistogramKahanResult = before.kahanAdd(inputs[k]!, beforeC);
+          if (rr.ok) {
+            before = rr.histogram;
+            beforeC = rr.compensation;
+          }
+        }
+        g.hValue = before;
+        g.hKahanC = beforeC;
+        g.hInputs = undefined;
         g.hIncrementalMean = true;
         g.hMean = g.hValue.div(g.count - 1);
         if (g.hKahanC !== undefined) g.hKahanC = g.hKahanC.div(g.count - 1);
@@ -430,7 +458,13 @@ function aggregateSumAvgHistograms(e: AggregateExpr, input: readonly StepSeries[
       if (g.incompatible) continue;
       let v = NaN;
       let hv: FloatHistogram | undefined;
-      if (g.hasHistogram) {
+      if (g.hasHistogram && g.hSum !== undefined) {
+        // The in-place sum (never an incremental mean).
+        if (avg) g.hSum.div(g.count);
+        g.hSum.addCompensation(avg ? g.count : 1);
+        g.hSum.compact(0);
+        hv = g.hSum.toHistogram();
+      } else if (g.hasHistogram) {
         hv = g.hValue!;
         if (avg && g.hIncrementalMean) {
           if (g.hKahanC !== undefined) {
@@ -527,7 +561,7 @@ function aggregateK(e: AggregateExpr, input: readonly StepSeries[], params: Floa
 export function countValues(e: AggregateExpr, valueLabel: string, vec: readonly StepSample[]): StepSample[] {
   const groups = new Map<string, { metric: Labels; count: number }>();
   for (const s of vec) {
-    const withValue = s.metric.with(valueLabel, formatNumberLiteral(s.v));
+    const withValue = s.metric.with(valueLabel, s.h ? histogramString(s.h) : formatNumberLiteral(s.v));
     const grouping = e.without ? e.grouping : [...e.grouping, valueLabel];
     const g = groupingLabels(withValue, grouping, e.without);
     const entry = groups.get(g.key);

@@ -54,6 +54,14 @@ export interface EngineOptions {
   lookbackDelta?: number;
   /** Step of subqueries written without one, e.g. `x[1h:]` (ms). Prometheus uses the global evaluation interval, 1m by default. */
   defaultSubqueryStep?: number;
+  /**
+   * Whether rate()/increase() of native histograms stop extrapolating where
+   * the count would reach zero, as for float counters (Prometheus ≥ 3.6,
+   * upstream bcf7a822a0; the default). false reproduces Prometheus ≤ 3.5,
+   * which the differential test against promtool 3.5 uses to confirm that a
+   * difference is this one.
+   */
+  histogramExtrapolationToZero?: boolean;
 }
 
 const DEFAULT_LOOKBACK = 5 * 60_000;
@@ -88,6 +96,7 @@ interface QueryContext {
   storage: Queryable;
   lookback: number;
   subqueryStep: number;
+  histogramExtrapolationToZero: boolean;
   /** `@ start()` / `@ end()` and duration `step()`/`range()` refer to the outermost query. */
   queryStart: number;
   queryEnd: number;
@@ -142,6 +151,7 @@ function statsDecodedSelectors(expr: Expr): WeakSet<VectorSelector> {
 export class Engine {
   private readonly lookback: number;
   private readonly subqueryStep: number;
+  private readonly histogramExtrapolationToZero: boolean;
 
   constructor(
     private readonly storage: Queryable,
@@ -149,6 +159,7 @@ export class Engine {
   ) {
     this.lookback = options.lookbackDelta ?? DEFAULT_LOOKBACK;
     this.subqueryStep = options.defaultSubqueryStep ?? DEFAULT_SUBQUERY_STEP;
+    this.histogramExtrapolationToZero = options.histogramExtrapolationToZero ?? true;
   }
 
   /** Evaluates at one timestamp (ms). */
@@ -189,6 +200,7 @@ export class Engine {
       storage: this.storage,
       lookback: this.lookback,
       subqueryStep: this.subqueryStep,
+      histogramExtrapolationToZero: this.histogramExtrapolationToZero,
       queryStart: start,
       queryEnd: end,
       queryStep: step,
@@ -633,7 +645,13 @@ class Evaluator implements StepGrid {
           const from = LAST_TWO_SAMPLE_FUNCTIONS.has(e.func) ? Math.max(lo, hi - 2) : lo;
           for (let k = from; k < hi; k++) if (srcHs[k] !== undefined) anyHistogram = true;
           if (anyHistogram) {
-            const h = evalHistogramRangeFunction(w, { func: e.func, metricName: src.metric.get(METRIC_NAME), pos: arg.pos, annotations: this.ctx.annotations });
+            const h = evalHistogramRangeFunction(w, {
+              func: e.func,
+              metricName: src.metric.get(METRIC_NAME),
+              pos: arg.pos,
+              annotations: this.ctx.annotations,
+              extrapolationToZero: this.ctx.histogramExtrapolationToZero,
+            });
             if (h === undefined) continue;
             ts.push(stepT);
             vals.push(NaN);
@@ -799,7 +817,6 @@ class Evaluator implements StepGrid {
       const label = this.stringArg(e.param!);
       if (!isValidLabelName(label)) throw new PromQLEvalError(`invalid label name ${quoteString(label)}`);
       const input = this.eval(e.expr);
-      rejectHistograms([input], "count_values");
       return this.rangeEval([input], ([v]) => countValues(e, label, v as StepSample[]));
     }
     const params = e.param === undefined ? undefined : this.eval(e.param);

@@ -7,6 +7,7 @@
 import type { PositionRange } from "./ast.js";
 import { annotate, type Annotations } from "./annotations.js";
 import { FloatHistogram } from "./histogram.js";
+import { HistogramBuilder } from "./histogram/float-histogram.js";
 import type { Window } from "./range-functions.js";
 
 export const HISTOGRAM_RANGE_FUNCTIONS: ReadonlySet<string> = new Set(["rate", "increase", "delta", "sum_over_time", "avg_over_time", "irate", "idelta"]);
@@ -20,6 +21,8 @@ export interface HistogramRangeContext {
   /** Position of the range argument (annotations point there). */
   pos: PositionRange;
   annotations: Annotations;
+  /** rate/increase stop extrapolating at a zero count (Prometheus ≥ 3.6; see EngineOptions). */
+  extrapolationToZero: boolean;
 }
 
 /** The histograms of the window [lo, hi), or undefined if it holds a float too (after the warning). */
@@ -163,7 +166,7 @@ function extrapolatedHistogramRate(
   const averageDurationBetweenSamples = sampledInterval / n1;
   const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
   if (durationToStart >= extrapolationThreshold) durationToStart = averageDurationBetweenSamples / 2;
-  if (isCounter) {
+  if (isCounter && ctx.extrapolationToZero) {
     let durationToZero = durationToStart;
     if (result.count > 0 && points[0]!.h.count >= 0) durationToZero = sampledInterval * (points[0]!.h.count / result.count);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
@@ -172,10 +175,12 @@ function extrapolatedHistogramRate(
   let factor = 1;
   if (sampledInterval !== 0) factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
   if (isRate) factor /= w.rangeMs / 1000;
-  return result.mul(factor);
+  result.mul(factor);
+  return result.toHistogram();
 }
 
-function histogramRate(points: ReadonlyArray<{ t: number; h: FloatHistogram }>, isCounter: boolean, ctx: HistogramRangeContext): FloatHistogram | undefined {
+/** histogramRate, accumulating in place (one working copy per window). */
+function histogramRate(points: ReadonlyArray<{ t: number; h: FloatHistogram }>, isCounter: boolean, ctx: HistogramRangeContext): HistogramBuilder | undefined {
   let prev = points[0]!.h;
   let usingCustomBuckets = prev.usesCustomBuckets();
   const last = points[points.length - 1]!.h;
@@ -185,7 +190,7 @@ function histogramRate(points: ReadonlyArray<{ t: number; h: FloatHistogram }>, 
   if (isCounter) {
     const second = points[1]!.h;
     if (second.detectReset(prev)) {
-      prev = new FloatHistogram({ schema: second.schema, customValues: [...second.customValues] });
+      prev = new FloatHistogram({ schema: second.schema, customValues: second.customValues });
       usingCustomBuckets = second.usesCustomBuckets();
     }
   }
@@ -204,17 +209,14 @@ function histogramRate(points: ReadonlyArray<{ t: number; h: FloatHistogram }>, 
       return undefined;
     }
   }
-  let h = last.schema > minSchema ? last.reduceResolution(minSchema) : last;
+  const h = new HistogramBuilder(last.schema > minSchema ? last.reduceResolution(minSchema) : last);
   const sub = h.sub(prev);
   if (!sub.ok) {
     if (sub.error.kind === "incompatible-schema") {
       ctx.annotations.add(annotate.mixedExponentialCustomHistograms(ctx.metricName, ctx.pos));
       return undefined;
     }
-  } else {
-    h = sub.histogram;
-    if (sub.nhcbBoundsReconciled) ctx.annotations.add(annotate.mismatchedCustomBuckets("subtraction", ctx.pos));
-  }
+  } else if (sub.nhcbBoundsReconciled) ctx.annotations.add(annotate.mismatchedCustomBuckets("subtraction", ctx.pos));
   if (isCounter) {
     for (let i = 1; i < points.length; i++) {
       const curr = points[i]!.h;
@@ -225,17 +227,16 @@ function histogramRate(points: ReadonlyArray<{ t: number; h: FloatHistogram }>, 
             ctx.annotations.add(annotate.mixedExponentialCustomHistograms(ctx.metricName, ctx.pos));
             return undefined;
           }
-        } else {
-          h = add.histogram;
-          if (add.nhcbBoundsReconciled) ctx.annotations.add(annotate.mismatchedCustomBuckets("addition", ctx.pos));
-        }
+        } else if (add.nhcbBoundsReconciled) ctx.annotations.add(annotate.mismatchedCustomBuckets("addition", ctx.pos));
       }
       prev = curr;
     }
   } else if (points[0]!.h.counterResetHint !== "gauge" || last.counterResetHint !== "gauge") {
     ctx.annotations.add(annotate.nativeHistogramNotGauge(ctx.metricName, ctx.pos));
   }
-  return h.with({ counterResetHint: "gauge" }).compact(0);
+  h.setCounterResetHint("gauge");
+  h.compact(0);
+  return h;
 }
 
 /** irate/idelta when one of the window's last two samples is a histogram (Prometheus's instantValue). */

@@ -52,6 +52,7 @@ export {
   formatHistogram,
   HistogramNotationError,
   histogramsMatch,
+  histogramString,
   type ParsedHistogram,
   parseHistogramNotation,
   PROMQLTEST_EPSILON,

@@ -6,7 +6,7 @@
  * histogram sample's float slot holds NaN.
  */
 import type { LabelMatcher } from "./ast.js";
-import { FloatHistogram } from "./histogram.js";
+import { customBucketBoundsMatch, FloatHistogram } from "./histogram.js";
 import { Labels, METRIC_NAME } from "./labels.js";
 import { compileAnchoredRegex } from "./regex.js";
 
@@ -174,9 +174,16 @@ export class MemorySeries {
       else if (prev === undefined || prev.counterResetHint === "gauge") hint = h.counterResetHint === "reset" ? "reset" : "unknown";
       else {
         const reset = h.counterResetHint === "reset" || (h.counterResetHint === "not-reset" ? h.with({ counterResetHint: "unknown" }) : h).detectReset(prev);
+        // A new schema, zero threshold or set of custom bounds also starts
+        // a new chunk (tsdb/chunkenc's appendable: not appendable), whose
+        // first histogram reads "unknown" even when it is no reset.
+        const newLayout =
+          h.schema !== prev.schema ||
+          h.zeroThreshold !== prev.zeroThreshold ||
+          (h.usesCustomBuckets() && !customBucketBoundsMatch(h.customValues, prev.customValues));
         // A chunk cut by a detected reset still reads "unknown" in
         // Prometheus (prometheus/prometheus#15346), which the scripts expect.
-        hint = reset ? "unknown" : "not-reset";
+        hint = reset || newLayout ? "unknown" : "not-reset";
       }
       out[i] = hint === h.counterResetHint ? h : h.with({ counterResetHint: hint });
       prev = h;

@@ -9,6 +9,7 @@
 import { expect, it } from "vitest";
 import { describeWithTool } from "../support/tools.js";
 import { formatCase, optionsFromEnv, runDifferential, type CaseResult } from "./differential/run.js";
+import { NATIVE_FAMILIES } from "./differential/inputs.js";
 
 const SHOWN = 20;
 
@@ -28,6 +29,11 @@ describeWithTool("promtool", "PromQL differential test against promtool 3.5", ()
     const opts = optionsFromEnv();
     const report = await runDifferential(opts);
     const total = report.cases.length;
+    const native = report.cases.filter((c) => NATIVE_FAMILIES.some((n) => c.expr.includes(n)));
+    console.log(
+      `differential: ${native.length} native-histogram cases, ${native.filter((c) => c.agree).length} agree, ` +
+        `${native.filter((c) => c.excludedBy !== undefined).length} excluded, ${native.filter((c) => !c.agree && c.excludedBy === undefined).length} disagree`,
+    );
     console.log(
       `differential: ${total} cases, ${report.agreements} agree` +
         (report.excluded > 0 ? `, ${report.excluded} excluded (known 3.5 vs 3.14 differences)` : "") +

@@ -94,8 +94,13 @@ describe("engine", () => {
     expect(v.type === "vector" && v.samples.map((s) => s.metric.toString())).toEqual(["{}"]);
   });
 
+  it("counts histogram values by their String() form in count_values", () => {
+    const v = engine.instantQuery('count_values("v", hist)', 10 * MIN).value;
+    expect(v.type === "vector" && v.samples.map((s) => [s.metric.get("v"), s.v])).toEqual([["{count:40, sum:80, (0.5,1]:10, (1,2]:20, (2,4]:10}", 1]]);
+  });
+
   it("throws UnsupportedFeatureError for what it does not implement", () => {
-    expect(() => engine.instantQuery('count_values("v", hist)', 10 * MIN)).toThrow(UnsupportedFeatureError);
+    expect(() => engine.instantQuery("limitk(1, hist)", 10 * MIN)).toThrow(UnsupportedFeatureError);
   });
 
   it("keeps the float path unchanged for float series", () => {

@@ -183,6 +183,46 @@ export function mergedBuckets(
 }
 
 /**
+ * compactBuckets(…, maxEmptyBuckets 0) in one pass for well-formed input
+ * (no negative offset after the first span or negative length, as many buckets as
+ * the spans need; undefined otherwise): the result is canonical, one span per
+ * run of non-empty buckets, so it can be built directly.
+ */
+function compactCanonical(buckets: number[], spans: readonly Span[]): { buckets: number[]; spans: Span[] } | undefined {
+  let need = 0;
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i]!;
+    // Zero offsets and lengths are fine (their spans get merged); negative ones are invalid.
+    if (s.length < 0 || (i > 0 && s.offset < 0)) return undefined;
+    need += s.length;
+  }
+  if (need !== buckets.length) return undefined;
+  // In place, as compactBuckets may change its input.
+  const outSpans: Span[] = [];
+  let idx = 0;
+  let bi = 0;
+  let w = 0;
+  let lastIdx = 0;
+  let current: Span | undefined;
+  for (const s of spans) {
+    idx += s.offset;
+    for (let j = 0; j < s.length; j++, idx++, bi++) {
+      const v = buckets[bi]!;
+      if (v === 0) continue;
+      if (current !== undefined && idx === lastIdx + 1) current.length++;
+      else {
+        current = { offset: current === undefined ? idx : idx - lastIdx - 1, length: 1 };
+        outSpans.push(current);
+      }
+      buckets[w++] = v;
+      lastIdx = idx;
+    }
+  }
+  buckets.length = w;
+  return { buckets, spans: outSpans };
+}
+
+/**
  * Removes empty buckets (count exactly 0, and compensation 0 when given) at
  * span edges, merges spans separated by at most maxEmptyBuckets empty
  * buckets, drops zero-length spans and merges adjacent spans (offset 0).
@@ -198,6 +238,11 @@ export function compactBuckets(
   let comp = compIn;
   let spans = spansIn;
   if (comp !== null && comp.length !== buckets.length) throw new Error("primary buckets layout mismatch against compensation buckets layout");
+
+  if (comp === null && maxEmptyBuckets === 0) {
+    const fast = compactCanonical(buckets, spans);
+    if (fast !== undefined) return { buckets: fast.buckets, comp: null, spans: fast.spans };
+  }
 
   let nothingToDo = true;
   for (const b of buckets) {
@@ -437,13 +482,25 @@ export function addBuckets(
   let bIdxB = 0;
   let lowerThanThreshold = true;
 
+  // kahanInc inlined (no tuple per bucket): this is the hot loop of sum().
+  const kahanAt = (i: number, inc: number): void => {
+    const sum = bucketsA[i]!;
+    const t = sum + inc;
+    if (t === Infinity || t === -Infinity) {
+      bucketsA[i] = t;
+      compA![i] = 0;
+      return;
+    }
+    bucketsA[i] = t;
+    compA![i] = Math.abs(sum) >= Math.abs(inc) ? compA![i]! + (sum - t + inc) : compA![i]! + (inc - t + sum);
+  };
   const addAt = (i: number, v: number, c: number): void => {
     if (compA === null) {
       bucketsA[i] = bucketsA[i]! + v;
       return;
     }
-    [bucketsA[i], compA[i]] = kahanInc(v, bucketsA[i]!, compA[i]!);
-    if (c !== 0) [bucketsA[i], compA[i]] = kahanInc(c, bucketsA[i]!, compA[i]!);
+    kahanAt(i, v);
+    if (c !== 0) kahanAt(i, c);
   };
   const insertAt = (i: number, v: number, c: number): void => {
     bucketsA.splice(i, 0, v);
@@ -525,6 +582,27 @@ export function addBuckets(
     }
   };
 
+  if (sameSpans(spansA, spansB) && bucketsA.length === bucketsB.length) {
+    // Same layout (the common case in rate()): bucket by bucket, once past
+    // the buckets inside the zero bucket, which are skipped as above.
+    let first = 0;
+    if (isExponentialSchema(schema) && spansB.length > 0) {
+      let idx = 0;
+      outer: for (const span of spansB) {
+        idx += span.offset;
+        for (let j = 0; j < span.length; j++, idx++, first++) if (getBoundExponential(idx, schema) > threshold) break outer;
+      }
+    }
+    const sign = negative ? -1 : 1;
+    for (let i = first; i < bucketsB.length; i++) addAt(i, sign * bucketsB[i]!, compB === null ? 0 : sign * compB[i]!);
+    return;
+  }
+
+  if (addIntoSuperset(schema, threshold, negative, spansA, spansB, bucketsB, compB, addAt, false)) {
+    addIntoSuperset(schema, threshold, negative, spansA, spansB, bucketsB, compB, addAt, true);
+    return;
+  }
+
   for (const spanB of spansB) {
     indexB += spanB.offset;
     for (let j = 0; j < spanB.length; j++) {
@@ -534,6 +612,70 @@ export function addBuckets(
       bIdxB++;
     }
   }
+}
+
+/**
+ * addBuckets when every bucket of B (past those inside the zero bucket) has
+ * its bucket in A already (the common case in sum(), once the sum has the
+ * union of the layouts): one walk over both span lists, no insertions. With
+ * apply false it only checks that (and A's spans being well-formed).
+ */
+function addIntoSuperset(
+  schema: number,
+  threshold: number,
+  negative: boolean,
+  spansA: readonly Span[],
+  spansB: readonly Span[],
+  bucketsB: readonly number[],
+  compB: readonly number[] | null,
+  addAt: (i: number, v: number, c: number) => void,
+  apply: boolean,
+): boolean {
+  let ia = -1;
+  let aStart = 0;
+  let aEnd = 0;
+  let aBase = 0; // position in bucketsA of A's current span's first bucket
+  let aNextBase = 0;
+  let skipping = isExponentialSchema(schema);
+  let idxB = 0;
+  let bi = 0;
+  for (const spanB of spansB) {
+    idxB += spanB.offset;
+    for (let j = 0; j < spanB.length; j++, idxB++, bi++) {
+      if (bi >= bucketsB.length) return true;
+      if (skipping) {
+        if (getBoundExponential(idxB, schema) <= threshold) continue;
+        skipping = false;
+      }
+      while (idxB >= aEnd) {
+        ia++;
+        if (ia >= spansA.length) return false;
+        const sa = spansA[ia]!;
+        if ((ia > 0 && sa.offset < 0) || sa.length < 0) return false;
+        aStart = (ia === 0 ? 0 : aEnd) + sa.offset;
+        aEnd = aStart + sa.length;
+        aBase = aNextBase;
+        aNextBase += sa.length;
+      }
+      if (idxB < aStart) return false;
+      if (apply) {
+        let v = bucketsB[bi]!;
+        let c = compB === null ? 0 : compB[bi]!;
+        if (negative) {
+          v *= -1;
+          c *= -1;
+        }
+        addAt(aBase + idxB - aStart, v, c);
+      }
+    }
+  }
+  return true;
+}
+
+function sameSpans(a: readonly Span[], b: readonly Span[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.offset !== b[i]!.offset || a[i]!.length !== b[i]!.length) return false;
+  return true;
 }
 
 /** Prometheus's CustomBucketBoundsMatch: same length and equal (==) values. */

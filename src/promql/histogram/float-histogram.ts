@@ -22,6 +22,7 @@ import {
   compactBuckets,
   customBucketBoundsMatch,
   getBound,
+  getBoundExponential,
   HISTOGRAM_ERROR_MESSAGES,
   HistogramError,
   intersectCustomBucketBounds,
@@ -120,6 +121,49 @@ function copySpans(s: readonly Span[] | undefined): Span[] {
 
 const EMPTY: readonly number[] = Object.freeze([]);
 
+/** A deep, mutable copy of h (Prometheus's Copy: custom buckets drop zero bucket and negative side). */
+function draftOf(h: FloatHistogram): Draft {
+  const custom = h.usesCustomBuckets();
+  return {
+    counterResetHint: h.counterResetHint,
+    schema: h.schema,
+    zeroThreshold: custom ? 0 : h.zeroThreshold,
+    zeroCount: custom ? 0 : h.zeroCount,
+    count: h.count,
+    sum: h.sum,
+    positiveSpans: copySpans(h.positiveSpans),
+    positiveBuckets: h.positiveBuckets.slice(),
+    negativeSpans: custom ? [] : copySpans(h.negativeSpans),
+    negativeBuckets: custom ? [] : h.negativeBuckets.slice(),
+    customValues: custom ? h.customValues : EMPTY,
+  };
+}
+
+function scaleDraft(d: Draft, factor: number): void {
+  d.zeroCount *= factor;
+  d.count *= factor;
+  d.sum *= factor;
+  for (let i = 0; i < d.positiveBuckets.length; i++) d.positiveBuckets[i]! *= factor;
+  for (let i = 0; i < d.negativeBuckets.length; i++) d.negativeBuckets[i]! *= factor;
+  if (factor < 0) d.counterResetHint = "gauge";
+}
+
+function divideDraft(d: Draft, scalar: number): void {
+  d.zeroCount /= scalar;
+  d.count /= scalar;
+  d.sum /= scalar;
+  if (scalar === 0) {
+    d.positiveBuckets = [];
+    d.negativeBuckets = [];
+    d.positiveSpans = [];
+    d.negativeSpans = [];
+    return;
+  }
+  for (let i = 0; i < d.positiveBuckets.length; i++) d.positiveBuckets[i]! /= scalar;
+  for (let i = 0; i < d.negativeBuckets.length; i++) d.negativeBuckets[i]! /= scalar;
+  if (scalar < 0) d.counterResetHint = "gauge";
+}
+
 export class FloatHistogram {
   readonly counterResetHint: CounterResetHint;
   /** -4..8 exponential (bucket bounds are powers of 2^(2^-schema)), or -53 for custom buckets. */
@@ -153,20 +197,7 @@ export class FloatHistogram {
 
   /** A deep, mutable copy (Prometheus's Copy: custom buckets drop zero bucket and negative side). */
   private draft(): Draft {
-    const custom = this.usesCustomBuckets();
-    return {
-      counterResetHint: this.counterResetHint,
-      schema: this.schema,
-      zeroThreshold: custom ? 0 : this.zeroThreshold,
-      zeroCount: custom ? 0 : this.zeroCount,
-      count: this.count,
-      sum: this.sum,
-      positiveSpans: copySpans(this.positiveSpans),
-      positiveBuckets: [...this.positiveBuckets],
-      negativeSpans: custom ? [] : copySpans(this.negativeSpans),
-      negativeBuckets: custom ? [] : [...this.negativeBuckets],
-      customValues: custom ? this.customValues : EMPTY,
-    };
+    return draftOf(this);
   }
 
   /** Plain data (e.g. for test fixtures or serialization). */
@@ -294,12 +325,7 @@ export class FloatHistogram {
   /** Scales counts, sum, zero count and all buckets; a negative factor makes it a gauge (Mul). */
   mul(factor: number): FloatHistogram {
     const d = this.draft();
-    d.zeroCount *= factor;
-    d.count *= factor;
-    d.sum *= factor;
-    d.positiveBuckets = d.positiveBuckets.map((v) => v * factor);
-    d.negativeBuckets = d.negativeBuckets.map((v) => v * factor);
-    if (factor < 0) d.counterResetHint = "gauge";
+    scaleDraft(d, factor);
     return fromDraft(d);
   }
 
@@ -310,19 +336,7 @@ export class FloatHistogram {
    */
   div(scalar: number): FloatHistogram {
     const d = this.draft();
-    d.zeroCount /= scalar;
-    d.count /= scalar;
-    d.sum /= scalar;
-    if (scalar === 0) {
-      d.positiveBuckets = [];
-      d.negativeBuckets = [];
-      d.positiveSpans = [];
-      d.negativeSpans = [];
-      return fromDraft(d);
-    }
-    d.positiveBuckets = d.positiveBuckets.map((v) => v / scalar);
-    d.negativeBuckets = d.negativeBuckets.map((v) => v / scalar);
-    if (scalar < 0) d.counterResetHint = "gauge";
+    divideDraft(d, scalar);
     return fromDraft(d);
   }
 
@@ -402,6 +416,12 @@ export class FloatHistogram {
     const { zeroCount: previousZeroCount, threshold: newThreshold } = zeroCountForLargerThreshold(previous, this.zeroThreshold);
     if (newThreshold !== this.zeroThreshold) return true;
     if (this.zeroCount < previousZeroCount) return true;
+    if (this.schema === previous.schema) {
+      // Fast path for the common case of an unchanged layout: compare bucket by bucket.
+      const pos = sameLayoutReset(this.positiveSpans, this.positiveBuckets, previous.positiveSpans, previous.positiveBuckets, this.schema, this.zeroThreshold);
+      const neg = pos === true ? true : sameLayoutReset(this.negativeSpans, this.negativeBuckets, previous.negativeSpans, previous.negativeBuckets, this.schema, this.zeroThreshold);
+      if (pos !== undefined && neg !== undefined) return pos || neg;
+    }
     for (const positive of [true, false]) {
       const curr = merged(this, positive, this.zeroThreshold, this.schema);
       const prev = merged(previous, positive, this.zeroThreshold, this.schema);
@@ -482,6 +502,41 @@ function merged(h: FloatHistogram | Draft, positive: boolean, absoluteStartValue
   return positive
     ? mergedBuckets(h.positiveSpans, h.positiveBuckets, h.schema, targetSchema, absoluteStartValue)
     : mergedBuckets(h.negativeSpans, h.negativeBuckets, h.schema, targetSchema, absoluteStartValue);
+}
+
+/**
+ * detectResetBuckets for two sides with identical spans and as many buckets
+ * (undefined when the layouts differ): a reset if any bucket went down,
+ * ignoring (for exponential schemas) the leading buckets inside the zero
+ * bucket, as merged(…, zeroThreshold, …) skips them.
+ */
+function sameLayoutReset(
+  currSpans: readonly Span[],
+  currBuckets: readonly number[],
+  prevSpans: readonly Span[],
+  prevBuckets: readonly number[],
+  schema: number,
+  zeroThreshold: number,
+): boolean | undefined {
+  if (currBuckets.length !== prevBuckets.length || currSpans.length !== prevSpans.length) return undefined;
+  for (let i = 0; i < currSpans.length; i++) {
+    if (currSpans[i]!.offset !== prevSpans[i]!.offset || currSpans[i]!.length !== prevSpans[i]!.length) return undefined;
+  }
+  let skipping = zeroThreshold !== 0 && isExponentialSchema(schema);
+  let idx = 0;
+  let bi = 0;
+  for (const span of currSpans) {
+    idx += span.offset;
+    for (let j = 0; j < span.length; j++, idx++, bi++) {
+      if (bi >= currBuckets.length) return false;
+      if (skipping) {
+        if (getBoundExponential(idx, schema) <= zeroThreshold) continue;
+        skipping = false;
+      }
+      if (currBuckets[bi]! < prevBuckets[bi]!) return true;
+    }
+  }
+  return false;
 }
 
 function detectResetBuckets(curr: readonly IndexedCount[], prev: readonly IndexedCount[]): boolean {
@@ -680,7 +735,25 @@ function incompatible(h: Draft, other: FloatHistogram): HistogramError | null {
   return null;
 }
 
+/** What an in-place add/sub/kahanAdd reports: the error (the draft is then unchanged) or the flags. */
+export type InPlaceOpStatus =
+  | { ok: true; counterResetCollision: boolean; nhcbBoundsReconciled: boolean }
+  | { ok: false; error: HistogramError };
+
+const OK_PLAIN: InPlaceOpStatus = Object.freeze({ ok: true, counterResetCollision: false, nhcbBoundsReconciled: false });
+
+/** The success status; the common one (no flags) is shared, so the hot loops allocate none. */
+function okStatus(counterResetCollision: boolean, nhcbBoundsReconciled: boolean): InPlaceOpStatus {
+  return counterResetCollision || nhcbBoundsReconciled ? { ok: true, counterResetCollision, nhcbBoundsReconciled } : OK_PLAIN;
+}
+
 function addOrSub(h: Draft, other: FloatHistogram, negative: boolean): HistogramOpResult {
+  const r = addOrSubInPlace(h, other, negative);
+  if (!r.ok) return r;
+  return { ok: true, histogram: fromDraft(h), counterResetCollision: r.counterResetCollision, nhcbBoundsReconciled: r.nhcbBoundsReconciled };
+}
+
+function addOrSubInPlace(h: Draft, other: FloatHistogram, negative: boolean): InPlaceOpStatus {
   const err = incompatible(h, other);
   if (err !== null) return { ok: false, error: err };
   const counterResetCollision = adjustCounterReset(h, other);
@@ -713,7 +786,7 @@ function addOrSub(h: Draft, other: FloatHistogram, negative: boolean): Histogram
       h.positiveBuckets = r.buckets;
       h.customValues = bounds;
     }
-    return { ok: true, histogram: fromDraft(h), counterResetCollision, nhcbBoundsReconciled };
+    return okStatus(counterResetCollision, nhcbBoundsReconciled);
   }
 
   let oPosSpans: readonly Span[] = other.positiveSpans;
@@ -738,7 +811,7 @@ function addOrSub(h: Draft, other: FloatHistogram, negative: boolean): Histogram
   }
   addBuckets(h.schema, h.zeroThreshold, negative, h.positiveSpans, h.positiveBuckets, oPosSpans, oPosBuckets);
   addBuckets(h.schema, h.zeroThreshold, negative, h.negativeSpans, h.negativeBuckets, oNegSpans, oNegBuckets);
-  return { ok: true, histogram: fromDraft(h), counterResetCollision, nhcbBoundsReconciled };
+  return okStatus(counterResetCollision, nhcbBoundsReconciled);
 }
 
 function newCompensation(h: Draft): Draft {
@@ -776,9 +849,22 @@ function compensationDraft(c: FloatHistogram): Draft {
 function kahanAdd(h: Draft, other: FloatHistogram, cIn: FloatHistogram | undefined): HistogramKahanResult {
   const err = incompatible(h, other);
   if (err !== null) return { ok: false, error: err };
+  const c = cIn === undefined ? newCompensation(h) : compensationDraft(cIn);
+  const r = kahanAddInPlace(h, c, other, true);
+  if (!r.ok) return r;
+  return { ok: true, histogram: fromDraft(h), compensation: fromDraft(c), counterResetCollision: r.counterResetCollision, nhcbBoundsReconciled: r.nhcbBoundsReconciled };
+}
+
+/**
+ * KahanAdd on the drafts h (the sum) and c (its compensation), both changed
+ * in place. c's spans are only brought up to date (copies of h's) with
+ * syncCompSpans; nothing here reads them.
+ */
+function kahanAddInPlace(h: Draft, c: Draft, other: FloatHistogram, syncCompSpans: boolean): InPlaceOpStatus {
+  const err = incompatible(h, other);
+  if (err !== null) return { ok: false, error: err };
   const counterResetCollision = adjustCounterReset(h, other);
   let nhcbBoundsReconciled = false;
-  const c = cIn === undefined ? newCompensation(h) : compensationDraft(cIn);
   if (!isCustomBucketsSchema(h.schema)) {
     const { otherZeroCount, otherCZeroCount } = reconcileZeroBuckets(h, other, c);
     [h.zeroCount, c.zeroCount] = kahanInc(otherZeroCount, h.zeroCount, c.zeroCount);
@@ -810,8 +896,8 @@ function kahanAdd(h: Draft, other: FloatHistogram, cIn: FloatHistogram | undefin
       h.customValues = bounds;
       c.customValues = bounds;
     }
-    c.positiveSpans = copySpans(h.positiveSpans);
-    return { ok: true, histogram: fromDraft(h), compensation: fromDraft(c), counterResetCollision, nhcbBoundsReconciled };
+    if (syncCompSpans) c.positiveSpans = copySpans(h.positiveSpans);
+    return okStatus(counterResetCollision, nhcbBoundsReconciled);
   }
 
   let oPosSpans: readonly Span[] = other.positiveSpans;
@@ -848,9 +934,11 @@ function kahanAdd(h: Draft, other: FloatHistogram, cIn: FloatHistogram | undefin
   addBuckets(h.schema, h.zeroThreshold, false, h.negativeSpans, h.negativeBuckets, oNegSpans, oNegBuckets, c.negativeBuckets, oNegComp);
   c.schema = h.schema;
   c.zeroThreshold = h.zeroThreshold;
-  c.positiveSpans = copySpans(h.positiveSpans);
-  c.negativeSpans = copySpans(h.negativeSpans);
-  return { ok: true, histogram: fromDraft(h), compensation: fromDraft(c), counterResetCollision, nhcbBoundsReconciled };
+  if (syncCompSpans) {
+    c.positiveSpans = copySpans(h.positiveSpans);
+    c.negativeSpans = copySpans(h.negativeSpans);
+  }
+  return okStatus(counterResetCollision, nhcbBoundsReconciled);
 }
 
 /** Wraps a draft without copying (the draft must not be used afterwards). */
@@ -871,3 +959,88 @@ function fromDraft(d: Draft): FloatHistogram {
 }
 
 
+
+/**
+ * A mutable histogram for the engine's hot loops (rate/increase/delta,
+ * sum/avg aggregation): the same ported in-place algorithms as
+ * FloatHistogram's operations, but on one working copy instead of a copy per
+ * operation, so results are identical. Internal to the engine (not exported
+ * from histogram.ts); the public FloatHistogram stays immutable. A builder
+ * copies its start value; toHistogram() hands out the working copy, after
+ * which the builder must not be used.
+ */
+export class HistogramBuilder {
+  private d: Draft;
+  /** The Kahan compensation of kahanAdd (null until the first kahanAdd). */
+  private c: Draft | null = null;
+
+  constructor(start: FloatHistogram) {
+    this.d = draftOf(start);
+  }
+
+  get count(): number {
+    return this.d.count;
+  }
+
+  get schema(): number {
+    return this.d.schema;
+  }
+
+  add(other: FloatHistogram): InPlaceOpStatus {
+    return addOrSubInPlace(this.d, other, false);
+  }
+
+  sub(other: FloatHistogram): InPlaceOpStatus {
+    return addOrSubInPlace(this.d, other, true);
+  }
+
+  /** Adds with Kahan summation (FloatHistogram.kahanAdd), keeping the compensation inside; see addCompensation. */
+  kahanAdd(other: FloatHistogram): InPlaceOpStatus {
+    const err = incompatible(this.d, other);
+    if (err !== null) return { ok: false, error: err };
+    if (this.c === null) this.c = newCompensation(this.d);
+    return kahanAddInPlace(this.d, this.c, other, false);
+  }
+
+  /** Adds the Kahan compensation (divided by `divisor` unless 1) to the sum, as the callers of KahanAdd do at the end. */
+  addCompensation(divisor = 1): void {
+    if (this.c === null) return;
+    const c = this.c;
+    this.c = null;
+    // kahanAdd left c's spans stale: its layout is the sum's.
+    c.positiveSpans = copySpans(this.d.positiveSpans);
+    c.negativeSpans = copySpans(this.d.negativeSpans);
+    if (divisor !== 1) divideDraft(c, divisor);
+    addOrSubInPlace(this.d, fromDraft(c), false);
+  }
+
+  /** Whether the (compensated) sum has kahanAdd'ed anything yet. */
+  hasCompensation(): boolean {
+    return this.c !== null;
+  }
+
+  mul(factor: number): void {
+    scaleDraft(this.d, factor);
+  }
+
+  div(scalar: number): void {
+    divideDraft(this.d, scalar);
+  }
+
+  setCounterResetHint(hint: CounterResetHint): void {
+    this.d.counterResetHint = hint;
+  }
+
+  compact(maxEmptyBuckets: number): void {
+    compactDraft(this.d, maxEmptyBuckets, this.c);
+  }
+
+  hasOverflow(): boolean {
+    return fromDraft(this.d).hasOverflow();
+  }
+
+  /** The result (the builder must not be used afterwards). */
+  toHistogram(): FloatHistogram {
+    return fromDraft(this.d);
+  }
+}

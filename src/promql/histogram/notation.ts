@@ -22,7 +22,7 @@
 import { formatGoG, LiteralError, parseNumber } from "../literals.js";
 import { almostEqual } from "../float-compare.js";
 import { customBucketBoundsMatch, HistogramError, isCustomBucketsSchema, spansMatch } from "./buckets.js";
-import { type CounterResetHint, FloatHistogram } from "./float-histogram.js";
+import { type Bucket, type CounterResetHint, FloatHistogram } from "./float-histogram.js";
 
 export class HistogramNotationError extends Error {
   constructor(message: string) {
@@ -272,6 +272,23 @@ export function formatHistogram(h: FloatHistogram): string {
   side("positive", "buckets", "offset", m.positiveBuckets, m.positiveSpans);
   side("negative", "n_buckets", "n_offset", m.negativeBuckets, m.negativeSpans);
   return `{{${res.join(" ")}}}`;
+}
+
+/**
+ * FloatHistogram's String(): `{count:…, sum:…, <bucket>:<count>, …}` with the
+ * non-empty buckets ascending (negative, zero bucket, positive), each bucket
+ * as Bucket.String() (`[lower,upper):count`, bounds and counts as Go's %g).
+ * count_values uses it as the label value of histogram samples.
+ */
+export function histogramString(h: FloatHistogram): string {
+  const parts = [`count:${formatGoG(h.count)}`, `sum:${formatGoG(h.sum)}`];
+  const bucket = (b: Bucket): string =>
+    `${b.lowerInclusive ? "[" : "("}${formatGoG(b.lower)},${formatGoG(b.upper)}${b.upperInclusive ? "]" : ")"}:${formatGoG(b.count)}`;
+  const negative = h.iterNegative().filter((b) => b.count !== 0);
+  for (let i = negative.length - 1; i >= 0; i--) parts.push(bucket(negative[i]!));
+  if (h.zeroCount !== 0) parts.push(bucket(h.zeroBucket()));
+  for (const b of h.iterPositive()) if (b.count !== 0) parts.push(bucket(b));
+  return `{${parts.join(", ")}}`;
 }
 
 /** The relative tolerance promqltest allows for sample values (test.go's defaultEpsilon). */

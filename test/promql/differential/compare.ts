@@ -3,6 +3,22 @@
  * values within 1e-9 relative (NaN equals NaN, infinities must be equal).
  */
 import type { ResultSample } from "./monac-side.js";
+import { histogramsMatch, parseHistogramNotation } from "../../../src/promql/histogram.js";
+
+/**
+ * Two histograms in promtool's notation agree when equal within the value
+ * tolerance (histogramsMatch: same schema, zero threshold, custom bounds and
+ * layout, counts, sum and buckets within REL_TOLERANCE, and the same counter
+ * reset hint).
+ */
+export function histogramsAgree(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return histogramsMatch(parseHistogramNotation(a).histogram, parseHistogramNotation(b).histogram, true, REL_TOLERANCE);
+  } catch {
+    return false;
+  }
+}
 
 export const REL_TOLERANCE = 1e-9;
 
@@ -68,6 +84,10 @@ export function compareSamples(monac: readonly ResultSample[], promtool: readonl
     if (i < 0) i = left.findIndex((y) => labelsAgree(x.labels, y.labels, numericLabels));
     if (i < 0) return `labels differ: monac has ${x.labels}, promtool has ${left.map((y) => y.labels).join(", ")}`;
     const y = left.splice(i, 1)[0]!;
+    if ((x.histogram === undefined) !== (y.histogram === undefined)) {
+      return `value of ${x.labels} differs: monac ${x.histogram ?? x.value}, promtool ${y.histogram ?? y.value}`;
+    }
+    if (x.histogram !== undefined && !histogramsAgree(x.histogram, y.histogram!)) return `histogram of ${x.labels} differs: monac ${x.histogram}, promtool ${y.histogram}`;
     if (!valuesAgree(x.value, y.value)) return `value of ${x.labels} differs: monac ${x.value}, promtool ${y.value}`;
   }
   return "";

@@ -5,7 +5,7 @@
  * parser and type checker; rejected candidates are regenerated.
  */
 import { parsePromQL, walk, type Expr } from "../../../src/promql/index.js";
-import { CODES, FAMILIES, HISTOGRAM, INSTANCES, JOBS } from "./inputs.js";
+import { CODES, FAMILIES, HISTOGRAM, INSTANCES, JOBS, NATIVE_COUNTER, NATIVE_CUSTOM, NATIVE_FAMILIES, NATIVE_GAUGE } from "./inputs.js";
 import type { Rng } from "./rng.js";
 
 const RANGES = ["30s", "1m", "90s", "2m", "3m", "5m", "10m"];
@@ -428,4 +428,56 @@ export class ExprGen {
       [1, () => this.rng.pick(["NaN", "Inf", "-Inf"])],
     ])();
   }
+}
+
+/**
+ * Expressions over native histogram series (NATIVE_FAMILIES): the
+ * histogram_* functions, rate/increase/delta, sum/avg aggregation,
+ * arithmetic with scalars and comparisons, over the families `present`.
+ */
+export function nativeHistogramExpression(rng: Rng, present: readonly string[]): string {
+  const counters = present.filter((n) => n === NATIVE_COUNTER || n === NATIVE_CUSTOM);
+  const gauges = present.filter((n) => n === NATIVE_GAUGE);
+  const all = present.length > 0 ? present : [NATIVE_COUNTER];
+  const range = (): string => rng.pick(["1m", "2m", "3m", "5m", "10m"]);
+  const sel = (): string => {
+    const name = rng.pick(all);
+    return rng.chance(0.25) ? `${name}{job="${rng.pick(JOBS)}"}` : name;
+  };
+  const counter = (): string => (counters.length > 0 ? rng.pick(counters) : sel());
+  const gauge = (): string => (gauges.length > 0 ? rng.pick(gauges) : sel());
+  /** A histogram-valued instant vector. */
+  const hist = (depth: number): string => {
+    const options: Array<readonly [number, () => string]> = [
+      [3, sel],
+      [4, () => `${rng.pick(["rate", "increase"])}(${counter()}[${range()}])`],
+      [1, () => `delta(${gauge()}[${range()}])`],
+      [1, () => `${rng.pick(["sum_over_time", "avg_over_time", "last_over_time"])}(${sel()}[${range()}])`],
+    ];
+    if (depth > 0) {
+      options.push(
+        [3, () => `${rng.pick(["sum", "avg"])}${rng.chance(0.5) ? ` by (${rng.pick(["job", "__name__"])})` : ""} (${hist(depth - 1)})`],
+        [2, () => (rng.chance(0.5) ? `${hist(depth - 1)} ${rng.pick(["*", "/"])} ${rng.pick(["2", "0.5", "60", "-1", "0"])}` : `${rng.pick(["3", "0.25", "-2"])} * ${hist(depth - 1)}`)],
+        [1, () => `${hist(depth - 1)} ${rng.pick(["+", "-"])} ${hist(depth - 1)}`],
+      );
+    }
+    return rng.weighted(options)();
+  };
+  const q = (): string => rng.pick(["0", "0.1", "0.5", "0.9", "0.99", "1", "-1", "2", "NaN"]);
+  const bound = (): string => rng.pick(["-Inf", "-1", "0", "0.001", "0.1", "0.5", "1", "2", "10", "+Inf"]);
+  const floatOf = (h: string): string =>
+    rng.weighted<() => string>([
+      [3, () => `histogram_quantile(${q()}, ${h})`],
+      [2, () => `histogram_fraction(${bound()}, ${bound()}, ${h})`],
+      [3, () => `${rng.pick(["histogram_count", "histogram_sum", "histogram_avg"])}(${h})`],
+      [2, () => `${rng.pick(["histogram_stddev", "histogram_stdvar"])}(${h})`],
+    ])();
+  return rng.weighted<() => string>([
+    [5, () => hist(rng.int(0, 2))],
+    [6, () => floatOf(hist(rng.int(0, 2)))],
+    [2, () => `${floatOf(hist(rng.int(0, 1)))} ${rng.pick(["<", ">", ">=", "<=", "==", "!="])} ${rng.pick(["0", "0.5", "1", "10"])}`],
+    [1, () => `${floatOf(hist(0))} ${rng.pick(["<", ">"])} bool ${rng.pick(["0", "1"])}`],
+    [1, () => `${hist(0)} ${rng.pick(["==", "!="])} ${hist(0)}`],
+    [1, () => `count(${hist(1)})`],
+  ])();
 }

@@ -2,8 +2,10 @@
  * Random input series in promtool's `input_series` notation: counters with
  * resets, gauges (negative, fractional, ~1e9 and ~1e-9 scales, NaN/Inf),
  * 0/1 `up` series, classic histograms (cumulative `_bucket{le}` series with
- * `_count` and `_sum`), gaps (`_`, `_xN`), staleness markers and `a+bxN`
- * expansions.
+ * `_count` and `_sum`), native histograms (`{{...}}` literals and
+ * `{{a}}+{{b}}xN` expansions: exponential counters with resets and schema
+ * changes, schema -53 custom-bucket counters, gauge histograms), gaps (`_`,
+ * `_xN`), staleness markers and `a+bxN` expansions.
  */
 import type { Rng } from "./rng.js";
 
@@ -279,5 +281,141 @@ export function generateInputGroup(rng: Rng, name: string): InputGroup {
   if (rng.chance(0.55)) {
     for (const job of rng.subset(JOBS, rng.int(1, 2))) series.push(...histogramSeries(rng, steps, job, holeRate));
   }
+  series.push(...nativeHistogramSeries(rng.fork(), steps, holeRate));
   return { name, intervalMs, steps, series };
+}
+
+// -- native histograms ------------------------------------------------------------
+
+/** Native histogram families: an exponential counter, a custom-bucket (schema -53) counter and a gauge histogram. */
+export const NATIVE_COUNTER = "rpc_latency_seconds";
+export const NATIVE_CUSTOM = "rpc_size_bytes";
+export const NATIVE_GAUGE = "queue_depth_distribution";
+export const NATIVE_FAMILIES: readonly string[] = [NATIVE_COUNTER, NATIVE_CUSTOM, NATIVE_GAUGE];
+
+/** The state of one native histogram: one span per side, absolute counts. */
+interface NativeState {
+  schema: number;
+  customValues: number[] | undefined;
+  zeroThreshold: number;
+  zeroCount: number;
+  offset: number;
+  buckets: number[];
+  nOffset: number;
+  nBuckets: number[];
+  sum: number;
+  gauge: boolean;
+}
+
+function nativeCount(h: NativeState): number {
+  return h.zeroCount + h.buckets.reduce((a, b) => a + b, 0) + h.nBuckets.reduce((a, b) => a + b, 0);
+}
+
+function nativeText(h: NativeState, count = nativeCount(h)): string {
+  const parts = [`schema:${h.schema}`, `sum:${formatNumber(h.sum)}`, `count:${formatNumber(count)}`];
+  if (h.customValues) parts.push(`custom_values:[${h.customValues.map(formatNumber).join(" ")}]`);
+  else {
+    if (h.zeroThreshold !== 0) parts.push(`z_bucket_w:${formatNumber(h.zeroThreshold)}`);
+    if (h.zeroCount !== 0) parts.push(`z_bucket:${formatNumber(h.zeroCount)}`);
+  }
+  if (h.buckets.length > 0) parts.push(`buckets:[${h.buckets.map(formatNumber).join(" ")}]`);
+  if (h.offset !== 0) parts.push(`offset:${h.offset}`);
+  if (h.nBuckets.length > 0) parts.push(`n_buckets:[${h.nBuckets.map(formatNumber).join(" ")}]`);
+  if (h.nOffset !== 0) parts.push(`n_offset:${h.nOffset}`);
+  if (h.gauge) parts.push("counter_reset_hint:gauge");
+  return `{{${parts.join(" ")}}}`;
+}
+
+function newNative(rng: Rng, kind: "counter" | "custom" | "gauge", bounds: number[]): NativeState {
+  const custom = kind === "custom";
+  const customValues = custom ? bounds : undefined;
+  return {
+    schema: custom ? -53 : rng.pick([-1, 0, 1, 3]),
+    customValues,
+    // Thresholds below every populated bucket (clients never populate buckets inside the zero bucket).
+    zeroThreshold: custom ? 0 : rng.pick([0, 0.001, 0.001, 0.0001]),
+    zeroCount: 0,
+    offset: custom ? 0 : rng.int(-3, 2),
+    buckets: new Array<number>(custom ? customValues!.length + 1 : rng.int(1, 5)).fill(0),
+    nOffset: rng.int(0, 2),
+    nBuckets: !custom && rng.chance(0.4) ? new Array<number>(rng.int(1, 3)).fill(0) : [],
+    sum: 0,
+    gauge: kind === "gauge",
+  };
+}
+
+/** Random observations: per-bucket increments (non-negative), one step's worth. */
+function nativeIncrement(rng: Rng, h: NativeState): NativeState {
+  const inc = (): number => (rng.chance(0.3) ? 0 : rng.chance(0.2) ? rng.int(1, 16) / 4 : rng.int(1, 9));
+  const d: NativeState = { ...h, buckets: h.buckets.map(inc), nBuckets: h.nBuckets.map(inc), zeroCount: h.customValues ? 0 : rng.chance(0.5) ? inc() : 0, sum: 0 };
+  d.sum = Math.round(nativeCount(d) * rng.int(-50, 400)) / 100;
+  return d;
+}
+
+function addNative(h: NativeState, d: NativeState, times: number): void {
+  h.zeroCount += times * d.zeroCount;
+  h.sum += times * d.sum;
+  h.buckets = h.buckets.map((b, i) => b + times * d.buckets[i]!);
+  h.nBuckets = h.nBuckets.map((b, i) => b + times * d.nBuckets[i]!);
+}
+
+/**
+ * A native histogram series: counters grow by random observations (in
+ * literals and `{{a}}+{{b}}xN` expansions), now and then reset or (exponential
+ * ones) switch schema; gauge histograms move up and down.
+ */
+function nativeValues(rng: Rng, steps: number, kind: "counter" | "custom" | "gauge", holeRate: number, bounds: number[]): string {
+  const tok = new Tokens();
+  let h = newNative(rng, kind, bounds);
+  addNative(h, nativeIncrement(rng, h), 1);
+  while (tok.slots < steps) {
+    const remaining = steps - tok.slots;
+    if (maybeHole(rng, tok, remaining, holeRate)) continue;
+    if (kind !== "gauge" && rng.chance(0.06)) {
+      // Counter reset: start again from a few observations.
+      const schema = h.schema;
+      h = newNative(rng, kind, bounds);
+      if (kind === "counter" && rng.chance(0.5)) h.schema = schema;
+      addNative(h, nativeIncrement(rng, h), 1);
+    }
+    if (kind === "counter" && rng.chance(0.04) && h.schema > -1) {
+      // A schema change (the same bucket counts at a lower resolution's indexes: a different histogram).
+      h.schema -= 1;
+    }
+    if (kind !== "gauge" && remaining >= 3 && rng.chance(0.25)) {
+      const n = rng.int(1, Math.min(6, remaining - 1));
+      const d = nativeIncrement(rng, h);
+      tok.push(`${nativeText(h)}+${nativeText(d)}x${n}`, n + 1);
+      addNative(h, d, n + 1);
+      continue;
+    }
+    tok.push(nativeText(h));
+    if (kind === "gauge") {
+      const d = nativeIncrement(rng, h);
+      h.buckets = h.buckets.map((b, i) => Math.max(0, b + (rng.chance(0.5) ? d.buckets[i]! : -d.buckets[i]!)));
+      h.nBuckets = h.nBuckets.map((b, i) => Math.max(0, b + (rng.chance(0.5) ? d.nBuckets[i]! : -d.nBuckets[i]!)));
+      h.zeroCount = Math.max(0, h.zeroCount + (rng.chance(0.5) ? d.zeroCount : -d.zeroCount));
+      h.sum = Math.round((h.sum + d.sum * (rng.chance(0.5) ? 1 : -1)) * 100) / 100;
+    } else addNative(h, nativeIncrement(rng, h), 1);
+  }
+  return tok.text();
+}
+
+/** Native histogram series for some groups (a separate random stream, so the float series stay as they were). */
+export function nativeHistogramSeries(rng: Rng, steps: number, holeRate: number): InputSeries[] {
+  if (!rng.chance(0.45)) return [];
+  const out: InputSeries[] = [];
+  // One set of custom bounds per group: 3.5 cannot combine different ones (3.14 reconciles them).
+  const bounds = rng.pick([[0.1, 0.5, 1], [1, 10], [0.25, 2.5, 25, 250]]);
+  const kinds: Array<["counter" | "custom" | "gauge", string]> = [
+    ["counter", NATIVE_COUNTER],
+    ["custom", NATIVE_CUSTOM],
+    ["gauge", NATIVE_GAUGE],
+  ];
+  for (const [kind, name] of rng.subset(kinds, rng.int(1, 3))) {
+    for (const job of rng.subset(JOBS, rng.int(1, 2))) {
+      out.push({ series: labelText(name, [["job", job]]), values: nativeValues(rng, steps, kind, holeRate, bounds) });
+    }
+  }
+  return out;
 }

@@ -4,12 +4,16 @@
  * skipped, `stale` as a staleness marker) and evaluates instant queries.
  */
 import { Engine, Labels, SeriesStore, parseSeriesDescription } from "../../../src/promql/index.js";
+import { formatHistogram } from "../../../src/promql/histogram.js";
 import type { InputGroup } from "./inputs.js";
 
 export interface ResultSample {
   /** Canonical `{name="value", ...}` text (Prometheus's Labels.String()). */
   labels: string;
+  /** 0 for a native histogram sample (promtool compares that field too). */
   value: number;
+  /** A native histogram sample in promtool's notation (FloatHistogram.TestExpression()). */
+  histogram?: string;
 }
 
 export type Outcome = { kind: "ok"; samples: ResultSample[] } | { kind: "error"; message: string };
@@ -22,7 +26,7 @@ export function loadGroup(group: InputGroup): SeriesStore {
       const t = i * group.intervalMs;
       if (v.kind === "value") store.append(desc.labels, t, v.value);
       else if (v.kind === "stale") store.appendStale(desc.labels, t);
-      else if (v.kind === "histogram") throw new Error("native histograms are not generated");
+      else if (v.kind === "histogram") store.appendHistogram(desc.labels, t, v.histogram);
     });
   }
   return store;
@@ -38,7 +42,10 @@ export function evaluate(engine: Engine, expr: string, timeMs: number): Outcome 
     const { value } = engine.instantQuery(expr, timeMs);
     switch (value.type) {
       case "vector":
-        return { kind: "ok", samples: value.samples.map((s) => ({ labels: s.metric.toString(), value: s.v })) };
+        return {
+          kind: "ok",
+          samples: value.samples.map((s) => (s.h ? { labels: s.metric.toString(), value: 0, histogram: formatHistogram(s.h) } : { labels: s.metric.toString(), value: s.v })),
+        };
       case "scalar":
         return { kind: "ok", samples: [{ labels: "{}", value: value.v }] };
       default:

@@ -123,7 +123,8 @@ export function renderTestFile(groups: readonly OracleGroup[]): string {
       lines.push("        exp_samples:");
       for (const s of samples) {
         lines.push(`          - labels: ${yamlSingle(s.labels)}`);
-        lines.push(`            value: ${yamlFloat(s.value)}`);
+        if (s.histogram !== undefined) lines.push(`            histogram: ${yamlSingle(s.histogram)}`);
+        else lines.push(`            value: ${yamlFloat(s.value)}`);
       }
     }
   });
@@ -181,7 +182,7 @@ function parseGoFloat(tok: string): number {
   return v;
 }
 
-/** Parses promtool's parsedSamplesString: `nil` or `{a="b"} 1E+00, {} NaN`. */
+/** Parses promtool's parsedSamplesString: `nil` or `{a="b"} 1E+00, {} NaN, {} {{count:1 …}}`. */
 export function parseSampleList(text: string): ResultSample[] {
   const s = text.trim();
   if (s === "nil") return [];
@@ -216,6 +217,16 @@ export function parseSampleList(text: string): ResultSample[] {
     }
     i++; // "}"
     skipSpaces();
+    if (s.startsWith("{{", i)) {
+      // A native histogram (TestExpression): up to the closing "}}".
+      const end = s.indexOf("}}", i);
+      if (end < 0) throw new Error(`unterminated histogram at ${JSON.stringify(s.slice(i, i + 40))}`);
+      out.push({ labels: canonicalLabels(pairs), value: 0, histogram: s.slice(i, end + 2) });
+      i = end + 2;
+      if (s[i] === ",") i++;
+      skipSpaces();
+      continue;
+    }
     const m = /^[^,\s]+/.exec(s.slice(i));
     if (!m) throw new Error(`expected a value at ${JSON.stringify(s.slice(i, i + 40))}`);
     out.push({ labels: canonicalLabels(pairs), value: parseGoFloat(m[0]) });
