@@ -7,8 +7,13 @@
  * that are pending or firing.
  */
 import { Labels } from "../promql/index.js";
+import { FloatHistogram, histogramString } from "../promql/histogram.js";
 import type { LoadedAlertingRule } from "./rule-files.js";
-import { expandAlertTemplate, type QueryFn } from "../template/index.js";
+import { ALERT_TEMPLATE_HEADER, alertTemplateData, expandAlertTemplate, expandTemplate, GoStruct, type QueryFn, type Value } from "../template/index.js";
+import { GoObject, NO_FIELD } from "../template/values.js";
+
+/** What a template sees as $value: the float, or the native histogram of a histogram sample. */
+export type TemplateValue = number | FloatHistogram;
 
 export type AlertState = "pending" | "firing" | "inactive";
 
@@ -21,7 +26,7 @@ export interface Alert {
    * when a test looks at the alert: templates without `query` are a pure
    * function of these, and most evaluations are never looked at.
    */
-  source: { metric: Labels; value: number; ts: number };
+  source: { metric: Labels; templateValue: TemplateValue; ts: number };
   /** Annotations expanded at evaluation time, for templates that run queries. */
   annotations: Array<[string, string]> | undefined;
   value: number;
@@ -46,12 +51,17 @@ const RESOLVED_RETENTION = 15 * 60_000;
 export interface AlertInput {
   alertLabels: Labels;
   metric: Labels;
+  /** Sample.F: 0 for a native histogram sample. */
   value: number;
+  /** The template's $value (the histogram of a histogram sample); defaults to value. */
+  templateValue?: TemplateValue;
 }
 
 export interface OutputSample {
   labels: Labels;
   value: number;
+  /** A native histogram sample (a recording rule's output); value is then ignored. */
+  h?: FloatHistogram | undefined;
 }
 
 export class AlertRuleState {
@@ -75,7 +85,7 @@ export class AlertRuleState {
       current.set(key, {
         state: "pending",
         labels: r.alertLabels,
-        source: { metric: r.metric, value: r.value, ts },
+        source: { metric: r.metric, templateValue: r.templateValue ?? r.value, ts },
         annotations: annotations?.get(key),
         value: r.value,
         activeAt: ts,
@@ -199,7 +209,7 @@ export class AlertTemplates {
   }
 
   /** The alert's labels for one result sample at loop time `ts`. */
-  async alertLabels(metric: Labels, value: number, ts: number, query?: QueryFn): Promise<Labels> {
+  async alertLabels(metric: Labels, value: TemplateValue, ts: number, query?: QueryFn): Promise<Labels> {
     const cacheable = !this.labelsVaryPerEvaluation;
     if (cacheable) {
       const hit = this.labelCache.get(metric.key);
@@ -215,7 +225,7 @@ export class AlertTemplates {
     return labels;
   }
 
-  async annotations(metric: Labels, value: number, ts: number, query?: QueryFn): Promise<Array<[string, string]>> {
+  async annotations(metric: Labels, value: TemplateValue, ts: number, query?: QueryFn): Promise<Array<[string, string]>> {
     const out: Array<[string, string]> = [];
     for (const [name, text] of this.rule.annotations) {
       out.push([name, text.includes("{{") ? await this.expand(text, metric, value, ts, query) : text]);
@@ -223,15 +233,61 @@ export class AlertTemplates {
     return out;
   }
 
-  private expand(text: string, metric: Labels, value: number, ts: number, query?: QueryFn): Promise<string> {
-    return expandAlertTemplate(text, {
+  private async expand(text: string, metric: Labels, value: TemplateValue, ts: number, query?: QueryFn): Promise<string> {
+    const input = {
       labels: Object.fromEntries(metric.entries()),
       externalLabels: this.ctx.externalLabels,
       externalURL: this.ctx.externalURL,
-      value,
+      value: typeof value === "number" ? value : 0,
       query,
       timestampMs: ts,
       alertName: this.rule.name,
-    });
+    };
+    if (typeof value === "number") return expandAlertTemplate(text, input);
+    // template.AlertTemplateData: for a histogram sample .Value is the *histogram.FloatHistogram.
+    const base = alertTemplateData(input) as GoStruct;
+    const data = new GoStruct(
+      base.typeName,
+      new Map<string, Value>(base.fieldNames().map((n) => [n, n === "Value" ? new GoFloatHistogram(value) : (base.field(n) as Value)])),
+    );
+    try {
+      return await expandTemplate(`__alert_${this.rule.name}`, ALERT_TEMPLATE_HEADER + text, data, input);
+    } catch (e) {
+      return `<error expanding template: ${(e as Error).message}>`;
+    }
+  }
+}
+
+/**
+ * A `*histogram.FloatHistogram` as templates see it: printed with its String
+ * method, with its exported numeric fields readable.
+ */
+export class GoFloatHistogram extends GoObject {
+  readonly typeName = "*histogram.FloatHistogram";
+  readonly kind = "ptr" as const;
+  constructor(private readonly h: FloatHistogram) {
+    super();
+  }
+  override fieldNames(): readonly string[] {
+    return ["Schema", "ZeroThreshold", "ZeroCount", "Count", "Sum"];
+  }
+  override field(name: string): Value | typeof NO_FIELD {
+    switch (name) {
+      case "Schema":
+        return BigInt(this.h.schema);
+      case "ZeroThreshold":
+        return this.h.zeroThreshold;
+      case "ZeroCount":
+        return this.h.zeroCount;
+      case "Count":
+        return this.h.count;
+      case "Sum":
+        return this.h.sum;
+      default:
+        return NO_FIELD;
+    }
+  }
+  override goString(): string {
+    return histogramString(this.h);
   }
 }

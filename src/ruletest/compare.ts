@@ -6,6 +6,8 @@
  * only the labels, annotations or values that differ.
  */
 import { compareLabels, Labels, parseSeriesDescription } from "../promql/index.js";
+import { formatHistogram, type FloatHistogram } from "../promql/histogram.js";
+import { sprintf } from "../template/index.js";
 import type { AlertSnapshot } from "./evaluator.js";
 import type { ParsedExpectedAlert, ExpectedSample } from "./test-file.js";
 
@@ -129,8 +131,23 @@ function annotationsText(a: Labels): string {
 
 export interface ParsedSample {
   labels: Labels;
+  /** Sample.F; 0 for a native histogram result. */
   value: number;
+  /**
+   * The native histogram as its test expression (formatHistogram, Prometheus's
+   * TestExpression), "" for a float. promtool compares these strings exactly,
+   * and the values too (so an expected histogram with a non-zero `value` never matches).
+   */
+  histogram: string;
 }
+
+/** A query result sample as promtool's parsedSample: F (0 for a histogram) and the histogram's test expression. */
+export function resultSample(labels: Labels, v: number, h: FloatHistogram | undefined): ParsedSample {
+  return h === undefined ? { labels, value: v, histogram: "" } : { labels, value: 0, histogram: formatHistogram(h) };
+}
+
+/** An exp_samples item that cannot be read; the message is promtool's (`labels "...": ...`). */
+export class ExpectedSampleError extends Error {}
 
 /** parser.ParseMetric on an exp_samples `labels` string ("" is the empty label set). */
 export function parseExpectedLabels(text: string): Labels {
@@ -140,29 +157,70 @@ export function parseExpectedLabels(text: string): Labels {
   return desc.labels;
 }
 
+/**
+ * promtool's reading of exp_samples: the labels with ParseMetric, a
+ * `histogram` with ParseSeriesDesc("{} " + histogram), which must give
+ * exactly one histogram value. Throws ExpectedSampleError.
+ */
 export function expectedSamples(exp: readonly ExpectedSample[]): ParsedSample[] {
-  return exp.map((s) => ({ labels: parseExpectedLabels(s.labels), value: s.value }));
+  return exp.map((s) => {
+    let labels: Labels;
+    try {
+      labels = parseExpectedLabels(s.labels);
+    } catch (e) {
+      throw new ExpectedSampleError(`exp_samples labels: ${(e as Error).message}`);
+    }
+    if (s.histogram === "") return { labels, value: s.value, histogram: "" };
+    const fail = (msg: string): never => {
+      throw new ExpectedSampleError(`labels ${quote(s.labels)}: ${msg}`);
+    };
+    let values: ReturnType<typeof parseSeriesDescription>["values"] = [];
+    try {
+      values = parseSeriesDescription(`{} ${s.histogram}`).values;
+    } catch (e) {
+      fail((e as Error).message);
+    }
+    if (values.length !== 1) fail(`expected 1 value, got ${values.length}`);
+    const v = values[0]!;
+    // SequenceValue.String: "_" or the float as %f (a staleness marker is a NaN).
+    if (v.kind !== "histogram") fail(`expected histogram, got ${v.kind === "value" ? sprintf("%f", [v.value]) : v.kind === "stale" ? "NaN" : "_"}`);
+    return { labels, value: s.value, histogram: formatHistogram((v as Extract<typeof v, { kind: "histogram" }>).histogram) };
+  });
 }
 
 function formatValue(v: number): string {
   return Number.isNaN(v) ? "NaN" : v === Infinity ? "+Inf" : v === -Infinity ? "-Inf" : String(v);
 }
 
+/** As promtool's parsedSample.String shows the value: the histogram if there is one, else the float. */
+function valueText(s: ParsedSample): string {
+  return s.histogram !== "" ? s.histogram : formatValue(s.value);
+}
+
+function samplesEqual(x: ParsedSample, y: ParsedSample, fuzzy: boolean): boolean {
+  return x.histogram === y.histogram && floatsEqual(x.value, y.value, fuzzy);
+}
+
 export function compareSamples(title: string, exp: readonly ParsedSample[], got: readonly ParsedSample[], fuzzy: boolean): Mismatch | undefined {
   const e = [...exp].sort((a, b) => compareLabels(a.labels, b.labels));
   const g = [...got].sort((a, b) => compareLabels(a.labels, b.labels));
-  if (e.length === g.length && e.every((x, i) => x.labels.key === g[i]!.labels.key && floatsEqual(x.value, g[i]!.value, fuzzy))) return undefined;
+  if (e.length === g.length && e.every((x, i) => x.labels.key === g[i]!.labels.key && samplesEqual(x, g[i]!, fuzzy))) return undefined;
   const lines: string[] = [];
   const rest = [...g];
   for (const x of e) {
     const i = rest.findIndex((y) => y.labels.key === x.labels.key);
     if (i < 0) {
-      lines.push(`missing ${x.labels.toSeriesString()} ${formatValue(x.value)}`);
+      lines.push(`missing ${x.labels.toSeriesString()} ${valueText(x)}`);
       continue;
     }
     const y = rest.splice(i, 1)[0]!;
-    if (!floatsEqual(x.value, y.value, fuzzy)) lines.push(`${x.labels.toSeriesString()}: exp ${formatValue(x.value)} got ${formatValue(y.value)}`);
+    if (samplesEqual(x, y, fuzzy)) continue;
+    const exp = valueText(x);
+    const got = valueText(y);
+    if (exp !== got) lines.push(`${x.labels.toSeriesString()}: exp ${exp} got ${got}`);
+    // Same histogram, but promtool compares the float too: an expected histogram with a value never matches.
+    else lines.push(`${x.labels.toSeriesString()}: exp ${exp} with value ${formatValue(x.value)} got ${got} with value ${formatValue(y.value)}`);
   }
-  for (const y of rest) lines.push(`unexpected ${y.labels.toSeriesString()} ${formatValue(y.value)}`);
+  for (const y of rest) lines.push(`unexpected ${y.labels.toSeriesString()} ${valueText(y)}`);
   return { title, lines };
 }

@@ -30,8 +30,9 @@ import {
   type VectorSelector,
 } from "../promql/index.js";
 import { allMatchers } from "../promql/ast.js";
+import type { FloatHistogram } from "../promql/histogram.js";
 import { matcherPredicate } from "../promql/storage.js";
-import { AlertRuleState, AlertTemplates, RuleEvalError, type AlertInput, type OutputSample, type TemplateContext } from "./alerts.js";
+import { AlertRuleState, AlertTemplates, GoFloatHistogram, RuleEvalError, type AlertInput, type OutputSample, type TemplateContext } from "./alerts.js";
 import { formatGoDurationMs } from "../go/duration.js";
 import type { InputSamples } from "./input.js";
 import type { LoadedAlertingRule, LoadedRule, LoadedRuleGroup } from "./rule-files.js";
@@ -160,7 +161,7 @@ async function snapshot(rt: AlertRuleRuntime): Promise<AlertsAt> {
   const out: AlertsAt = { firing: [], pending: [] };
   for (const a of rt.state.activeAlerts()) {
     if (a.state === "inactive") continue;
-    const annotations = a.annotations ?? (await rt.templates.annotations(a.source.metric, a.source.value, a.source.ts));
+    const annotations = a.annotations ?? (await rt.templates.annotations(a.source.metric, a.source.templateValue, a.source.ts));
     (a.state === "firing" ? out.firing : out.pending).push({ labels: a.labels, annotations: Labels.from(annotations) });
   }
   out.firing.sort((x, y) => compareLabels(x.labels, y.labels));
@@ -182,18 +183,26 @@ function addSnapshot(alerts: Map<number, Map<string, AlertsAt>>, evalTime: numbe
 
 // -- exact loop -----------------------------------------------------------------
 
-/** The result of an instant query as the rule manager sees it (EngineQueryFunc). */
-function instantVector(res: QueryResult): Array<{ metric: Labels; value: number }> {
+/**
+ * The result of an instant query as the rule manager sees it (EngineQueryFunc).
+ * A native histogram sample has `h` set and value 0 (Prometheus's Sample.F).
+ */
+function instantVector(res: QueryResult): Array<{ metric: Labels; value: number; h: FloatHistogram | undefined }> {
   const v = res.value;
-  if (v.type === "vector") return v.samples.map((s) => ({ metric: s.metric, value: s.v }));
-  if (v.type === "scalar") return [{ metric: Labels.EMPTY, value: v.v }];
+  if (v.type === "vector") return v.samples.map((s) => (s.h === undefined ? { metric: s.metric, value: s.v, h: undefined } : { metric: s.metric, value: 0, h: s.h }));
+  if (v.type === "scalar") return [{ metric: Labels.EMPTY, value: v.v, h: undefined }];
   throw new RuleEvalError("rule result is not a vector or scalar");
 }
 
 function templateQuery(engine: Engine, ts: number): QueryFn {
   return (q: string): TemplateSample[] => {
     try {
-      return instantVector(engine.instantQuery(q, ts)).map((s) => ({ labels: Object.fromEntries(s.metric.entries()), value: s.value }));
+      // Like Prometheus's template query, a histogram sample's Value is the *histogram.FloatHistogram.
+      // TemplateSample.value is typed number, but queryResult passes it through as a Go value.
+      return instantVector(engine.instantQuery(q, ts)).map((s) => ({
+        labels: Object.fromEntries(s.metric.entries()),
+        value: s.h === undefined ? s.value : (new GoFloatHistogram(s.h) as unknown as number),
+      }));
     } catch (e) {
       throw new GoCallError((e as Error).message);
     }
@@ -253,7 +262,7 @@ async function evalRuleOnce(
   let out: OutputSample[];
   if (rule.kind === "record") {
     if (covered !== undefined && vector.length > 0) covered.add(rule);
-    out = vector.map((s) => ({ labels: recordLabels(rule, s.metric), value: s.value }));
+    out = vector.map((s) => ({ labels: recordLabels(rule, s.metric), value: s.value, h: s.h }));
     const keys = new Set(out.map((s) => s.labels.key));
     if (keys.size !== out.length) throw new RuleEvalError("vector contains metrics with the same labelset after applying rule labels");
     if (group.limit > 0 && out.length > group.limit) throw new RuleEvalError(`exceeded limit of ${group.limit} with ${out.length} series`);
@@ -262,10 +271,12 @@ async function evalRuleOnce(
     const inputs: AlertInput[] = [];
     const annotations = new Map<string, Array<[string, string]>>();
     for (const s of vector) {
-      const alertLabels = await rt!.templates.alertLabels(s.metric, s.value, ts, query);
-      inputs.push({ alertLabels, metric: s.metric, value: s.value });
+      // Templates see a histogram sample's histogram as $value; the alert keeps Sample.F.
+      const tv = s.h ?? s.value;
+      const alertLabels = await rt!.templates.alertLabels(s.metric, tv, ts, query);
+      inputs.push({ alertLabels, metric: s.metric, value: s.value, templateValue: tv });
       // Templates that query must see the storage as it is now, not when a test looks.
-      if (rt!.templates.usesQuery) annotations.set(alertLabels.key, await rt!.templates.annotations(s.metric, s.value, ts, query));
+      if (rt!.templates.usesQuery) annotations.set(alertLabels.key, await rt!.templates.annotations(s.metric, tv, ts, query));
     }
     out = rt!.state.eval(ts, inputs, group.limit, rt!.templates.usesQuery ? annotations : undefined);
     // eval returns ALERTS samples exactly for the alerts pending or firing now.
@@ -276,7 +287,8 @@ async function evalRuleOnce(
   const returned = new Map<string, Labels>();
   for (const s of out) {
     try {
-      storage.append(s.labels, evalTs, s.value);
+      if (s.h !== undefined) storage.appendHistogram(s.labels, evalTs, s.h);
+      else storage.append(s.labels, evalTs, s.value);
       returned.set(s.labels.key, s.labels);
     } catch (e) {
       if (!(e instanceof AppendError)) throw e;
@@ -385,7 +397,7 @@ class OutputWriter {
 
   constructor(private readonly storage: TestStorage) {}
 
-  append(rule: LoadedRule, labels: Labels, t: number, v: number): void {
+  append(rule: LoadedRule, labels: Labels, t: number, v: number, h?: FloatHistogram): void {
     const owner = this.owner.get(labels.key);
     if (owner !== undefined && owner !== rule) throw new FastPathAbort(`rules ${owner.name} and ${rule.name} write the same series`);
     if (owner === undefined) {
@@ -393,7 +405,8 @@ class OutputWriter {
       this.owner.set(labels.key, rule);
     }
     try {
-      this.storage.append(labels, t, v);
+      if (h !== undefined) this.storage.appendHistogram(labels, t, h);
+      else this.storage.append(labels, t, v);
     } catch (e) {
       if (e instanceof AppendError) throw new FastPathAbort(e.message);
       throw e;
@@ -408,8 +421,11 @@ async function runFast(plan: EvalPlan): Promise<EvalResult> {
   const interval = plan.evaluationInterval;
   const lastTs = plan.start + (steps - 1) * interval;
   // Without lookahead, no query at loop time t reads input samples after t,
-  // so loading everything the loop would load is indistinguishable.
-  storage.loadInputTill(lastTs);
+  // so loading everything the loop would load is indistinguishable; except
+  // that each load is one Commit, which drops a histogram older than a float
+  // of the same batch: with histograms, load in the loop's batches.
+  if (plan.input.some((s) => s.h !== undefined)) for (let k = 0; k < steps; k++) storage.loadInputTill(plan.start + k * interval);
+  else storage.loadInputTill(lastTs);
   const writer = new OutputWriter(storage);
   const alertRt = alertRuntimes(plan);
   const alerts = new Map<number, Map<string, AlertsAt>>();
@@ -453,10 +469,14 @@ function rangeSteps(engine: Engine, rule: LoadedRule, t0: number, steps: number,
     if (res.value.type !== "matrix") throw new FastPathAbort(`rule ${rule.name}: unexpected result type`);
     for (const s of res.value.series) {
       let acc = bySeries.get(s.metric.key);
-      if (acc === undefined) bySeries.set(s.metric.key, (acc = { metric: s.metric, steps: [], v: [] }));
+      if (acc === undefined) bySeries.set(s.metric.key, (acc = { metric: s.metric, steps: [], v: [], h: undefined }));
       for (let i = 0; i < s.t.length; i++) {
+        const h = s.h?.[i];
+        if (h !== undefined) acc.h ??= acc.steps.map(() => undefined);
         acc.steps.push(Math.round((s.t[i]! - t0) / interval));
-        acc.v.push(s.v[i]!);
+        // A histogram point's float is Sample.F, 0.
+        acc.v.push(h === undefined ? s.v[i]! : 0);
+        acc.h?.push(h);
       }
     }
   }
@@ -468,6 +488,8 @@ interface StepSeries {
   /** Loop step indexes where the series has a value, ascending. */
   steps: number[];
   v: number[];
+  /** Native histogram points (h[i] set: point i is one, v[i] is 0); undefined when there are none. */
+  h: Array<FloatHistogram | undefined> | undefined;
 }
 
 /** A recording rule's samples at every step, and a staleness marker wherever a series stops. */
@@ -485,16 +507,16 @@ function writeRecorded(rule: LoadedRule, series: StepSeries[], steps: number, t0
       if (points[i]![0] === points[i - 1]![0]) throw new FastPathAbort(`rule ${rule.name}: same labelset after applying rule labels`);
     }
     for (let i = 0; i < points.length; i++) {
-      const [k, v] = points[i]!;
-      writer.append(rule, labels, t0 + k * interval, v);
+      const [k, v, h] = points[i]!;
+      writer.append(rule, labels, t0 + k * interval, v, h);
       const next = points[i + 1]?.[0];
       if (k + 1 < steps && next !== k + 1) writer.append(rule, labels, t0 + (k + 1) * interval, staleNaN());
     }
   }
 }
 
-function zip(s: StepSeries): Array<[number, number]> {
-  return s.steps.map((k, i) => [k, s.v[i]!]);
+function zip(s: StepSeries): Array<[number, number, FloatHistogram | undefined]> {
+  return s.steps.map((k, i) => [k, s.v[i]!, s.h?.[i]]);
 }
 
 /** Feeds an alert expression's per-step results through the state machine, writing ALERTS as it goes. */
@@ -520,7 +542,8 @@ async function walkAlerts(
       if (s.steps[c] !== k) continue;
       cursors[i] = c + 1;
       const value = s.v[c]!;
-      inputs.push({ alertLabels: await rt.templates.alertLabels(s.metric, value, ts), metric: s.metric, value });
+      const tv = s.h?.[c] ?? value;
+      inputs.push({ alertLabels: await rt.templates.alertLabels(s.metric, tv, ts), metric: s.metric, value, templateValue: tv });
     }
     // Nothing active, nothing new, nothing to mark stale: an evaluation would
     // change nothing observable (resolved alerts are replaced when they return).

@@ -3,9 +3,11 @@
  * `<series> <values>` of a promqltest `load <interval>` command, so the
  * series notation is the full one (`a+bxn`, `a-bxn`, `_`, `_xn`, `stale`),
  * samples start at the group's start timestamp, a blank line ends the load,
- * and a series defined twice keeps its last definition.
+ * and a series defined twice keeps its last definition. Native histogram
+ * items (`{{...}}`, `{{a}}x2`, `{{a}}+{{b}}x2`) load as histogram samples.
  */
 import { Labels, parseSeriesDescription } from "../promql/index.js";
+import type { FloatHistogram } from "../promql/histogram.js";
 import type { TestGroup } from "./test-file.js";
 
 export interface InputSamples {
@@ -15,6 +17,11 @@ export interface InputSamples {
   v: number[];
   /** Staleness markers among the samples. */
   stale: boolean[];
+  /**
+   * Native histogram samples: h[i] set means sample i is one (v[i] is then
+   * NaN). Absent when the series has none.
+   */
+  h?: Array<FloatHistogram | undefined>;
 }
 
 /** A series whose notation does not parse; `line` is the input_series item's line. */
@@ -25,21 +32,6 @@ export class InputSeriesError extends Error {
   ) {
     super(message);
     this.name = "InputSeriesError";
-  }
-}
-
-/**
- * Native histogram samples (`{{...}}`) in input series. monac's engine
- * stores float samples only, so such a group cannot be evaluated faithfully:
- * it is reported as an error rather than run without them.
- */
-export class UnsupportedInputError extends Error {
-  constructor(
-    readonly line: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = "UnsupportedInputError";
   }
 }
 
@@ -62,20 +54,23 @@ export function parseInputSeries(group: TestGroup): InputSamples[] {
         case "omitted":
           return;
         case "histogram":
-          throw new UnsupportedInputError(
-            item.line,
-            `input_series[${i}] (${item.series}): native histogram samples are not supported by monac's engine; ` +
-              "this test group cannot be evaluated",
-          );
+          samples.h ??= samples.t.map(() => undefined);
+          samples.t.push(ts);
+          samples.v.push(NaN);
+          samples.stale.push(false);
+          samples.h.push(value.histogram);
+          return;
         case "stale":
           samples.t.push(ts);
           samples.v.push(NaN);
           samples.stale.push(true);
+          samples.h?.push(undefined);
           return;
         case "value":
           samples.t.push(ts);
           samples.v.push(value.value);
           samples.stale.push(false);
+          samples.h?.push(undefined);
       }
     });
     bySeries.set(desc.labels.key, samples);

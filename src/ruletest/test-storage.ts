@@ -4,10 +4,18 @@
  * out-of-order error; one at the same timestamp is accepted only if it is
  * bit-for-bit the same value (so two rules recording the same series with the
  * same value coexist, as in Prometheus), else it is a duplicate-sample error.
+ * Native histogram samples follow the head appender too: one at the same
+ * timestamp is accepted only if it Equals the series' last histogram; a float
+ * after a histogram at the same timestamp is a duplicate; a staleness marker
+ * on a series whose last sample is a histogram is a histogram marker.
  * Input series are loaded lazily, like promqltest's LazyLoader: before the
- * rules run at time t, exactly the input samples at or before t are stored.
+ * rules run at time t, exactly the input samples at or before t are stored,
+ * in one appender per load, whose Commit writes the floats of the batch
+ * before its histograms (a histogram older than a float of the same series
+ * and batch is then dropped as out of order, as in Prometheus 3.5).
  */
-import { Labels, SeriesStore, staleNaN } from "../promql/index.js";
+import { isStaleNaN, Labels, SeriesStore, staleNaN } from "../promql/index.js";
+import { FloatHistogram } from "../promql/histogram.js";
 import { sprintf } from "../template/index.js";
 import type { InputSamples } from "./input.js";
 
@@ -28,7 +36,7 @@ function bits(v: number): bigint {
 
 export class TestStorage {
   readonly store = new SeriesStore();
-  private readonly last = new Map<string, { t: number; v: number }>();
+  private readonly last = new Map<string, Last>();
   private readonly input: InputSamples[];
   private readonly cursors: number[];
   private readonly inputKeys = new Set<string>();
@@ -44,37 +52,94 @@ export class TestStorage {
     return this.inputKeys.has(labels.key);
   }
 
-  /** Stores the input samples with timestamps <= t not stored yet. */
+  /**
+   * Stores the input samples with timestamps <= t not stored yet: one
+   * appender and its Commit (LazyLoader.appendTill). Appending itself cannot
+   * fail (each batch is newer than everything stored); Commit writes floats
+   * before histograms and silently drops what is then out of order or a
+   * duplicate.
+   */
   loadInputTill(t: number): void {
     this.input.forEach((s, i) => {
       let k = this.cursors[i]!;
-      while (k < s.t.length && s.t[k]! <= t) {
-        this.append(s.labels, s.t[k]!, s.stale[k] ? staleNaN() : s.v[k]!);
-        k++;
-      }
+      const start = k;
+      while (k < s.t.length && s.t[k]! <= t) k++;
       this.cursors[i] = k;
+      if (k === start) return;
+      // Append time: a staleness marker becomes a histogram one if the series' committed last sample is a histogram.
+      const prevIsHistogram = this.last.get(s.labels.key)?.h !== undefined;
+      const isHistogram = (j: number): boolean => s.h?.[j] !== undefined || (s.stale[j]! && prevIsHistogram);
+      for (const histograms of [false, true]) {
+        for (let j = start; j < k; j++) {
+          if (isHistogram(j) !== histograms) continue;
+          try {
+            const h = s.h?.[j];
+            if (h !== undefined) this.appendHistogram(s.labels, s.t[j]!, h);
+            else this.append(s.labels, s.t[j]!, s.stale[j] ? staleNaN() : s.v[j]!);
+          } catch (e) {
+            if (!(e instanceof AppendError)) throw e;
+          }
+        }
+      }
     });
   }
 
-  /** Appends with TSDB semantics; throws AppendError for out-of-order or conflicting samples. */
+  /** Appends a float with TSDB semantics; throws AppendError for out-of-order or conflicting samples. */
   append(labels: Labels, t: number, v: number): void {
+    const key = labels.key;
+    const prev = this.last.get(key);
+    const stale = isStaleNaN(v);
+    // headAppender.Append: a staleness marker for a histogram series is a histogram one.
+    if (stale && prev?.h !== undefined) {
+      this.appendHistogram(labels, t, new FloatHistogram({ sum: staleNaN() }));
+      return;
+    }
+    if (prev !== undefined) {
+      if (t < prev.t) throw new AppendError("out of order sample");
+      if (t === prev.t) {
+        if (prev.h !== undefined) throw new AppendError(duplicateSampleMessage(t, undefined, v));
+        if (bits(v) === bits(prev.v)) return;
+        throw new AppendError(duplicateSampleMessage(t, prev.v, v));
+      }
+    }
+    this.last.set(key, { t, v, h: undefined });
+    if (stale) this.store.appendStale(labels, t);
+    else this.store.append(labels, t, v);
+  }
+
+  /** Appends a native histogram with TSDB semantics (appendableFloatHistogram); throws AppendError. */
+  appendHistogram(labels: Labels, t: number, h: FloatHistogram): void {
     const key = labels.key;
     const prev = this.last.get(key);
     if (prev !== undefined) {
       if (t < prev.t) throw new AppendError("out of order sample");
       if (t === prev.t) {
-        if (bits(v) === bits(prev.v)) return;
-        throw new AppendError(duplicateSampleMessage(t, prev.v, v));
+        // Equals ignores the counter reset hint; against a float it is never equal.
+        if (h.equals(prev.h)) return;
+        throw new AppendError(duplicateSampleMessage(0, undefined, NaN));
       }
     }
-    this.last.set(key, { t, v });
-    if (Number.isNaN(v) && bits(v) === bits(staleNaN())) this.store.appendStale(labels, t);
-    else this.store.append(labels, t, v);
+    this.last.set(key, { t, v: NaN, h });
+    // A histogram staleness marker (sum StaleNaN) is stored as a plain marker.
+    if (isStaleNaN(h.sum)) this.store.appendStale(labels, t);
+    else this.store.appendHistogram(labels, t, h);
   }
 }
 
-/** storage.errDuplicateSampleForTimestamp's message. */
-function duplicateSampleMessage(t: number, existing: number, value: number): string {
+interface Last {
+  t: number;
+  v: number;
+  /** Set when the last sample is a native histogram. */
+  h: FloatHistogram | undefined;
+}
+
+/**
+ * storage.errDuplicateSampleForTimestamp's message. `existing` is undefined
+ * when the existing sample is a histogram. A histogram that conflicts is
+ * the bare ErrDuplicateSampleForTimestamp (timestamp 0).
+ */
+function duplicateSampleMessage(t: number, existing: number | undefined, value: number): string {
   if (t === 0) return "duplicate sample for timestamp";
-  return `duplicate sample for timestamp ${t}; overrides not allowed: existing ${sprintf("%g", [existing])}, new value ${sprintf("%g", [value])}`;
+  const e = existing === undefined ? "is a histogram" : sprintf("%g", [existing]);
+  return `duplicate sample for timestamp ${t}; overrides not allowed: existing ${e}, new value ${sprintf("%g", [value])}`;
 }

@@ -3,10 +3,14 @@
  * exact loop) and with promtool (its --debug dump of all stored data).
  */
 import { Labels, parseSeriesDescription } from "../../src/promql/index.js";
+import { histogramString } from "../../src/promql/histogram.js";
 import type { EvalResult } from "../../src/ruletest/index.js";
 
-/** series key -> points; a point is [t, value] with staleness markers as "stale". */
-export type StoreDump = Map<string, Array<[number, number | "stale"]>>;
+/**
+ * series key -> points; a point is [t, value] with staleness markers as
+ * "stale" and native histograms as their Go String() (`{count:1, sum:0}`).
+ */
+export type StoreDump = Map<string, Array<[number, number | string]>>;
 
 const f64 = new Float64Array(1);
 const u64 = new BigUint64Array(f64.buffer);
@@ -16,7 +20,7 @@ export function dumpStorage(res: EvalResult): StoreDump {
   const out: StoreDump = new Map();
   const all = res.storage.store.select([{ name: "__name__", op: "=~", value: ".*" }]);
   for (const s of [...all].sort((a, b) => (a.labels.key < b.labels.key ? -1 : 1))) {
-    const pts: Array<[number, number | "stale"]> = [];
+    const pts: Array<[number, number | string]> = [];
     for (let i = 0; i < s.length; i++) pts.push([s.timestamp(i), s.isStale(i) ? "stale" : s.value(i)]);
     out.set(s.labels.toString(), pts);
   }
@@ -42,7 +46,7 @@ export function diffDumps(a: StoreDump, b: StoreDump, exactBits = true): string 
       if (x === undefined || y === undefined) return `${k}: ${pa.length} vs ${pb.length} samples (first extra at ${(x ?? y)![0]})`;
       const same =
         x[0] === y[0] &&
-        (x[1] === "stale" || y[1] === "stale"
+        (typeof x[1] === "string" || typeof y[1] === "string"
           ? x[1] === y[1]
           : exactBits
             ? bitsOf(x[1]) === bitsOf(y[1]) || (Number.isNaN(x[1]) && Number.isNaN(y[1]))
@@ -63,7 +67,10 @@ export function debugDump(res: EvalResult, start: number, maxEvalTime: number): 
   const v = res.engine.instantQuery(`{__name__=~".+"}[${x / 1000}s]`, start + x).value;
   const out: StoreDump = new Map();
   if (v.type !== "matrix") return out;
-  for (const s of v.series) out.set(s.metric.toString(), s.t.map((t, i) => [t, s.v[i]!]));
+  for (const s of v.series) {
+    const h = s.h;
+    out.set(s.metric.toString(), s.t.map((t, i) => [t, h?.[i] !== undefined ? histogramString(h[i]) : s.v[i]!]));
+  }
   return out;
 }
 
@@ -72,7 +79,7 @@ export function parsePromtoolDebug(output: string): Map<string, StoreDump | unde
   const out = new Map<string, StoreDump | undefined>();
   let current: string | undefined;
   let dump: StoreDump | undefined;
-  let series: Array<[number, number | "stale"]> | undefined;
+  let series: Array<[number, number | string]> | undefined;
   for (const line of output.split("\n")) {
     const start = /^DEBUG: Starting test (.*)$/.exec(line);
     if (start) {
@@ -99,8 +106,15 @@ export function parsePromtoolDebug(output: string): Map<string, StoreDump | unde
       dump.set(labels.toString(), series);
       continue;
     }
-    const point = /^(\S+) @\[(-?\d+)\]$/.exec(line);
-    if (point && series) series.push([Number(point[2]), goFloat(point[1]!)]);
+    const point = /^(\S+|\{.*\}) @\[(-?\d+)\]$/.exec(line);
+    if (point && series) {
+      // promql.Series.String prints the floats, then the histograms: keep time order.
+      const value = point[1]!.startsWith("{") ? point[1]! : goFloat(point[1]!);
+      const t = Number(point[2]);
+      let i = series.length;
+      while (i > 0 && series[i - 1]![0] > t) i--;
+      series.splice(i, 0, [t, value]);
+    }
   }
   return out;
 }
