@@ -1,17 +1,19 @@
 // `monac build` and `monac validate`.
 import path from "node:path";
 import { formatDiagnostic, isError } from "../workspace/diagnostics.js";
-import { compileWorkspace } from "../compile/bundle.js";
-import { DashboardCheckError } from "../compile/dashboards/index.js";
-import { RecordedSeriesCheckError } from "../compile/recorded-series-check.js";
-import { TargetCheckError } from "../compile/targets/index.js";
-import { ruleTestArtifacts, TESTS_DIR, type GenerationContext } from "../compile/rule-tests/index.js";
-import { ROUTING_TESTS_DIR, routingTestArtifact } from "../compile/routing-tests.js";
+import type { GenerationContext } from "../compile/rule-tests/index.js";
+import { ROUTING_TESTS_DIR, TESTS_DIR } from "../compile/paths.js";
 import { planOutput, writeOutput } from "../compile/write.js";
+import { buildKey, cachedBuild, saveBuild } from "./build-cache.js";
 import { reportHandWritten } from "./hand-written.js";
 import { EXIT, type CliIO } from "./io.js";
-import { openWorkspace } from "./workspace-dir.js";
-import { WORKSPACE_FILE } from "../workspace/workspace.js";
+import { loadAndCheck, readWorkspace } from "./workspace-dir.js";
+import { WORKSPACE_FILE } from "../workspace/discover.js";
+import type { WorkspaceModel } from "../workspace/model.js";
+import type { Artifact } from "../compile/artifact.js";
+
+// The compiler (YAML, schemas, dashboards) is imported only when there is
+// something to compile: not by a rebuild that finds nothing changed.
 
 export interface BuildOptions {
   dir: string;
@@ -29,10 +31,31 @@ export interface BuildOptions {
 
 export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<number> {
   const outDir = opts.out ?? path.join(opts.dir, "out");
-  const loaded = await openWorkspace(opts.dir, io);
-  if (typeof loaded === "number") return loaded;
+  const files = await readWorkspace(opts.dir, io);
+  if (typeof files === "number") return files;
+  const skip = [...(opts.noTests ? [TESTS_DIR, ROUTING_TESTS_DIR] : []), ...(opts.noDashboards ? ["grafana/dashboards", "grafana/provisioning"] : [])];
+  // Nothing changed since the last build into outDir, and out/ is as it left it: say what it said (build-cache.ts).
+  const key = opts.write ? buildKey({ files, options: { noTests: !!opts.noTests, noDashboards: !!opts.noDashboards } }) : undefined;
+  const cached = key !== undefined ? cachedBuild(opts.dir, outDir, key) : undefined;
+  if (cached) {
+    for (const m of cached.messages) io.err(m);
+    if (opts.check) io.out(`ok: ${outDir} is up to date (${cached.summary})`);
+    else io.out(`built ${cached.count} files (0 changed) from ${cached.summary}`);
+    return EXIT.ok;
+  }
+  const messages: string[] = [];
+  const [loaded, { compileWorkspace }, { DashboardCheckError }, { RecordedSeriesCheckError }, { TargetCheckError }] = await Promise.all([
+    loadAndCheck(files),
+    import("../compile/bundle.js"),
+    import("../compile/dashboards/index.js"),
+    import("../compile/recorded-series-check.js"),
+    import("../compile/targets/index.js"),
+  ]);
   // Warnings are printed with the errors, or alone before a build that goes on.
-  for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
+  for (const d of loaded.diagnostics) {
+    messages.push(formatDiagnostic(d));
+    io.err(formatDiagnostic(d));
+  }
   if (!loaded.model) {
     const errors = loaded.diagnostics.filter(isError).length;
     const warnings = loaded.diagnostics.length - errors;
@@ -60,21 +83,22 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     io.err(`${e.problems.length} dashboard error${e.problems.length === 1 ? "" : "s"}; nothing written`);
     return EXIT.findings;
   }
-  for (const w of warnings) io.err(`monac: warning: ${w}`);
-  const artifacts = [
-    ...compiled,
-    ...(opts.noTests ? [] : [routingTestArtifact(loaded.model), ...(await ruleTestArtifacts(loaded.model, opts.generationContext))]),
-  ];
-  const skip = [...(opts.noTests ? [TESTS_DIR, ROUTING_TESTS_DIR] : []), ...(opts.noDashboards ? ["grafana/dashboards", "grafana/provisioning"] : [])];
+  for (const w of warnings) {
+    messages.push(`monac: warning: ${w}`);
+    io.err(`monac: warning: ${w}`);
+  }
   const summary = `${loaded.model.slos.length} SLOs, ${loaded.model.thresholds.length} threshold alerts`;
+  // The generated tests have no findings to report: `monac validate` does not generate them.
   if (!opts.write) {
     io.out(`ok: ${summary}`);
     return EXIT.ok;
   }
+  const artifacts = [...compiled, ...(opts.noTests ? [] : await testArtifacts(loaded.model, opts.generationContext))];
   try {
     const plan = opts.check ? await planOutput(outDir, artifacts, skip) : await writeOutput(outDir, artifacts, skip);
     // Hand-written files in out/: warnings, unless one is where monac writes.
     if (reportHandWritten(outDir, plan, opts.check, io)) return EXIT.findings;
+    if (!opts.check && plan.foreign.length === 0) saveBuild(opts.dir, outDir, { key: key!, messages, summary, artifacts, skip });
     const changes = plan.changes;
     if (opts.check) {
       const stale = changes;
@@ -93,6 +117,12 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     io.err(`monac: cannot write ${outDir}: ${(e as Error).message}`);
     return EXIT.usage;
   }
+}
+
+/** The routing tests and the rule tests (loaded only by a build that writes them: the rule tests bring the PromQL engine). */
+async function testArtifacts(model: WorkspaceModel, ctx: GenerationContext | undefined): Promise<Artifact[]> {
+  const [{ routingTestArtifact }, { ruleTestArtifacts }] = await Promise.all([import("../compile/routing-tests.js"), import("../compile/rule-tests/index.js")]);
+  return [routingTestArtifact(model), ...(await ruleTestArtifacts(model, ctx))];
 }
 
 function plural(n: number, what: string): string {

@@ -4,8 +4,8 @@
 // wrong directory, which is a usage error (exit 2), not a spec error.
 import { lstat, stat } from "node:fs/promises";
 import path from "node:path";
-import { checkWorkspace } from "../compile/check.js";
-import { loadWorkspace, WORKSPACE_FILE, WorkspaceIOError } from "../workspace/workspace.js";
+import { readWorkspaceFiles, WORKSPACE_FILE, WorkspaceIOError } from "../workspace/discover.js";
+import type { LoadResult } from "../workspace/workspace.js";
 import { EXIT, type CliIO } from "./io.js";
 
 /** Why `dir` is not a workspace, as a one-line message, or undefined if it has a monac.yaml. */
@@ -34,14 +34,31 @@ export async function notAWorkspace(dir: string): Promise<string | undefined> {
  * the exit status after saying why there is none: not a workspace, or an
  * I/O error (both usage errors, 2).
  */
-export async function openWorkspace(dir: string, io: CliIO): Promise<ReturnType<typeof checkWorkspace> | number> {
+export async function openWorkspace(dir: string, io: CliIO): Promise<LoadResult | number> {
+  const files = await readWorkspace(dir, io);
+  if (typeof files === "number") return files;
+  return loadAndCheck(files);
+}
+
+/** The spec files readWorkspace read, loaded and checked (the YAML, schema and compiler code loaded now). */
+export async function loadAndCheck(files: readonly { rel: string; bytes: Uint8Array }[]): Promise<LoadResult> {
+  const [{ checkWorkspace }, { loadWorkspaceFiles }] = await Promise.all([import("../compile/check.js"), import("../workspace/workspace.js")]);
+  return checkWorkspace(loadWorkspaceFiles(files));
+}
+
+/**
+ * The spec files of the workspace in `dir` as read (readWorkspaceFiles), or
+ * the exit status after saying why there are none, as openWorkspace does:
+ * for a caller that looks at the bytes before loading them (the build cache).
+ */
+export async function readWorkspace(dir: string, io: CliIO): Promise<{ rel: string; bytes: Uint8Array }[] | number> {
   const notWorkspace = await notAWorkspace(dir);
   if (notWorkspace !== undefined) {
     io.err(`monac: ${notWorkspace}`);
     return EXIT.usage;
   }
   try {
-    return checkWorkspace(await loadWorkspace(dir));
+    return await readWorkspaceFiles(dir);
   } catch (e) {
     if (e instanceof WorkspaceIOError) {
       io.err(`monac: ${e.message}`);

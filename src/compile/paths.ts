@@ -3,6 +3,10 @@
 
 export const RULES_DIR = "prometheus/rules";
 export const ALERTMANAGER_FILE = "alertmanager/alertmanager.yml";
+/** Where the generated rule tests go (rule-tests/index.ts writes them; test/compile/paths.test.ts keeps the two equal). */
+export const TESTS_DIR = "prometheus/tests";
+/** Where the generated routing tests go (routing-tests.ts). */
+export const ROUTING_TESTS_DIR = "alertmanager/tests";
 
 /** The rule file of one SLO, relative to out/. */
 export function sloRulesPath(service: string, slo: string): string {

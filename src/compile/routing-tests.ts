@@ -23,7 +23,8 @@ import type { Artifact } from "./artifact.js";
 import { generatedHeader, withHeader } from "./header.js";
 import { toYaml } from "./rules.js";
 
-export const ROUTING_TESTS_DIR = "alertmanager/tests";
+import { ROUTING_TESTS_DIR } from "./paths.js";
+export { ROUTING_TESTS_DIR };
 export const ROUTING_TESTS_FILE = `${ROUTING_TESTS_DIR}/routing.test.yaml`;
 
 /** The alertname routing cases carry (routing reads only team and severity). */

@@ -9,7 +9,9 @@
 // comments). Anything else in its folders is someone's hand-written file:
 // left in place and reported, and one in the way of a file monac writes stops
 // the write altogether.
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+// The file system is used synchronously: a build writes thousands of small
+// files, and each fs/promises call costs several times the syscall it makes.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Artifact } from "./artifact.js";
 import { GENERATED_MARKER } from "./header.js";
@@ -45,6 +47,9 @@ const MANAGED: ManagedDir[] = [
   { dir: "vmalert", pattern: /\.rules\.yaml$/, mine: hasMarker, note: (n) => (isYaml(n) ? "vmalert will load it too" : "") },
   { dir: "instrument", pattern: /\.ts$/, mine: isMonacModule, note: (n) => (n.endsWith(".ts") ? "a service importing from out/instrument/ may import it too" : "") },
 ];
+
+/** The folders of out/ monac owns (relative to out/): what it lists to find orphaned and hand-written files. */
+export const MANAGED_DIRS: readonly string[] = MANAGED.map((m) => m.dir);
 
 /** A generated instrumentation module: it starts with the TypeScript form of the header. */
 function isMonacModule(_name: string, text: string): boolean {
@@ -94,7 +99,7 @@ export async function planOutput(outDir: string, artifacts: Artifact[], skip: re
   const blocked: string[] = [];
   const foreign: ForeignFile[] = [];
   for (const a of artifacts) {
-    const current = await readIfExists(path.join(outDir, a.path));
+    const current = readIfExists(path.join(outDir, a.path));
     if (current === undefined) changes.push({ path: a.path, change: "created" });
     else if (current === a.content) continue;
     else if (isMine(a.path, current)) changes.push({ path: a.path, change: "updated" });
@@ -102,11 +107,11 @@ export async function planOutput(outDir: string, artifacts: Artifact[], skip: re
   }
   const wanted = new Set(artifacts.map((a) => a.path));
   for (const m of MANAGED.filter((m) => !skip.includes(m.dir))) {
-    for (const name of await listFiles(path.join(outDir, m.dir))) {
+    for (const name of listFiles(path.join(outDir, m.dir))) {
       const rel = `${m.dir}/${name}`;
       // Dotfiles (.gitkeep, an editor's swap file) are nobody's business here.
       if (wanted.has(rel) || name.startsWith(".")) continue;
-      const text = await readFile(path.join(outDir, rel), "utf8");
+      const text = readFileSync(path.join(outDir, rel), "utf8");
       if (m.pattern.test(name) && m.mine(name, text)) changes.push({ path: rel, change: "removed" });
       else foreign.push({ path: rel, note: m.note(name) });
     }
@@ -119,16 +124,21 @@ export async function writeOutput(outDir: string, artifacts: Artifact[], skip: r
   const plan = await planOutput(outDir, artifacts, skip);
   if (plan.blocked.length > 0) return plan;
   const byPath = new Map(artifacts.map((a) => [a.path, a]));
+  const made = new Set<string>();
   for (const c of plan.changes) {
     const target = path.join(outDir, c.path);
     if (c.change === "removed") {
-      await rm(target, { force: true });
+      rmSync(target, { force: true });
       continue;
     }
-    await mkdir(path.dirname(target), { recursive: true });
-    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-    await writeFile(temp, byPath.get(c.path)!.content);
-    await rename(temp, target);
+    const dir = path.dirname(target);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.tmp`);
+    writeFileSync(temp, byPath.get(c.path)!.content);
+    renameSync(temp, target);
   }
   return plan;
 }
@@ -144,18 +154,18 @@ function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-async function readIfExists(file: string): Promise<string | undefined> {
+function readIfExists(file: string): string | undefined {
   try {
-    return await readFile(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw e;
   }
 }
 
-async function listFiles(dir: string): Promise<string[]> {
+function listFiles(dir: string): string[] {
   try {
-    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw e;

@@ -1,0 +1,201 @@
+// The unchanged rebuild: `monac build` twice in a row with nothing changed
+// should not compile (and prove, in the generated tests) everything again.
+//
+// After a build that wrote out/ cleanly, monac records in the user's cache
+// directory (~/.cache/monac, see cacheFile) a key for everything the files it wrote depend on — the bytes
+// of every spec file, monac's own code and its dependencies' versions, the
+// Node version, the build options — with the SHA-1 of each file it wrote
+// and what the build printed. The next build reads the spec files (as it must
+// anyway), and when the key is the same it still trusts nothing in out/: every
+// recorded file must be there with the recorded content, and no other file may
+// be in monac's folders of out/. Only then does it print what the build
+// printed, and write nothing. Any difference — a spec edited, a file in out/
+// touched, removed or added, another monac — is a full build. A cache that
+// cannot be read or written is a full build too, never an error.
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { MANAGED_DIRS } from "../compile/write.js";
+
+const FORMAT = "monac build cache 1";
+
+export interface CacheEntry {
+  format: string;
+  key: string;
+  /** What the build printed on stderr before writing (warnings), in order. */
+  messages: string[];
+  /** "N SLOs, M threshold alerts". */
+  summary: string;
+  /**
+   * Every file the build produced, relative to out/, with the SHA-1 of its
+   * content (as git tells changed files apart; hashing 40 MB of out/ takes a
+   * third of SHA-256's time, and nobody forges collisions in their own out/).
+   */
+  files: Record<string, string>;
+  /** How many files the build produced (it says so). */
+  count: number;
+  /** Managed folders of out/ the build did not produce (--no-tests, --no-dashboards): not checked. */
+  skip: string[];
+}
+
+export interface BuildKeyInput {
+  files: readonly { rel: string; bytes: Uint8Array }[];
+  options: Record<string, boolean>;
+}
+
+/** The key of a build: the same only if every input of the build is. */
+export function buildKey({ files, options }: BuildKeyInput): string {
+  const h = createHash("sha256");
+  h.update(`${FORMAT}\0${compilerIdentity()}\0${JSON.stringify(options)}\0`);
+  for (const f of files) {
+    h.update(`${f.rel}\0${f.bytes.length}\0`);
+    h.update(f.bytes);
+  }
+  return h.digest("hex");
+}
+
+/**
+ * Where the entry for builds of `dir` into `outDir` is kept: in the user's
+ * cache directory ($XDG_CACHE_HOME or ~/.cache, then monac/), not in the
+ * workspace, whose files (and out/) are the user's to commit.
+ */
+export function cacheFile(dir: string, outDir: string): string {
+  const which = createHash("sha256").update(`${path.resolve(dir)}\0${path.resolve(outDir)}`).digest("hex").slice(0, 32);
+  return path.join(cacheDir(), `build-${which}.json`);
+}
+
+function cacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(homedir(), ".cache");
+  return path.join(base, "monac");
+}
+
+/** Entries not used for this long are removed when a build saves one. */
+const KEEP_MS = 30 * 24 * 3600_000;
+
+function prune(dir: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith("build-")) continue;
+    try {
+      if (now - statSync(path.join(dir, name)).mtimeMs > KEEP_MS) rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // Another build's, being replaced.
+    }
+  }
+}
+
+/** The entry for this key, if there is one and out/ holds exactly what it says was written. */
+export function cachedBuild(dir: string, outDir: string, key: string): CacheEntry | undefined {
+  let entry: CacheEntry;
+  try {
+    entry = JSON.parse(readFileSync(cacheFile(dir, outDir), "utf8")) as CacheEntry;
+  } catch {
+    return undefined;
+  }
+  if (entry.format !== FORMAT || entry.key !== key || typeof entry.count !== "number") return undefined;
+  return outMatches(outDir, entry) ? entry : undefined;
+}
+
+function outMatches(outDir: string, entry: CacheEntry): boolean {
+  const expected = new Map<string, Set<string>>();
+  for (const rel of Object.keys(entry.files)) {
+    const dir = path.posix.dirname(rel);
+    const names = expected.get(dir) ?? new Set<string>();
+    names.add(path.posix.basename(rel));
+    expected.set(dir, names);
+  }
+  // No file monac did not record in its folders (an orphan to remove, a hand-written
+  // one to warn about), seen as writeOutput sees them (files, not dotfiles) ...
+  for (const dir of MANAGED_DIRS) {
+    if (entry.skip.includes(dir)) continue;
+    const want = expected.get(dir) ?? new Set<string>();
+    let have: string[];
+    try {
+      have = readdirSync(path.join(outDir, dir), { withFileTypes: true })
+        .filter((e) => e.isFile() && !e.name.startsWith("."))
+        .map((e) => e.name);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") return false;
+      have = [];
+    }
+    if (have.length !== want.size || have.some((name) => !want.has(name))) return false;
+  }
+  // ... and every recorded file with its recorded content.
+  for (const [rel, sha] of Object.entries(entry.files)) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path.join(outDir, rel));
+    } catch {
+      return false;
+    }
+    if (createHash("sha1").update(bytes).digest("hex") !== sha) return false;
+  }
+  return true;
+}
+
+/** Records a build that wrote out/ cleanly; best effort. */
+export function saveBuild(dir: string, outDir: string, entry: Omit<CacheEntry, "format" | "files" | "count"> & { artifacts: readonly { path: string; content: string }[] }): void {
+  const files: Record<string, string> = {};
+  for (const a of entry.artifacts) files[a.path] = createHash("sha1").update(a.content).digest("hex");
+  const data: CacheEntry = { format: FORMAT, key: entry.key, messages: entry.messages, summary: entry.summary, files, count: entry.artifacts.length, skip: entry.skip };
+  const file = cacheFile(dir, outDir);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(data));
+    renameSync(temp, file);
+    prune(path.dirname(file));
+  } catch {
+    // A read-only workspace builds without a cache.
+  }
+}
+
+let identity: string | undefined;
+
+/**
+ * monac's own code (every file of the directory this module was loaded from,
+ * dist/ or src/, but source maps and type declarations), the versions of the
+ * packages it depends on, and the Node version: what else decides the output.
+ */
+export function compilerIdentity(): string {
+  if (identity !== undefined) return identity;
+  const codeDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  const h = createHash("sha256");
+  h.update(`${process.version}\0`);
+  const walk = (dir: string): void => {
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (!/\.(?:map|d\.ts|tsbuildinfo)$/.test(e.name)) {
+        const bytes = readFileSync(full);
+        h.update(`${path.relative(codeDir, full)}\0${bytes.length}\0`);
+        h.update(bytes);
+      }
+    }
+  };
+  walk(codeDir);
+  const root = path.dirname(codeDir);
+  let dependencies: Record<string, string> = {};
+  try {
+    dependencies = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> }).dependencies ?? {};
+  } catch {
+    // Not laid out as a package: the code's hash is all there is.
+  }
+  for (const dep of Object.keys(dependencies).sort()) h.update(`${dep}@${installedVersion(root, dep)}\0`);
+  identity = h.digest("hex");
+  return identity;
+}
+
+/** The version of `dep` Node would load from `root`: node_modules of root and the directories above. */
+function installedVersion(root: string, dep: string): string {
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(path.join(dir, "node_modules", dep, "package.json"), "utf8")) as { version?: string }).version ?? "?";
+    } catch {
+      if (path.dirname(dir) === dir) return "missing";
+    }
+  }
+}
