@@ -93,6 +93,8 @@ slos:
     sli:
       latency:
         # A classic Prometheus histogram, with or without the _bucket suffix.
+        # For a native histogram, write nativeHistogram: instead; its
+        # threshold need not be a bucket boundary.
         histogram: http_request_duration_seconds{job="api"}
         # Requests faster than this are good. It must be one of the
         # histogram's bucket boundaries (here the bucket le="0.3").

@@ -204,6 +204,17 @@ export function countExpressions(slo: SloModel, windowMs: number): { errors: str
       return { errors: `${total} - (sum(${at(sli.good!)}) or vector(0))`, total };
     }
     case "latency": {
+      if (sli.native) {
+        // Per series, so that histograms of different bucket layouts (two
+        // instances, custom buckets) need not be merged. histogram_fraction
+        // is NaN for a series without events in the window, and 0 slow ones
+        // are no errors: both are left out before summing.
+        const increase = `increase(${formatSelector({ metric: sli.metric, matchers: sli.matchers })}[${w}])`;
+        return {
+          errors: `sum(histogram_count(${increase}) * histogram_fraction(${sli.thresholdSeconds}, +Inf, ${increase}) > 0) or vector(0)`,
+          total: `sum(histogram_count(${increase}))`,
+        };
+      }
       const count = formatSelector({ metric: `${sli.metric}_count`, matchers: sli.matchers });
       const bucket = formatSelector({ metric: `${sli.metric}_bucket`, matchers: [...sli.matchers, leMatcher(sli.thresholdSeconds)] });
       const total = `sum(increase(${count}[${w}]))`;

@@ -45,6 +45,8 @@ interface Acc {
   extraBuckets: Decimal[];
   readBy: string[];
   fromSlo: boolean;
+  /** Read by a latency SLI as a native histogram. */
+  native?: boolean;
 }
 
 const sloRef = (slo: SloModel) => `${slo.source.file} ${slo.source.path} (${slo.service}/${slo.name})`;
@@ -105,7 +107,10 @@ export function deriveContract(model: WorkspaceModel, service: string): Instrume
       if (inst?.labels !== undefined && acc.declaredLabels === undefined) acc.declaredLabels = [...inst.labels];
       if (inst?.help !== undefined && acc.help === undefined) acc.help = inst.help;
       if (read.kind === "histogram" && inst?.buckets !== undefined && acc.declaredBuckets === undefined) acc.declaredBuckets = inst.buckets;
-      if (slo.sli.kind === "latency" && read.kind === "histogram") acc.extraBuckets.push(slo.sli.thresholdSeconds);
+      if (slo.sli.kind === "latency" && read.kind === "histogram") {
+        acc.extraBuckets.push(slo.sli.thresholdSeconds);
+        if (slo.sli.native) acc.native = true;
+      }
     }
   }
   for (const alert of model.thresholds.filter((t) => t.service === service)) {
@@ -136,6 +141,10 @@ export function deriveContract(model: WorkspaceModel, service: string): Instrume
     if (acc.type === "histogram") {
       const base = acc.declaredBuckets ?? PROM_CLIENT_DEFAULT_BUCKETS.map((b) => Decimal.of(b));
       metric.buckets = sortedBounds([...base, ...acc.extraBuckets]).map((b) => b.toNumber());
+    }
+    if (acc.native) {
+      metric.note =
+        "read as a native histogram: prom-client exposes classic buckets, so scrape the service with convert_classic_histograms_to_nhcb: true (Prometheus 3) to store it as a native histogram with these bounds, or expose it natively from a client library that can";
     }
     if (acc.type === "gauge") metric.note = "a 0/1 gauge the service sets, 1 is good (the SLI is the share of time at 1); when a prober such as blackbox_exporter sets it instead, the service registers nothing for it";
     out.push(metric);

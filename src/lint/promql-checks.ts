@@ -66,13 +66,21 @@ const COUNTER_SUFFIXES = ["_total", "_count", "_sum", "_bucket"];
 /** Functions that need at least two samples in their window. */
 const TWO_SAMPLE_FUNCS = new Set(["rate", "irate", "increase", "delta", "idelta", "deriv"]);
 
+/**
+ * Functions reading native histograms. A native histogram's series has no
+ * suffix (`http_request_duration_seconds`), so a rate() under one of them is
+ * over a histogram, not a gauge.
+ */
+const NATIVE_HISTOGRAM_FUNCS = new Set(["histogram_count", "histogram_sum", "histogram_avg", "histogram_fraction", "histogram_quantile", "histogram_stddev", "histogram_stdvar"]);
+
 /** rate() and friends handle counter resets; on a gauge (or a recorded series) they give nonsense. */
 export function checkRateGauge(expr: Expr): ExprFinding[] {
   const out: ExprFinding[] = [];
-  walk(expr, (n) => {
+  walk(expr, (n, path) => {
     if (n.type !== "Call" || !COUNTER_FUNCS.has(n.func)) return;
     const arg = n.args[0];
     if (arg?.type !== "MatrixSelector") return;
+    if (path.some((p) => p.type === "Call" && NATIVE_HISTOGRAM_FUNCS.has(p.func))) return;
     const name = selectorMetricName(arg.selector);
     if (name === undefined) return;
     if (name.includes(":")) {

@@ -76,7 +76,7 @@ export function sliReads(sli: SliModel): MetricRead[] {
       return out;
     }
     case "latency":
-      return [{ name: sli.metric, kind: "histogram", matchers: sli.matchers, field: "histogram" }];
+      return [{ name: sli.metric, kind: "histogram", matchers: sli.matchers, field: sli.native ? "nativeHistogram" : "histogram" }];
     case "boolGauge":
       return selectors(sli.selector).map((s) => ({ name: s.name, kind: "gauge" as const, matchers: s.matchers, field: "metric" }));
     case "raw":

@@ -31,7 +31,9 @@ export type SliModel =
     }
   | {
       kind: "latency";
-      metric: string; // histogram base name, without _bucket/_count
+      /** A native histogram (one series per label set) rather than classic `_bucket`/`_count` series. */
+      native: boolean;
+      metric: string; // histogram base name, without _bucket/_count; a native histogram's series name
       matchers: LabelMatcher[];
       thresholdSeconds: Decimal;
     }

@@ -79,12 +79,15 @@ const RatioSli = z.strictObject({
 });
 
 const LatencySli = z.strictObject({
-  histogram: promql.describe('Classic histogram selector without suffix, e.g. http_request_duration_seconds{job="api"}.'),
+  histogram: promql.optional().describe('Classic histogram selector without suffix, e.g. http_request_duration_seconds{job="api"}.'),
+  nativeHistogram: promql
+    .optional()
+    .describe('Native histogram selector, e.g. http_request_duration_seconds{job="api"}: read with histogram_count and histogram_fraction; alternative to histogram.'),
   threshold: z
     .union([positiveDuration, z.number().gt(0, { error: (iss) => `threshold must be greater than zero, got ${iss.input}` })], {
       error: (iss) => `expected a duration such as 300ms, or a number of seconds such as 0.3, got ${JSON.stringify(iss.input)}`,
     })
-    .describe("Requests faster than this are good: a duration (300ms) or seconds (0.3); must be a bucket boundary (le) of the histogram."),
+    .describe("Requests faster than this are good: a duration (300ms) or seconds (0.3); must be a bucket boundary (le) of a classic histogram."),
 });
 
 const BoolGaugeSli = z.strictObject({
@@ -111,6 +114,13 @@ export const Sli = z
           kinds.length === 0
             ? "expected exactly one SLI kind: ratio, latency, boolGauge or raw"
             : `expected exactly one SLI kind, got ${kinds.join(" and ")}`,
+      });
+    }
+    if (sli.latency && (sli.latency.histogram === undefined) === (sli.latency.nativeHistogram === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["latency"],
+        message: "a latency SLI reads exactly one of histogram (classic, with le buckets) or nativeHistogram, plus threshold",
       });
     }
     if (sli.ratio && (sli.ratio.errors === undefined) === (sli.ratio.good === undefined)) {

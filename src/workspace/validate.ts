@@ -410,21 +410,32 @@ function buildSli(src: YamlSource, slo: SloSpec, path: Path, f: Findings): SliMo
     return good && total ? { kind: "ratio", good, total } : undefined;
   }
   if (sli.latency) {
-    const p: Path = [...path, "latency", "histogram"];
-    const sel = selectorOnly(src, p, sli.latency.histogram, "histogram", f);
+    const native = sli.latency.nativeHistogram !== undefined;
+    const field = native ? "nativeHistogram" : "histogram";
+    const p: Path = [...path, "latency", field];
+    const sel = selectorOnly(src, p, native ? sli.latency.nativeHistogram! : sli.latency.histogram!, field, f);
     if (!sel) return undefined;
     if (sel.metric === undefined) {
-      f.add(src, p, "histogram selector needs a metric name, e.g. http_request_duration_seconds{job=\"api\"}");
+      f.add(src, p, `${field} selector needs a metric name, e.g. http_request_duration_seconds{job="api"}`);
       return undefined;
     }
     if (sel.matchers.some((m) => m.name === "le")) {
-      f.add(src, p, "do not match on le: monac selects the bucket from threshold");
+      f.add(src, p, native ? "do not match on le: a native histogram has no le label" : "do not match on le: monac selects the bucket from threshold");
       return undefined;
     }
-    const metric = sel.metric.replace(/_(bucket|count|sum)$/, "");
+    const suffix = /^(.+)_(bucket|count|sum)$/.exec(sel.metric);
+    if (native && suffix) {
+      f.add(
+        src,
+        p,
+        `a native histogram is one series named without _${suffix[2]}: write ${suffix[1]}, or read the classic histogram with histogram: instead of nativeHistogram:`,
+      );
+      return undefined;
+    }
+    const metric = suffix ? suffix[1]! : sel.metric;
     const { threshold } = sli.latency;
     const thresholdSeconds = typeof threshold === "number" ? Decimal.of(threshold) : Decimal.fraction(BigInt(parseDuration(threshold)!), 1000n);
-    return { kind: "latency", metric, matchers: sel.matchers, thresholdSeconds };
+    return { kind: "latency", native, metric, matchers: sel.matchers, thresholdSeconds };
   }
   if (sli.boolGauge) {
     const p: Path = [...path, "boolGauge", "metric"];

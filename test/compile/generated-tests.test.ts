@@ -91,6 +91,15 @@ slos:
         threshold: 250ms
     alerting:
       minEvents: 500
+  - name: native
+    objective: 99.9
+    sli:
+      latency:
+        nativeHistogram: rpc_duration_seconds{job="shop"}
+        threshold: 300ms
+    alerting:
+      tiers:
+        ticket-slow: false
   - name: orders
     objective: 99.5
     period: 7d
@@ -104,13 +113,13 @@ slos:
 `;
   const SAMPLE_INTERVAL: Record<string, string> = { "1m": "1m", "30s": "30s", "5m": "1m", "2m30s": "50s" };
   for (const interval of ["1m", "30s", "5m", "2m30s"]) {
-    it(`hold for every spec variant: for, keep_firing_for, 28d, minEvents, good ratios, latency, at ${interval} evaluation`, { timeout: 120_000 }, async () => {
+    it(`hold for every spec variant: for, keep_firing_for, 28d, minEvents, good ratios, latency (classic and native), at ${interval} evaluation`, { timeout: 120_000 }, async () => {
       const model = modelFrom({ "monac.yaml": `evaluationInterval: ${interval}\n${BASE_MONAC_YAML}`, "slos/shop.yaml": VARIANTS });
       const dir = mkdtempSync(path.join(tmpdir(), "monac-variants-"));
       try {
         writeArtifacts(dir, [...compileWorkspace(model, { dashboards: false }), ...(await ruleTestArtifacts(model))]);
         let groups = 0;
-        for (const slo of ["held", "latency", "orders"]) {
+        for (const slo of ["held", "latency", "native", "orders"]) {
           const file = path.join(dir, `prometheus/tests/shop.${slo}.slo.test.yaml`);
           const text = readFileSync(file, "utf8");
           // Nothing where the engine disagrees with the workbook, and every tier generated.
@@ -124,7 +133,7 @@ slos:
           expect([interval, slo, failed, result.errors]).toEqual([interval, slo, [], []]);
           groups += result.groups.length;
         }
-        expect(groups).toBeGreaterThanOrEqual(18);
+        expect(groups).toBeGreaterThanOrEqual(24);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -53,7 +53,7 @@ describe("instrumentModule", () => {
     mkdirSync(DIR, { recursive: true });
     const example = await loadWorkspace(REPO_ROOT);
     const artifacts = compileWorkspace(example.model!, { dashboards: false, targets: false }).filter((a) => a.path.startsWith("instrument/"));
-    expect(artifacts.map((a) => a.path)).toEqual(["instrument/api.ts", "instrument/checkout.ts", "instrument/payments.ts"]);
+    expect(artifacts.map((a) => a.path)).toEqual(["instrument/api.ts", "instrument/checkout.ts", "instrument/ml-inference.ts", "instrument/payments.ts"]);
     const files = artifacts.map((a) => {
       const file = path.join(DIR, path.basename(a.path));
       writeFileSync(file, a.content);

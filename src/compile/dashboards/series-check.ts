@@ -118,7 +118,8 @@ export function specMetrics(model: Pick<WorkspaceModel, "slos" | "thresholds">, 
         for (const t of [sli.errors, sli.good, sli.total]) if (t !== undefined) known.addMetricsOf(window(t));
         break;
       case "latency":
-        known.addHistogram(sli.metric);
+        if (sli.native) known.add(sli.metric);
+        else known.addHistogram(sli.metric);
         break;
       case "boolGauge":
         known.addMetricsOf(sli.selector);

@@ -78,3 +78,60 @@ export function constantValues(value: number, samples: number): string {
 function num(v: number): string {
   return formatNumberLiteral(v);
 }
+
+/**
+ * The two-bucket layout a generated native histogram uses around a latency
+ * threshold: standard exponential buckets of schema 0, bucket i holding
+ * (2^(i-1), 2^i]. Fast requests go to the highest bucket entirely at or
+ * below the threshold, slow ones to the lowest bucket entirely above it, so
+ * histogram_fraction at the threshold interpolates nothing: the bucket
+ * holding the threshold (if the threshold is not a bound) stays empty.
+ */
+export interface NativeLayout {
+  /** Index of the fast bucket (the first bucket written). */
+  fast: number;
+  /** Index of the slow bucket; fast + 1 or fast + 2. */
+  slow: number;
+}
+
+export function nativeLayout(thresholdSeconds: number): NativeLayout {
+  let fast = Math.floor(Math.log2(thresholdSeconds));
+  // log2 of a non-power of two may round onto an integer: check with exact powers.
+  while (2 ** fast > thresholdSeconds) fast--;
+  while (2 ** (fast + 1) <= thresholdSeconds) fast++;
+  const slow = 2 ** fast === thresholdSeconds ? fast + 1 : fast + 2;
+  return { fast, slow };
+}
+
+/**
+ * A native histogram counter: per sample, `fast` observations at the fast
+ * bucket's upper bound and `slow` at the slow bucket's, in promtool's
+ * `{{...}}+{{...}}xn` notation, one term a segment (the segments as
+ * counterValues). The histogram starts with `startFast` fast observations.
+ */
+export function nativeCounterValues(layout: NativeLayout, segments: readonly { samples: number; fast: number; slow: number }[], startFast: number): string {
+  const fastValue = 2 ** layout.fast;
+  const slowValue = 2 ** layout.slow;
+  const gap = layout.slow - layout.fast - 1;
+  const histogram = (fast: number, slow: number) => {
+    const buckets = [fast, ...Array<number>(gap).fill(0), slow].map(num).join(" ");
+    return `{{schema:0 count:${num(fast + slow)} sum:${num(fast * fastValue + slow * slowValue)} offset:${layout.fast} buckets:[${buckets}]}}`;
+  };
+  const terms: string[] = [];
+  let fast = startFast;
+  let slow = 0;
+  let first = true;
+  for (const s of segments) {
+    if (s.samples <= 0) continue;
+    if (!first) {
+      fast += s.fast;
+      slow += s.slow;
+    }
+    const repeats = first ? s.samples : s.samples - 1;
+    terms.push(`${histogram(fast, slow)}+${histogram(s.fast, s.slow)}x${repeats}`);
+    fast += s.fast * repeats;
+    slow += s.slow * repeats;
+    first = false;
+  }
+  return terms.join(" ");
+}

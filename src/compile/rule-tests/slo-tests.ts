@@ -40,7 +40,7 @@ import { newGenerationContext, type GenerationContext } from "./generation-conte
 import { burnRateAlerts, noDataAlerts, severityTiers, SLO_METRICS, sloRuleGroup, windowSource } from "../slo-rules.js";
 import { parseVectorSelector } from "../../promql/syntax.js";
 import { ruleFileYaml, toYaml, type AlertingRule } from "../rules.js";
-import { counterValues, seriesText, type AlertRuleTest, type ExpectedAlert, type InputSeries, type RuleTestGroup } from "./rule-test-file.js";
+import { counterValues, nativeCounterValues, nativeLayout, seriesText, type AlertRuleTest, type ExpectedAlert, type InputSeries, type RuleTestGroup } from "./rule-test-file.js";
 import { labelsMatching, matches, selectorMatchers, variantAvoiding, type Selector } from "./synthetic-labels.js";
 import { buildPlan, evaluate, parseRuleFile, parseTestFile } from "../../ruletest/index.js";
 
@@ -124,6 +124,18 @@ function trafficModel(slo: SloModel): TrafficModel | string {
     case "latency": {
       const base = labelsMatching(sli.matchers);
       if (!base) return "no label values satisfy the histogram's matchers";
+      if (sli.native) {
+        const layout = nativeLayout(sli.thresholdSeconds.toNumber());
+        return {
+          shape: "latency-native",
+          series: (segments, start) => [
+            {
+              series: seriesText({ ...base, __name__: sli.metric }),
+              values: nativeCounterValues(layout, segments.map((s) => ({ samples: s.samples, fast: s.total - s.bad, slow: s.bad })), start),
+            },
+          ],
+        };
+      }
       const le = sli.thresholdSeconds.toString();
       return {
         shape: "latency",
