@@ -1,6 +1,7 @@
 // Pyrra ServiceLevelObjectives (pyrra.dev/v1alpha1) into monac SLOs. Field
 // names from Pyrra's kubernetes/api/v1alpha1/servicelevelobjective_types.go.
 import { Decimal } from "../workspace/decimal.js";
+import { parseDuration } from "../workspace/duration.js";
 import { printPromQL, tryParsePromQL, type Expr, type LabelMatcher, type VectorSelector } from "../promql/index.js";
 import { TIER_NAMES, type TierName } from "../workspace/schema.js";
 import {
@@ -154,10 +155,6 @@ function indicator(doc: SourceDoc, raw: unknown, f: Findings): { sli: Entry; com
     f.error(doc, ip, `expected a mapping, got ${describeValue(ind)}; not imported`);
     return undefined;
   }
-  if (kind === "latencyNative") {
-    f.error(doc, ip, "native histograms are not supported yet: monac's latency SLI reads a classic histogram (_bucket with le); not imported");
-    return undefined;
-  }
   const comments: string[] = [];
   const grouping = ind.grouping;
   if (Array.isArray(grouping) && grouping.length > 0) {
@@ -165,8 +162,14 @@ function indicator(doc: SourceDoc, raw: unknown, f: Findings): { sli: Entry; com
     f.warn(doc, [...ip, "grouping"], why);
     comments.push(`Approximation: ${why}.`);
   }
-  const fields = kind === "ratio" ? ["errors", "total", "grouping"] : kind === "latency" ? ["success", "total", "grouping"] : ["metric", "grouping"];
-  unknownFields(doc, ip, ind, fields, f);
+  const fields: Record<string, string[]> = {
+    ratio: ["errors", "total", "grouping"],
+    latency: ["success", "total", "grouping"],
+    latencyNative: ["latency", "total", "grouping"],
+    bool_gauge: ["metric", "grouping"],
+  };
+  unknownFields(doc, ip, ind, fields[kind]!, f);
+  if (kind === "latencyNative") return nativeLatency(doc, ip, ind, comments, f);
   if (kind === "bool_gauge") {
     const sel = selector(doc, [...ip, "metric"], ind.metric, f);
     if (!sel) return undefined;
@@ -208,6 +211,29 @@ function indicator(doc: SourceDoc, raw: unknown, f: Findings): { sli: Entry; com
   const histogram = printPromQL({ type: "VectorSelector", name: base, matchers: t.matchers, offset: 0, pos: { start: 0, end: 0 } });
   comments.push(`Pyrra's latency indicator (${base}_bucket{le="${le[0]!.value}"} over ${base}_count) is a monac latency SLI with threshold ${threshold} seconds.`);
   return { sli: entry("sli", map([entry("latency", map([entry("histogram", str(histogram)), entry("threshold", num(threshold.toString()))]))])), comments };
+}
+
+/**
+ * Pyrra's `latencyNative`: `total.metric` selects a native histogram and
+ * `latency` is a Prometheus duration; requests at or under it are good.
+ */
+function nativeLatency(doc: SourceDoc, ip: Path, ind: Obj, comments: string[], f: Findings): { sli: Entry; comments: string[] } | undefined {
+  const total = selector(doc, [...ip, "total", "metric"], get(ind, ["total", "metric"]), f);
+  const latencyAt: Path = [...ip, "latency"];
+  const latency = ind.latency;
+  const ms = typeof latency === "string" ? parseDuration(latency) : undefined;
+  if (ms === undefined || ms <= 0) {
+    f.error(doc, latencyAt, `latency must be a duration above zero such as 200ms, got ${describeValue(latency)}; not imported`);
+    return undefined;
+  }
+  if (!total) return undefined;
+  if (total.sel.matchers.some((m) => m.name === "le")) {
+    f.error(doc, [...ip, "total", "metric"], `total selects a native histogram, which has no le label, got ${total.text}; not imported`);
+    return undefined;
+  }
+  const threshold = Decimal.fraction(BigInt(ms), 1000n);
+  comments.push(`Pyrra's latencyNative indicator (${total.text}, latency ${latency}) is a monac latency SLI on a native histogram with threshold ${threshold} seconds.`);
+  return { sli: entry("sli", map([entry("latency", map([entry("nativeHistogram", str(total.text)), entry("threshold", str(latency as string))]))])), comments };
 }
 
 function key(ms: readonly LabelMatcher[]): string {

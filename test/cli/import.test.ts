@@ -54,6 +54,7 @@ beforeEach(() => {
   specs = path.join(dir, "specs");
   writeFileSync(path.join(dir, "sloth.yml"), SLOTH);
   writeFileSync(path.join(dir, "native.yaml"), PYRRA_NATIVE);
+  writeFileSync(path.join(dir, "bad.yaml"), PYRRA_NATIVE.replace("latency: 200ms", "latency: soon"));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -85,10 +86,21 @@ describe("monac import", () => {
 
   it("reports what cannot be imported at its source position, writes nothing, exits 1", async () => {
     const before = await snapshotDir(ws());
-    const r = await run("import", "pyrra", path.join(dir, "native.yaml"), "--dir", ws());
+    const r = await run("import", "pyrra", path.join(dir, "bad.yaml"), "--dir", ws());
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(new RegExp(`${path.join(dir, "native.yaml").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: .*native histograms`));
+    expect(r.err).toContain(`${path.join(dir, "bad.yaml")}:12:16: spec.indicator.latencyNative.latency: latency must be a duration above zero such as 200ms, got string "soon"; not imported`);
     expect(await snapshotDir(ws())).toEqual(before);
+  });
+
+  it("imports Pyrra's latencyNative as a latency SLI on a native histogram, and the workspace builds", async () => {
+    const r = await run("import", "pyrra", path.join(dir, "native.yaml"), "--dir", ws());
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("warning: metadata.name: Pyrra's absent alert becomes monac's noData alert");
+    const text = readFileSync(path.join(ws(), "slos", "connect-latency.yaml"), "utf8");
+    expect(text).toContain(`nativeHistogram: 'connect_server_requests_duration_seconds{job="pyrra",code="ok"}'`);
+    expect(text).toContain("threshold: 200ms");
+    const build = await run("build", "--dir", ws());
+    expect([build.code, build.err]).toEqual([0, ""]);
   });
 
   it("never replaces an existing spec without --force", async () => {

@@ -200,10 +200,11 @@ const CASES: Case[] = [
   {
     format: "pyrra", file: "pyrra/pyrra-connect-latency.yaml", golden: "pyrra-connect-latency", team: "shop",
     findings: [
+      "pyrra/pyrra-connect-latency.yaml:4:9: warning: metadata.name: Pyrra's absent alert becomes monac's noData alert: it fires after 15m without data, where Pyrra waits a time derived from the objective and its fastest window",
       "pyrra/pyrra-connect-latency.yaml:7:5: warning: metadata.labels: labels prometheus, role are not imported: they label the Kubernetes object (e.g. for prometheus-operator to pick up its rules), Pyrra does not put them on its rules; monac writes rule files",
-      "pyrra/pyrra-connect-latency.yaml:15:7: spec.indicator.latencyNative: native histograms are not supported yet: monac's latency SLI reads a classic histogram (_bucket with le); not imported",
+      "pyrra/pyrra-connect-latency.yaml:19:9: warning: spec.indicator.latencyNative.grouping: grouping by service, method is not imported: monac alerts on the SLO as a whole, not per group",
     ],
-    files: [],
+    files: ["pyrra-connect-latency.yaml"],
   },
   {
     format: "pyrra", file: "pyrra/slo-apiserver-write-response-errors.yaml", golden: "slo-apiserver-write-response-errors", team: "shop",
