@@ -181,7 +181,8 @@ export interface TargetsModel {
   operator?: { namespace: string; labels: Record<string, string>; alertmanager: "alertmanager-config" | "secret"; secretName: string; dashboardLabels: Record<string, string> };
   mimir?: { namespace: string | undefined; maxRulesPerGroup: number; maxGroupsPerTenant: number; maxQueryLengthMs: number | undefined };
   thanos?: { partialResponseStrategy: "abort" | "warn" };
-  vmalert?: Record<string, never>;
+  /** Services and service/slo pairs left out of out/vmalert. */
+  vmalert?: { exclude: string[] };
 }
 
 export interface WorkspaceModel {

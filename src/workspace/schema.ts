@@ -358,13 +358,22 @@ export const ThanosOptions = z.strictObject({
   partialResponseStrategy: z.enum(["abort", "warn"]).default("abort").describe("Thanos Ruler's partial_response_strategy on groups with alerts (abort: no alert on partial data)."),
 });
 
+export const VmalertOptions = z.strictObject({
+  exclude: z
+    .array(z.string().regex(/^[^/\s]+(\/[^/\s]+)?$/, { error: (iss) => `expected a service or service/slo, got ${JSON.stringify(iss.input)}` }))
+    .default([])
+    .describe(
+      "Services (checkout) or SLOs (checkout/latency) whose rules vmalert does not get, e.g. SLOs on native histograms, which VictoriaMetrics does not store.",
+    ),
+});
+
 export const Targets = z
   .strictObject({
     prometheus: z.literal(true).optional().describe("Plain Prometheus and Alertmanager files (out/prometheus, out/alertmanager, out/grafana); always written, the generated tests run on them."),
     "prometheus-operator": enabled(OperatorOptions).optional().describe("PrometheusRule, AlertmanagerConfig (or a config Secret) and dashboard ConfigMaps in out/prometheus-operator; true for the defaults."),
     mimir: enabled(MimirOptions).optional().describe("mimirtool rule files (namespace + groups) in out/mimir, within the ruler's limits; true for the defaults."),
     thanos: enabled(ThanosOptions).optional().describe("Thanos Ruler rule files in out/thanos; true for the defaults."),
-    vmalert: z.literal(true).optional().describe("vmalert rule files in out/vmalert: recording rules and alerts in separate groups."),
+    vmalert: enabled(VmalertOptions).optional().describe("vmalert rule files in out/vmalert: recording rules and alerts in separate groups; true for the defaults."),
   })
   .default({})
   .describe("Where the rules are deployed; every target gets its own folder in out/.");

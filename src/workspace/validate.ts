@@ -6,7 +6,7 @@ import { closestName, formatPath, type Diagnostic } from "./diagnostics.js";
 import { formatDuration, parseDuration } from "./duration.js";
 import { positionInScalar, positionOf, type YamlSource } from "./yaml-source.js";
 import { DEFAULT_TIERS, burnRateFactor, durationMs } from "./tiers.js";
-import { MimirOptions, OperatorOptions, SEVERITIES, ThanosOptions, type Severity, type SloFileSpec, type SloSpec, type ThresholdAlertSpec, type ThresholdFileSpec, type WorkspaceFileSpec } from "./schema.js";
+import { MimirOptions, OperatorOptions, SEVERITIES, ThanosOptions, VmalertOptions, type Severity, type SloFileSpec, type SloSpec, type ThresholdAlertSpec, type ThresholdFileSpec, type WorkspaceFileSpec } from "./schema.js";
 import { serviceLabels, sliReads, TARGET_LABELS, type MetricRead } from "./metric-reads.js";
 import type {
   InstrumentationModel, TargetsModel, RoutingModel, SliModel, SloModel, ThresholdAlertModel, ThresholdLevel, TierModel, WorkspaceModel } from "./model.js";
@@ -635,7 +635,8 @@ function buildTargets(spec: WorkspaceFileSpec["targets"] | undefined): TargetsMo
   if (op) out.operator = op;
   if (mimir) out.mimir = { namespace: mimir.namespace, maxRulesPerGroup: mimir.maxRulesPerGroup, maxGroupsPerTenant: mimir.maxGroupsPerTenant, maxQueryLengthMs: mimir.maxQueryLength === undefined ? undefined : durationMs(mimir.maxQueryLength) };
   if (thanos) out.thanos = thanos;
-  if (t.vmalert) out.vmalert = {};
+  const vmalert = t.vmalert === true ? VmalertOptions.parse({}) : t.vmalert;
+  if (vmalert) out.vmalert = { exclude: vmalert.exclude };
   return out;
 }
 

@@ -28,8 +28,9 @@ describe("monac instrument", () => {
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     const dir = path.join(ws, "out", "instrument");
-    expect((await readdir(dir)).sort()).toEqual(["api.ts", "checkout.ts", "payments.ts"]);
-    for (const f of ["api.ts", "checkout.ts", "payments.ts"]) {
+    const modules = ["api.ts", "checkout.ts", "ml-inference.ts", "payments.ts"];
+    expect((await readdir(dir)).sort()).toEqual(modules);
+    for (const f of modules) {
       expect(await readFile(path.join(dir, f), "utf8")).toBe(await readFile(path.join(REPO_ROOT, "out", "instrument", f), "utf8"));
     }
   });

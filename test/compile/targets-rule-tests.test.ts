@@ -39,8 +39,11 @@ const TARGETS: Record<string, (ruleFile: string) => Group[]> = {
       .flatMap((f) => (parse(readFileSync(path.join(OUT, "prometheus-operator", f), "utf8")) as { spec: { groups: Group[] } }).spec.groups),
 };
 
+/** Test files of SLOs a target leaves out (monac.yaml: vmalert gets no native-histogram SLO). */
+const LEFT_OUT: Record<string, string[]> = { vmalert: ["ml-inference.prediction-latency.slo.test.yaml"] };
+
 describe.each(Object.keys(TARGETS))("the generated rule tests on the %s target's rules", (target) => {
-  it.each(tests)("%s", async (testFile) => {
+  it.each(tests.filter((t) => !(LEFT_OUT[target] ?? []).includes(t)))("%s", async (testFile) => {
     const test = parse(readFileSync(path.join(OUT, "prometheus", "tests", testFile), "utf8")) as { rule_files: string[] };
     const dir = mkdtempSync(path.join(os.tmpdir(), `monac-${target}-tests-`));
     try {

@@ -55,13 +55,20 @@ beforeAll(async () => {
   expect(loaded.model, JSON.stringify(loaded.diagnostics)).toBeDefined();
   model = loaded.model!;
   input = targetInput(model);
-  output = vmalertArtifacts(input);
+  output = vmalertArtifacts(input, model.targets?.vmalert);
 });
+
+/** The example's SLOs and threshold services monac.yaml leaves out of vmalert (native histograms). */
+const excludedFrom = (m: WorkspaceModel) => new Set(m.targets?.vmalert?.exclude ?? []);
+/** The SLOs vmalert gets. */
+const kept = () => input.slos.filter((s) => !excludedFrom(model).has(`${s.slo.service}/${s.slo.name}`));
 
 describe("vmalert target on the example workspace", () => {
   it("writes one file per SLO and per threshold service, with no problem and no warning", () => {
+    const excluded = excludedFrom(model);
+    expect([...excluded]).toEqual(["ml-inference/prediction-latency"]);
     const expected = [
-      ...model.slos.map((s) => `vmalert/${s.service}.${s.name}.slo.rules.yaml`),
+      ...model.slos.filter((s) => !excluded.has(`${s.service}/${s.name}`)).map((s) => `vmalert/${s.service}.${s.name}.slo.rules.yaml`),
       ...input.thresholds.map((t) => `vmalert/${t.service}.alerts.rules.yaml`),
     ].sort();
     expect(output.artifacts.map((a) => a.path)).toEqual(expected);
@@ -69,8 +76,22 @@ describe("vmalert target on the example workspace", () => {
     expect(output.warnings).toEqual([]);
   });
 
+  it("refuses a rule on native histograms it is not told to leave out, and a name in exclude that matches nothing", () => {
+    const all = vmalertArtifacts(input);
+    expect(all.problems).toEqual([
+      'vmalert: vmalert/ml-inference.prediction-latency.slo.rules.yaml: group "slo-ml-inference-prediction-latency": ' +
+        "record slo:sli_errors:increase5m, record slo:sli_total:increase5m, record slo:sli_error:ratio_rate30m, record slo:sli_error:ratio_rate1h, " +
+        "record slo:sli_error:ratio_rate2h, record slo:sli_error:ratio_rate6h call histogram_count(), histogram_fraction(), which read native histograms; " +
+        "VictoriaMetrics stores none (MetricsQL has no such function on them): read a classic histogram, or leave this out of vmalert with targets.vmalert.exclude",
+    ]);
+    expect(vmalertArtifacts(input, { exclude: ["ml-inference", "checkout/availabilty", "nope"] }).problems).toEqual([
+      "vmalert: exclude: checkout/availabilty is no service or service/slo of the workspace",
+      "vmalert: exclude: nope is no service or service/slo of the workspace",
+    ]);
+  });
+
   it("starts every file with the generated header naming its spec file", () => {
-    for (const { slo } of input.slos) {
+    for (const { slo } of kept()) {
       const file = output.artifacts.find((a) => a.path === `vmalert/${slo.service}.${slo.name}.slo.rules.yaml`)!;
       expect(file.content.startsWith(`# ${generatedHeader([slo.source.file]).join("\n# ")}\n`)).toBe(true);
     }
@@ -81,7 +102,7 @@ describe("vmalert target on the example workspace", () => {
   });
 
   it("is deterministic", () => {
-    const again = vmalertArtifacts(targetInput(model));
+    const again = vmalertArtifacts(targetInput(model), model.targets?.vmalert);
     expect(again).toEqual(output);
   });
 
@@ -122,7 +143,7 @@ describe("vmalert target on the example workspace", () => {
         expect(g.rules.length).toBeGreaterThan(0);
       }
     }
-    for (const { slo, group } of input.slos) {
+    for (const { slo, group } of kept()) {
       const groups = (parse(output.artifacts.find((a) => a.path === `vmalert/${slo.service}.${slo.name}.slo.rules.yaml`)!.content) as { groups: FileGroup[] }).groups;
       expect(groups.length).toBeGreaterThan(2);
       for (const g of groups) expect(g.interval).toBe(group.interval);
@@ -133,7 +154,7 @@ describe("vmalert target on the example workspace", () => {
 
   it("emits every generated rule exactly once", () => {
     const source = (groups: RuleGroup[]) => groups.flatMap((g) => g.rules).map(ruleKey).sort();
-    const sourceGroups = [...input.slos.map((s) => s.group), ...input.thresholds.map((t) => t.group)];
+    const sourceGroups = [...kept().map((s) => s.group), ...input.thresholds.map((t) => t.group)];
     const emitted = output.artifacts.flatMap((a) => (parse(a.content) as { groups: FileGroup[] }).groups.flatMap((g) => g.rules)).map(ruleKey).sort();
     expect(emitted).toEqual(source(sourceGroups));
   });
@@ -205,6 +226,15 @@ describeWithTool(["promtool", "vmalert"], "vmalert target files checked by promt
       const r = await runTool("vmalert", ["-dryRun", `-rule=${path.join(dir, a.path)}`, "-loggerLevel=ERROR"], { cwd: dir });
       expect(r.code, `${a.path}\n${r.stdout}${r.stderr}`).toBe(0);
     }
+  });
+
+  it("vmalert -dryRun refuses the native-histogram SLO's rules, as the target does", async () => {
+    const native = vmalertArtifacts(input).artifacts.find((a) => a.path === "vmalert/ml-inference.prediction-latency.slo.rules.yaml")!;
+    const file = path.join(dir, "native.rules.yaml");
+    writeFileSync(file, native.content);
+    const r = await runTool("vmalert", ["-dryRun", `-rule=${file}`, "-loggerLevel=ERROR"], { cwd: dir });
+    expect(r.code).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toContain('unsupported function "histogram_count"');
   });
 
   it("vmalert -dryRun rejects a broken rule file (the check has teeth)", async () => {

@@ -46,7 +46,8 @@ describe("the README's examples", () => {
         files.set(`slos/${at}.yaml`, spliced);
       } else if (/^service:/m.test(b.text) && /^slos:/m.test(b.text)) {
         files.set(`slos/${at}.yaml`, b.text);
-        lastSlo = b;
+        // Fragments replace an example's alerting: only an example that has one takes them.
+        if (/^ {4}alerting:$/m.test(b.text)) lastSlo = b;
       } else if (/^service:/m.test(b.text) && /^alerts:/m.test(b.text)) files.set(`alerts/${at}.yaml`, b.text);
       else if (/^title:/m.test(b.text)) files.set(`dashboards/${at}.yaml`, b.text);
       else if (/^receivers:/m.test(b.text)) files.set("monac.yaml", b.text);

@@ -17,7 +17,7 @@ export function targetArtifacts(input: TargetInput): { artifacts: Artifact[]; wa
   if (t.operator) outputs.push({ target: "prometheus-operator", ...operatorArtifacts(input, t.operator) });
   if (t.mimir) outputs.push({ target: "mimir", ...mimirArtifacts(input, t.mimir) });
   if (t.thanos) outputs.push({ target: "thanos", ...thanosArtifacts(input, t.thanos) });
-  if (t.vmalert) outputs.push({ target: "vmalert", ...vmalertArtifacts(input) });
+  if (t.vmalert) outputs.push({ target: "vmalert", ...vmalertArtifacts(input, t.vmalert) });
   const problems = outputs.flatMap((o) => o.problems.map((message) => ({ target: o.target, message })));
   if (problems.length > 0) throw new TargetCheckError(problems);
   return { artifacts: outputs.flatMap((o) => o.artifacts), warnings: outputs.flatMap((o) => o.warnings) };

@@ -35,7 +35,15 @@
 // incident by a whole short window. That is the one case reported as a
 // warning; with the default 1m interval and a 5m short window the lag is 2m,
 // which an SRE already expects from scrape and evaluation intervals.
+//
+// Native histograms. VictoriaMetrics stores none (it keeps classic buckets),
+// and MetricsQL has no histogram_count, histogram_sum or histogram_fraction
+// (its histogram_avg, _stddev and _stdvar read bucket series instead). A rule
+// calling those PromQL functions would read nothing there, or be refused by
+// vmalert: it is a build error, and `exclude` leaves out the services or
+// SLOs vmalert is not meant to evaluate.
 import { walk, type VectorSelector } from "../../promql/ast.js";
+import type { TargetsModel } from "../../workspace/model.js";
 import { tryParsePromQL } from "../../promql/parser.js";
 import { formatPrometheusDuration, parsePrometheusDuration } from "../../go/duration.js";
 import type { Artifact } from "../artifact.js";
@@ -67,13 +75,50 @@ export interface LayeredGroups {
   problems: string[];
 }
 
-export function vmalertArtifacts(input: TargetInput): TargetOutput {
+/** PromQL functions that read native histograms only, and MetricsQL lacks or reads otherwise. */
+const NATIVE_HISTOGRAM_FUNCTIONS = new Set(["histogram_count", "histogram_sum", "histogram_fraction", "histogram_avg", "histogram_stddev", "histogram_stdvar"]);
+
+/** The problem with a group whose rules call functions reading native histograms, if any. */
+function nativeHistogramProblem(group: RuleGroup): string | undefined {
+  const rules: string[] = [];
+  const used = new Set<string>();
+  for (const rule of group.rules) {
+    const parsed = tryParsePromQL(rule.expr);
+    if (!parsed.ok) continue;
+    let calls = false;
+    walk(parsed.expr, (n) => {
+      if (n.type === "Call" && NATIVE_HISTOGRAM_FUNCTIONS.has(n.func)) {
+        used.add(n.func);
+        calls = true;
+      }
+    });
+    if (calls) rules.push(isAlertingRule(rule) ? `alert ${rule.alert}` : `record ${rule.record}`);
+  }
+  if (rules.length === 0) return undefined;
+  const fns = [...used].sort().map((f) => `${f}()`);
+  return (
+    `group "${group.name}": ${rules.join(", ")} call${rules.length === 1 ? "s" : ""} ${fns.join(", ")}, which read${fns.length === 1 ? "s" : ""} native histograms; ` +
+    "VictoriaMetrics stores none (MetricsQL has no such function on them): read a classic histogram, or leave this out of vmalert with targets.vmalert.exclude"
+  );
+}
+
+export function vmalertArtifacts(input: TargetInput, options: NonNullable<TargetsModel["vmalert"]> = { exclude: [] }): TargetOutput {
   const artifacts: Artifact[] = [];
   const problems: string[] = [];
   const warnings: string[] = [];
+  const excluded = new Set(options.exclude);
+  const used = new Set<string>();
+  const isExcluded = (...names: string[]) => {
+    const hit = names.filter((n) => excluded.has(n));
+    for (const n of hit) used.add(n);
+    return hit.length > 0;
+  };
 
   for (const { slo, group } of input.slos) {
+    if (isExcluded(slo.service, `${slo.service}/${slo.name}`)) continue;
     const file = vmalertSloRulesPath(slo.service, slo.name);
+    const native = nativeHistogramProblem(group);
+    if (native !== undefined) problems.push(`vmalert: ${file}: ${native}`);
     const split = layerGroup(group);
     problems.push(...split.problems.map((p) => `vmalert: ${file}: ${p}`));
     const recordingLayers = split.groups.filter((g) => g.rules.some((r) => !isAlertingRule(r))).length;
@@ -108,10 +153,17 @@ export function vmalertArtifacts(input: TargetInput): TargetOutput {
   }
 
   for (const { service, group, sources } of input.thresholds) {
+    if (isExcluded(service)) continue;
     const file = vmalertThresholdRulesPath(service);
+    const native = nativeHistogramProblem(group);
+    if (native !== undefined) problems.push(`vmalert: ${file}: ${native}`);
     const split = layerGroup(group);
     problems.push(...split.problems.map((p) => `vmalert: ${file}: ${p}`));
     artifacts.push({ path: file, content: ruleFileYaml(generatedHeader(sources), split.groups) });
+  }
+
+  for (const name of options.exclude) {
+    if (!used.has(name)) problems.push(`vmalert: exclude: ${name} is no service or service/slo of the workspace`);
   }
 
   artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
