@@ -3,10 +3,12 @@
 // github.com/pyrra-dev/pyrra at commit
 // 1ba95afbf90b2311cb9332b1633cf09218b7de9f: slo/rules_test.go,
 // TestObjective_Burnrates cases "http-ratio", "http-ratio-grouping",
-// "http-latency" and "prometheus-up-targets-grouping-regex" (recording rule
-// expressions, windows, alert expressions, `for`, labels; not the pyrra_url
-// annotation, which needs an external URL), and Test_windows. The
-// objectives are those of slo/promql_test.go (objectiveHTTPRatio & co.),
+// "http-latency", "http-latency-native" and
+// "prometheus-up-targets-grouping-regex" (recording rule expressions,
+// windows, alert expressions, `for`, labels; not the pyrra_url annotation,
+// which needs an external URL), TestObjective_BurnrateNames
+// "http-latency-native", and Test_windows. The objectives are those of
+// slo/promql_test.go (objectiveHTTPRatio, objectiveHTTPNativeLatency & co.),
 // written here as the ServiceLevelObjective specs Pyrra converts to them.
 import { describe, expect, it } from "vitest";
 import { parseRuleFile } from "../../src/ruletest/index.js";
@@ -14,8 +16,8 @@ import {
   parsePyrraObjective,
   pyrraBurnrates,
   pyrraRuleFile,
+  pyrraBurnrateName,
   pyrraWindows,
-  PyrraUnsupportedError,
   type PyrraRule,
 } from "../support/pyrra-rules.js";
 
@@ -166,12 +168,44 @@ describe("Pyrra's burn-rate rules, ported (test/support/pyrra-rules.ts)", () => 
     });
   });
 
-  it("refuses latencyNative", () => {
-    const yaml = spec("x", "99", `    latencyNative:
+  it('TestObjective_Burnrates "http-latency-native" (objectiveHTTPNativeLatency: latency 1s, no grouping)', () => {
+    const yaml = spec("monitoring-http-latency", "99.5", `    latencyNative:
+      latency: 1s
+      total:
+        metric: http_request_duration_seconds{job="metrics-service-thanos-receive-default",code=~"2.."}
+`);
+    check(yaml, {
+      metric: "http_request_duration_seconds",
+      expr5m: '1 - histogram_fraction(0, 1, sum(rate(http_request_duration_seconds{code=~"2..",job="metrics-service-thanos-receive-default"}[5m])))',
+      recordLabels: { job: "metrics-service-thanos-receive-default", slo: "monitoring-http-latency" },
+      alerts: alerts28d(
+        "http_request_duration_seconds",
+        'job="metrics-service-thanos-receive-default",slo="monitoring-http-latency"',
+        "0.995",
+        { job: "metrics-service-thanos-receive-default", slo: "monitoring-http-latency" },
+        "model",
+      ),
+    });
+    // TestObjective_BurnrateNames "http-latency-native".
+    expect(pyrraBurnrateName(parsePyrraObjective(yaml), 5 * MIN)).toBe("http_request_duration_seconds:burnrate5m");
+  });
+
+  it("latencyNative with grouping and a sub-second latency (derived by hand from Burnrate's template, not in Pyrra's tests)", () => {
+    // `1 - histogram_fraction(0,0.696969, sum by (grouping) (rate(metric{matchers="total"}[1s])))` with
+    // the grouping sorted, 0.696969 replaced by time.Duration(200ms).Seconds() printed as FormatFloat 'f', -1;
+    // the grouped labels leave the records' labels, as for the other indicators.
+    const yaml = spec("connect", "99", `    latencyNative:
       latency: 200ms
       total:
-        metric: connect_server_requests_duration_seconds{job="pyrra"}
+        metric: connect_server_requests_duration_seconds{job="pyrra",code="ok"}
+      grouping: [service, method]
 `);
-    expect(() => parsePyrraObjective(yaml)).toThrow(PyrraUnsupportedError);
+    const group = pyrraBurnrates(parsePyrraObjective(yaml));
+    expect(group.rules[0]).toEqual({
+      record: "connect_server_requests_duration_seconds:burnrate5m",
+      expr: '1 - histogram_fraction(0, 0.2, sum by (method, service) (rate(connect_server_requests_duration_seconds{code="ok",job="pyrra"}[5m])))',
+      labels: { code: "ok", job: "pyrra", slo: "connect" },
+    });
+    expect(group.rules.filter((r) => r.alert !== undefined).map((r) => r.for)).toEqual(["2m", "15m", "1h", "3h"]);
   });
 });

@@ -2,17 +2,17 @@
  * What Pyrra generates for alerting, ported from its source
  * (github.com/pyrra-dev/pyrra, slo/rules.go, slo/slo.go, slo/promql.go at
  * 1ba95afbf90b2311cb9332b1633cf09218b7de9f): the burn-rate recording rules
- * and multi-burn-rate alerts of `Objective.Burnrates()` for ratio, latency
- * and bool_gauge indicators, with `grouping`, as one rule group evaluated
- * every 30s.
+ * and multi-burn-rate alerts of `Objective.Burnrates()` for ratio, latency,
+ * latencyNative and bool_gauge indicators, with `grouping`, as one rule
+ * group evaluated every 30s.
  *
  * Pyrra cannot run here (no Go toolchain), so the reference material in
  * ../shared/reference/pyrra has specs only; this port gives the
  * detection comparison Pyrra's own rules. What it leaves out: the
  * `-increase` group (recording rules for Pyrra's UI, and the absent-metric
  * alerts, which fire only when the SLI's series disappear), the generic
- * rules (pyrra_availability & co., no alerts), `latencyNative` (native
- * histograms), the Prometheus 3 `le` migration option, and the `pyrra_url`
+ * rules (pyrra_availability & co., no alerts), the Prometheus 3 `le`
+ * migration option, and the `pyrra_url`
  * annotation (only written with an external URL). Expressions are printed
  * as Prometheus's printer does (matchers sorted, `sum by (a, b) (...)`),
  * so they can be compared with Pyrra's expected outputs in rules_test.go.
@@ -30,6 +30,8 @@ export interface PyrraMetric {
 export type PyrraIndicator =
   | { kind: "ratio"; errors: PyrraMetric; total: PyrraMetric; grouping: string[] }
   | { kind: "latency"; success: PyrraMetric; total: PyrraMetric; grouping: string[] }
+  /** A native histogram; `latencySeconds` is spec.latency as `time.Duration(...).Seconds()`. */
+  | { kind: "latencyNative"; total: PyrraMetric; latencySeconds: number; grouping: string[] }
   | { kind: "boolGauge"; metric: PyrraMetric; grouping: string[] };
 
 export interface PyrraObjective {
@@ -170,6 +172,7 @@ function baseMetric(o: PyrraObjective): PyrraMetric {
   switch (o.indicator.kind) {
     case "ratio":
     case "latency":
+    case "latencyNative":
       return o.indicator.total;
     case "boolGauge":
       return o.indicator.metric;
@@ -197,6 +200,12 @@ export function pyrraBurnrateExpr(o: PyrraObjective, windowMs: number): string {
       const success = selectorString(ind.success.name, ind.success.matchers);
       const total = selectorString(ind.total.name, ind.total.matchers);
       return `(${sum}rate(${total}${range})) - ${sum}rate(${success}${range}))) / ${sum}rate(${total}${range}))`;
+    }
+    case "latencyNative": {
+      // `1 - histogram_fraction(0,0.696969, sum by (grouping) (rate(metric{matchers="total"}[1s])))`,
+      // the 0.696969 replaced by the latency in seconds (NumberLiteral prints as FormatFloat 'f', -1).
+      const total = selectorString(ind.total.name, ind.total.matchers);
+      return `1 - histogram_fraction(0, ${formatFloat(ind.latencySeconds)}, ${sum}rate(${total}${range})))`;
     }
     case "boolGauge": {
       const m = selectorString(ind.metric.name, ind.metric.matchers);
@@ -301,7 +310,7 @@ export function pyrraRuleFile(o: PyrraObjective): string {
   return stringifyYaml({ groups: [pyrraBurnrates(o)] }, { lineWidth: 0 });
 }
 
-/** Thrown for Pyrra specs this port does not cover (latencyNative). */
+/** Thrown for Pyrra specs this port does not cover. */
 export class PyrraUnsupportedError extends Error {}
 
 function metricOf(selector: unknown, where: string): PyrraMetric {
@@ -344,9 +353,17 @@ export function parsePyrraObjective(text: string): PyrraObjective {
     const b = ind.bool_gauge as { metric?: unknown; grouping?: unknown };
     indicator = { kind: "boolGauge", metric: metricOf(b.metric, "bool_gauge.metric"), grouping: stringList(b.grouping) };
   } else if (ind.latencyNative) {
-    throw new PyrraUnsupportedError("latencyNative (native histograms) is not ported");
+    const l = ind.latencyNative as { latency?: unknown; total?: { metric?: unknown }; grouping?: unknown };
+    if (typeof l.latency !== "string" || l.latency === "") throw new Error("latencyNative: latency objective must be set");
+    indicator = {
+      kind: "latencyNative",
+      total: metricOf(l.total?.metric, "latencyNative.total"),
+      // model.ParseDuration, then time.Duration(latency).Seconds().
+      latencySeconds: parseDuration(l.latency) / 1000,
+      grouping: stringList(l.grouping),
+    };
   } else {
-    throw new Error("no supported indicator (ratio, latency, bool_gauge)");
+    throw new Error("no supported indicator (ratio, latency, latencyNative, bool_gauge)");
   }
   const prefixed = (m: Record<string, string> | undefined): Record<string, string> =>
     Object.fromEntries(Object.entries(m ?? {}).filter(([k]) => k.startsWith(PROPAGATION_PREFIX)).map(([k, v]) => [k.slice(PROPAGATION_PREFIX.length), v]));
