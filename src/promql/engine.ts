@@ -64,7 +64,7 @@ export interface EngineOptions {
   histogramExtrapolationToZero?: boolean;
 }
 
-const DEFAULT_LOOKBACK = 5 * 60_000;
+export const DEFAULT_LOOKBACK = 5 * 60_000;
 const DEFAULT_SUBQUERY_STEP = 60_000;
 
 /** Functions whose output keeps the metric name: they select a sample rather than compute one. */
@@ -832,8 +832,11 @@ class Evaluator implements StepGrid {
    * query, two outputs with the same labels at one step are an error.
    */
   private rangeEval(inputs: Evaluated[], fn: (args: StepArg[], ts: number) => StepSample[] | number): Evaluated {
+    // Vectors of at most one series (sums, ratios of sums): each step's samples straight from a cursor.
+    const single = this.numSteps > 1 && inputs.every((inp) => inp.kind !== "vector" || inp.series.length <= 1);
+    const cursors = single ? inputs.map(() => 0) : undefined;
     const perStep = inputs.map((inp) => {
-      if (inp.kind !== "vector") return undefined;
+      if (inp.kind !== "vector" || single) return undefined;
       const steps: StepSample[][] = Array.from({ length: this.numSteps }, () => []);
       for (const [step, present] of stepSamples(inp.series, this)) steps[step] = present.map(([, s]) => s);
       return steps;
@@ -847,7 +850,16 @@ class Evaluator implements StepGrid {
       const args: StepArg[] = inputs.map((inp, j) => {
         if (inp.kind === "scalar") return inp.values[i]!;
         if (inp.kind === "string") return inp.value;
-        if (inp.kind === "vector") return perStep[j]![i]!;
+        if (inp.kind === "vector") {
+          if (cursors === undefined) return perStep[j]![i]!;
+          // As stepSamples would yield it.
+          const s = inp.series[0];
+          const c = cursors[j]!;
+          if (s === undefined || c >= s.ts.length || s.ts[c] !== ts) return [];
+          cursors[j] = c + 1;
+          const h = s.hs === undefined ? undefined : s.hs[c];
+          return [h === undefined ? { metric: s.metric, v: s.vs[c]!, dropName: s.dropName } : { metric: s.metric, v: s.vs[c]!, h, dropName: s.dropName }];
+        }
         throw new PromQLEvalError("unexpected range vector argument");
       });
       const res = fn(args, ts);

@@ -38,6 +38,7 @@ import type { InputSamples } from "./input.js";
 import type { LoadedAlertingRule, LoadedRule, LoadedRuleGroup } from "./rule-files.js";
 import { GoCallError, type QueryFn, type TemplateSample } from "../template/index.js";
 import { AppendError, TestStorage } from "./test-storage.js";
+import { neededSteps, type ReadAfter } from "./demand.js";
 
 export interface EvalPlan {
   /** Rule groups in evaluation order. */
@@ -56,6 +57,15 @@ export interface EvalPlan {
   chunkSteps?: number;
   /** Record which rules produced output (EvalResult.covered); off unless asked, so it costs nothing. */
   trackCoverage?: boolean;
+  /**
+   * Everything the caller reads from EvalResult.storage/engine after the
+   * loop, besides the alert checks: instant queries at absolute times. When
+   * given, the fast path may evaluate a rule only at the loop steps these
+   * reads and the alert checks can observe (demand.ts), and the storage holds
+   * only those; verdicts, errors and every observed value are unchanged.
+   * Unset: every rule at every step.
+   */
+  reads?: readonly ReadAfter[];
 }
 
 export interface AlertSnapshot {
@@ -433,18 +443,38 @@ async function runFast(plan: EvalPlan): Promise<EvalResult> {
   // Local to this attempt: an aborted fast path leaves the exact loop to say what ran.
   const covered = plan.trackCoverage ? new Set<LoadedRule>() : undefined;
 
+  const masks = sparseMasks(plan, steps, checks);
   for (const group of plan.groups) {
     const off = group.queryOffset;
     for (const rule of group.rules) {
-      const series = rangeSteps(engine, rule, plan.start - off, steps, interval, plan.chunkSteps ?? CHUNK_STEPS);
+      const mask = masks?.get(rule);
+      const series = rangeSteps(engine, rule, plan.start - off, steps, interval, plan.chunkSteps ?? CHUNK_STEPS, mask);
       if (rule.kind === "record") {
         if (covered !== undefined && series.some((s) => s.steps.length > 0)) covered.add(rule);
         writeRecorded(rule, series, steps, plan.start - off, interval, writer);
-      } else await walkAlerts(alertRt.get(rule)!, plan, series, steps, off, writer, checks, alerts, covered);
+      } else await walkAlerts(alertRt.get(rule)!, plan, series, steps, off, writer, checks, alerts, covered, mask);
     }
   }
   const checksReached = new Set(plan.alertChecks.keys());
   return { storage, engine, alerts, checksReached, errors: [], path: "fast", fallbackReason: undefined, covered };
+}
+
+/** Per rule, the steps to evaluate it at (undefined: all), when the plan allows (EvalPlan.reads). */
+function sparseMasks(plan: EvalPlan, steps: number, checks: Map<number, number[]>): Map<LoadedRule, Uint8Array | undefined> | undefined {
+  if (plan.reads === undefined || plan.trackCoverage) return undefined;
+  if (plan.reads.some((r) => lookaheadReason(r.expr) !== undefined)) return undefined;
+  const checkSteps = new Map<string, number[]>();
+  for (const [k, times] of checks) {
+    for (const t of times) {
+      for (const name of plan.alertChecks.get(t) ?? []) {
+        const list = checkSteps.get(name) ?? [];
+        list.push(k);
+        checkSteps.set(name, list);
+      }
+    }
+  }
+  const r = neededSteps(plan.groups, plan.input, checkSteps, plan.reads, plan.start, steps, plan.evaluationInterval);
+  return "masks" in r ? r.masks : undefined;
 }
 
 /**
@@ -456,10 +486,22 @@ async function runFast(plan: EvalPlan): Promise<EvalResult> {
 const CHUNK_STEPS = 1024;
 
 /** A rule's expression at every loop step, as per-series step indexes and values. */
-function rangeSteps(engine: Engine, rule: LoadedRule, t0: number, steps: number, interval: number, chunk: number): StepSeries[] {
+function rangeSteps(engine: Engine, rule: LoadedRule, t0: number, steps: number, interval: number, chunk: number, mask?: Uint8Array): StepSeries[] {
   const bySeries = new Map<string, StepSeries>();
-  for (let first = 0; first < steps; first += chunk) {
-    const last = Math.min(steps, first + chunk) - 1;
+  // Runs of consecutive steps to evaluate, each in chunks.
+  const ranges: Array<[number, number]> = [];
+  if (mask === undefined) {
+    for (let first = 0; first < steps; first += chunk) ranges.push([first, Math.min(steps, first + chunk) - 1]);
+  } else {
+    for (let k = 0; k < steps; k++) {
+      if (!mask[k]) continue;
+      let end = k;
+      while (end + 1 < steps && mask[end + 1] && end + 1 - k < chunk) end++;
+      ranges.push([k, end]);
+      k = end;
+    }
+  }
+  for (const [first, last] of ranges) {
     let res: QueryResult;
     try {
       res = engine.rangeQuery(rule.expr, t0 + first * interval, t0 + last * interval, interval);
@@ -530,11 +572,14 @@ async function walkAlerts(
   checks: Map<number, number[]>,
   alerts: Map<number, Map<string, AlertsAt>>,
   covered: Set<LoadedRule> | undefined,
+  mask?: Uint8Array,
 ): Promise<void> {
   const cursors = series.map(() => 0);
   let previous = new Map<string, Labels>();
   const limit = 0; // groups with a limit never take the fast path
   for (let k = 0; k < steps; k++) {
+    // Sparse (demand.ts): only the steps evaluated, where nothing but this step's result shows.
+    if (mask !== undefined && !mask[k]) continue;
     const ts = plan.start + k * plan.evaluationInterval;
     const inputs: AlertInput[] = [];
     for (const [i, s] of series.entries()) {

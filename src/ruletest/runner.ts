@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { ioReason } from "../yaml/safe.js";
-import { Labels } from "../promql/index.js";
+import { Labels, tryParsePromQL, type Expr } from "../promql/index.js";
 import { compareAlerts, compareSamples, ExpectedSampleError, expectedAlerts, expectedSamples, resultSample, type Mismatch, type ParsedSample } from "./compare.js";
 import { evaluate, type EvalMode, type EvalPlan, type EvalResult } from "./evaluator.js";
 import { formatPrometheusDuration } from "../go/duration.js";
@@ -173,6 +173,13 @@ async function runGroup(
 ): Promise<void> {
   const plan = buildPlan(tf, g, groups);
   if (coverage !== undefined) plan.trackCoverage = true;
+  // What checkExpressions reads: rules are evaluated only where these and the alert checks look (demand.ts).
+  const reads: Array<{ expr: Expr; time: number }> = [];
+  for (const t of g.promqlExprTests) {
+    const parsed = tryParsePromQL(t.expr);
+    if (parsed.ok) reads.push({ expr: parsed.expr, time: g.startTimestamp + t.evalTime });
+  }
+  if (reads.length === g.promqlExprTests.length) plan.reads = reads;
   for (const a of g.alertRuleTests) {
     if (a.alertname === "") {
       const where = g.name === "" ? "" : ` (in TestGroup ${g.name})`;

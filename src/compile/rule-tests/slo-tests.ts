@@ -39,6 +39,7 @@ import { expectedAlert } from "./expected-alert.js";
 import { newGenerationContext, type GenerationContext } from "./generation-context.js";
 import { burnRateAlerts, noDataAlerts, severityTiers, SLO_METRICS, sloRuleGroup, windowSource } from "../slo-rules.js";
 import { parseVectorSelector } from "../../promql/syntax.js";
+import { parsePromQL, type Expr } from "../../promql/index.js";
 import { ruleFileYaml, toYaml, type AlertingRule } from "../rules.js";
 import { counterValues, nativeCounterValues, nativeLayout, seriesText, type AlertRuleTest, type ExpectedAlert, type InputSeries, type RuleTestGroup } from "./rule-test-file.js";
 import { labelsMatching, matches, selectorMatchers, variantAvoiding, type Selector } from "./synthetic-labels.js";
@@ -552,6 +553,7 @@ async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Pr
   const group = { ...full, rules: full.rules.filter((r) => !("record" in r) || !unread.has(r.record)) };
   const ruleGroups = parseRuleFile(file, ruleFileYaml([], [group]));
   const alerts = burnRateAlerts(slo);
+  const alertExprs: Expr[] = alerts.map((r) => parsePromQL(r.expr));
   const notes: string[] = [];
   const perPlan: CheckValues[] = [];
   for (const plan of plans) {
@@ -563,7 +565,17 @@ async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Pr
       alert_rule_test: plan.checks.map((c) => ({ eval_time: formatDuration(c.atMs), alertname, exp_alerts: [] })),
     };
     const testFile = parseTestFile("generated.test.yaml", toYaml({ rule_files: [file], evaluation_interval: formatDuration(plan.profile.stepMs), tests: [group] }));
-    const res = await evaluate(buildPlan(testFile, testFile.tests[0]!, ruleGroups));
+    const evalPlan = buildPlan(testFile, testFile.tests[0]!, ruleGroups);
+    // What is read below: each alert's expression at its checks (and back over keep_firing_for); the rules are evaluated only where that looks.
+    evalPlan.reads = plan.checks.flatMap((c) =>
+      alerts.flatMap((rule, i) => {
+        const keep = slo.alerting.tiers.find((t) => t.severity === rule.labels.severity)?.keepFiringForMs ?? 0;
+        const times: number[] = [];
+        for (let t = c.atMs; t >= c.atMs - keep; t -= plan.profile.stepMs) times.push(t);
+        return times.map((time) => ({ expr: alertExprs[i]!, time }));
+      }),
+    );
+    const res = await evaluate(evalPlan);
     const values: CheckValues = new Map();
     for (const check of plan.checks) {
       const perSeverity = new Map<Severity, number>();
