@@ -32,7 +32,9 @@ import {
   summarize,
   type FileResult,
 } from "../ruletest/index.js";
-import { runRoutingTestFile, type RoutingFileResult } from "../routetest/index.js";
+// The routing-test runner is imported when a routing test file is met: a
+// run of rule tests alone does not load it.
+import type { RoutingFileResult } from "../routetest/index.js";
 import type { CliIO } from "./io.js";
 import { COMMAND_USAGE } from "./usage.js";
 
@@ -118,7 +120,7 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
   const results: FileResult[] = [];
   for (const file of files) {
     const r = (await isRoutingTestFile(file))
-      ? routingAsFileResult(await runRoutingTestFile(file, { run }))
+      ? routingAsFileResult(await (await import("../routetest/runner.js")).runRoutingTestFile(file, { run }))
       : await runTestFile(file, { run, mode: values.exact ? "exact" : "auto", coverage });
     results.push(r);
     io.out(formatFileResult(r, { verbose: values.verbose ?? false }));

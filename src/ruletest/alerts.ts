@@ -6,7 +6,7 @@
  * every evaluation writes ALERTS / ALERTS_FOR_STATE samples for the alerts
  * that are pending or firing.
  */
-import { Labels } from "../promql/index.js";
+import { Labels } from "../promql/labels.js";
 import { FloatHistogram, histogramString } from "../promql/histogram.js";
 import type { LoadedAlertingRule } from "./rule-files.js";
 import { ALERT_TEMPLATE_HEADER, alertTemplateData, expandAlertTemplate, expandTemplate, GoStruct, type QueryFn, type Value } from "../template/index.js";

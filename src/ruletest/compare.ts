@@ -5,7 +5,8 @@
  * which alerts or samples are missing or unexpected, and for near matches
  * only the labels, annotations or values that differ.
  */
-import { compareLabels, Labels, parseSeriesDescription } from "../promql/index.js";
+import { compareLabels, Labels } from "../promql/labels.js";
+import { parseSeriesDescription } from "../promql/series-notation.js";
 import { formatHistogram, type FloatHistogram } from "../promql/histogram.js";
 import { sprintf } from "../template/index.js";
 import type { AlertSnapshot } from "./evaluator.js";

@@ -19,17 +19,11 @@
  * the fast path also falls back to the exact loop, which then reports it at
  * the right loop time with the right preceding state.
  */
-import {
-  compareLabels,
-  Engine,
-  Labels,
-  staleNaN,
-  walk,
-  type Expr,
-  type QueryResult,
-  type VectorSelector,
-} from "../promql/index.js";
-import { allMatchers } from "../promql/ast.js";
+import { allMatchers, walk, type Expr, type VectorSelector } from "../promql/ast.js";
+import { Engine } from "../promql/engine.js";
+import { compareLabels, Labels } from "../promql/labels.js";
+import { staleNaN } from "../promql/storage.js";
+import type { QueryResult } from "../promql/value.js";
 import type { FloatHistogram } from "../promql/histogram.js";
 import { matcherPredicate } from "../promql/storage.js";
 import { AlertRuleState, AlertTemplates, GoFloatHistogram, RuleEvalError, type AlertInput, type OutputSample, type TemplateContext } from "./alerts.js";

@@ -9,7 +9,8 @@
  * rule manager's step-by-step loop), with the input built from exact
  * integer counter values rather than written by hand.
  */
-import { compareLabels, isStaleNaN, type MemorySeries } from "../promql/index.js";
+import { compareLabels } from "../promql/labels.js";
+import { isStaleNaN, type MemorySeries } from "../promql/storage.js";
 import { evaluate, type EvalMode, type EvalPlan } from "./evaluator.js";
 import { parseInputSeries, type InputSamples } from "./input.js";
 import type { LoadedRuleGroup } from "./rule-files.js";

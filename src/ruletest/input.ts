@@ -6,7 +6,8 @@
  * and a series defined twice keeps its last definition. Native histogram
  * items (`{{...}}`, `{{a}}x2`, `{{a}}+{{b}}x2`) load as histogram samples.
  */
-import { Labels, parseSeriesDescription } from "../promql/index.js";
+import { Labels } from "../promql/labels.js";
+import { parseSeriesDescription } from "../promql/series-notation.js";
 import type { FloatHistogram } from "../promql/histogram.js";
 import type { TestGroup } from "./test-file.js";
 

@@ -8,7 +8,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Node } from "yaml";
-import { parsePromQL, PromQLParseError, type Expr } from "../promql/index.js";
+import type { Expr } from "../promql/ast.js";
+import { parsePromQL, PromQLParseError } from "../promql/parser.js";
 import { alertTemplateParseError } from "../template/index.js";
 import { ioReason } from "../yaml/safe.js";
 import { YamlFileError, YamlReader, type Position } from "./yaml-nodes.js";

@@ -5,7 +5,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { ioReason } from "../yaml/safe.js";
-import { Labels, tryParsePromQL, type Expr } from "../promql/index.js";
+import type { Expr } from "../promql/ast.js";
+import { Labels } from "../promql/labels.js";
+import { tryParsePromQL } from "../promql/parser.js";
 import { compareAlerts, compareSamples, ExpectedSampleError, expectedAlerts, expectedSamples, resultSample, type Mismatch, type ParsedSample } from "./compare.js";
 import { evaluate, type EvalMode, type EvalPlan, type EvalResult } from "./evaluator.js";
 import { formatPrometheusDuration } from "../go/duration.js";

@@ -14,7 +14,8 @@
  * before its histograms (a histogram older than a float of the same series
  * and batch is then dropped as out of order, as in Prometheus 3.5).
  */
-import { isStaleNaN, Labels, SeriesStore, staleNaN } from "../promql/index.js";
+import { Labels } from "../promql/labels.js";
+import { isStaleNaN, SeriesStore, staleNaN } from "../promql/storage.js";
 import { FloatHistogram } from "../promql/histogram.js";
 import { sprintf } from "../template/index.js";
 import type { InputSamples } from "./input.js";
