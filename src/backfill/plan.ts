@@ -9,7 +9,7 @@
 import { allMatchers, type LabelMatcher } from "../promql/ast.js";
 import { selectorReaches, UnboundedReachError, type SelectorReach } from "../promql/reach.js";
 import { quoteString } from "../promql/literals.js";
-import { mayRead } from "../ruletest/evaluator.js";
+import { mayRead } from "../ruletest/rule-files.js";
 import type { LoadedRecordingRule, LoadedRule, LoadedRuleGroup } from "../ruletest/rule-files.js";
 
 export class BackfillPlanError extends Error {

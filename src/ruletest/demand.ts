@@ -36,7 +36,7 @@ import { Labels, METRIC_NAME } from "../promql/labels.js";
 import { changesMetricSchema } from "../promql/operators.js";
 import { matcherPredicate } from "../promql/storage.js";
 import type { InputSamples } from "./input.js";
-import type { LoadedRule, LoadedRuleGroup } from "./rule-files.js";
+import { mayRead, type LoadedRule, type LoadedRuleGroup } from "./rule-files.js";
 
 /** An instant query the caller runs on the storage after the loop: `expr` at absolute time `time` (ms). */
 export interface ReadAfter {
@@ -98,7 +98,7 @@ export function neededSteps(
     for (const rd of selectorReads(expr)) {
       for (let q = 0; q < before; q++) {
         const r = rules[q]!;
-        if (!mayReadRule(rd.selector, r)) continue;
+        if (!mayRead(rd.selector, r)) continue;
         // ALERTS read by anything: the alert's every step is observable.
         if (r.kind === "alert") {
           dense.add(r);
@@ -192,20 +192,6 @@ function selectorReads(expr: Expr): SelectorRead[] {
   return out;
 }
 
-/** mayRead (evaluator.ts) without importing it back: whether `sel` can match what `rule` writes. */
-function mayReadRule(sel: VectorSelector, rule: LoadedRule): boolean {
-  const matchers = allMatchers(sel);
-  const fixed = new Map<string, string>(rule.labels.filter(([, v]) => !v.includes("{{")));
-  const names = rule.kind === "record" ? [rule.name] : ["ALERTS", "ALERTS_FOR_STATE"];
-  if (rule.kind === "alert") fixed.set("alertname", rule.name);
-  return names.some((name) =>
-    matchers.every((m) => {
-      if (m.name === METRIC_NAME) return matcherPredicate(m)(name);
-      const v = fixed.get(m.name);
-      return v === undefined || matcherPredicate(m)(v);
-    }),
-  );
-}
 
 // ------------------------------------------------------------ the analysis
 
@@ -387,7 +373,7 @@ class Analysis {
     }
     for (let q = 0; q < before; q++) {
       const r = this.rules[q]!;
-      if (!mayReadRule(sel, r)) continue;
+      if (!mayRead(sel, r)) continue;
       const out = this.outputs.get(r);
       if (r.kind === "alert" || out === undefined || !out.one) {
         sources += 2;

@@ -19,17 +19,16 @@
  * the fast path also falls back to the exact loop, which then reports it at
  * the right loop time with the right preceding state.
  */
-import { allMatchers, walk, type Expr, type VectorSelector } from "../promql/ast.js";
+import { walk, type Expr, type VectorSelector } from "../promql/ast.js";
 import { Engine } from "../promql/engine.js";
 import { compareLabels, Labels } from "../promql/labels.js";
 import { staleNaN } from "../promql/storage.js";
 import type { QueryResult } from "../promql/value.js";
 import type { FloatHistogram } from "../promql/histogram.js";
-import { matcherPredicate } from "../promql/storage.js";
 import { AlertRuleState, AlertTemplates, GoFloatHistogram, RuleEvalError, type AlertInput, type OutputSample, type TemplateContext } from "./alerts.js";
 import { formatGoDurationMs } from "../go/duration.js";
 import type { InputSamples } from "./input.js";
-import type { LoadedAlertingRule, LoadedRule, LoadedRuleGroup } from "./rule-files.js";
+import { mayRead, type LoadedAlertingRule, type LoadedRule, type LoadedRuleGroup } from "./rule-files.js";
 import { GoCallError, type QueryFn, type TemplateSample } from "../template/index.js";
 import { AppendError, TestStorage } from "./test-storage.js";
 import { neededSteps, type ReadAfter } from "./demand.js";
@@ -376,24 +375,6 @@ function lookaheadReason(expr: Expr): string | undefined {
   return reason;
 }
 
-/**
- * Whether a selector could match series a rule writes, judged by what is
- * fixed about them: the metric name, alertname, and the rule's labels
- * without templates (the rule manager sets those on every output series).
- */
-export function mayRead(sel: VectorSelector, rule: LoadedRule): boolean {
-  const matchers = allMatchers(sel);
-  const fixed = new Map<string, string>(rule.labels.filter(([, v]) => !v.includes("{{")));
-  const names = rule.kind === "record" ? [rule.name] : ["ALERTS", "ALERTS_FOR_STATE"];
-  if (rule.kind === "alert") fixed.set("alertname", rule.name);
-  return names.some((name) =>
-    matchers.every((m) => {
-      if (m.name === "__name__") return matcherPredicate(m)(name);
-      const v = fixed.get(m.name);
-      return v === undefined || matcherPredicate(m)(v);
-    }),
-  );
-}
 
 /** Writes rule outputs in the fast path; anything promtool would reject aborts it. */
 class OutputWriter {

@@ -8,7 +8,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Node } from "yaml";
-import type { Expr } from "../promql/ast.js";
+import { allMatchers, type Expr, type VectorSelector } from "../promql/ast.js";
+import { matcherPredicate } from "../promql/storage.js";
 import { parsePromQL, PromQLParseError } from "../promql/parser.js";
 import { alertTemplateParseError } from "../template/index.js";
 import { ioReason } from "../yaml/safe.js";
@@ -279,3 +280,22 @@ function templateParseError(alertName: string, text: string): string | undefined
 }
 
 export type { Position };
+
+/**
+ * Whether a selector could match series a rule writes, judged by what is
+ * fixed about them: the metric name, alertname, and the rule's labels
+ * without templates (the rule manager sets those on every output series).
+ */
+export function mayRead(sel: VectorSelector, rule: LoadedRule): boolean {
+  const matchers = allMatchers(sel);
+  const fixed = new Map<string, string>(rule.labels.filter(([, v]) => !v.includes("{{")));
+  const names = rule.kind === "record" ? [rule.name] : ["ALERTS", "ALERTS_FOR_STATE"];
+  if (rule.kind === "alert") fixed.set("alertname", rule.name);
+  return names.some((name) =>
+    matchers.every((m) => {
+      if (m.name === "__name__") return matcherPredicate(m)(name);
+      const v = fixed.get(m.name);
+      return v === undefined || matcherPredicate(m)(v);
+    }),
+  );
+}

@@ -3,30 +3,21 @@
 // run on every test group of every test file we have, and every stored
 // sample (staleness markers included, values bit for bit) and every alert
 // snapshot is compared.
-import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildPlan, evaluate, fastPathBlocker, loadTestFile, parseRuleFile } from "../../src/ruletest/index.js";
 import { REPO_ROOT } from "../support/tools.js";
 import { haveShared, sharedPath, skippedTitle } from "../support/shared.js";
-import { diffDumps, dumpStorage } from "./support.js";
+import { diffDumps, dumpStorage, ruleTestFiles } from "./support.js";
 
 const CONFORMANCE = sharedPath("conformance", "promtool");
 const CONFORMANCE_TITLE = "fast path on promtool's conformance fixtures (../shared/conformance/promtool)";
 const haveConformance = haveShared(CONFORMANCE, CONFORMANCE_TITLE);
 
-function testFiles(): string[] {
-  const dirs = [path.join(REPO_ROOT, "test", "rules"), path.join(REPO_ROOT, "test", "ruletest", "testdata"), ...(haveConformance ? [CONFORMANCE] : [])];
-  return dirs.flatMap((d) =>
-    readdirSync(d)
-      .filter((f) => /\.ya?ml$/.test(f) && (/test/.test(f) || /^rules_run|^(failing|long-period|no-test-group-interval|unittest)\.yml$/.test(f)))
-      .map((f) => path.join(d, f)),
-  );
-}
 
 describe("fast path equals the exact loop", () => {
   if (!haveConformance) it.skip(skippedTitle(CONFORMANCE_TITLE, CONFORMANCE), () => {});
-  for (const file of testFiles()) {
+  for (const file of ruleTestFiles(haveConformance, CONFORMANCE)) {
     it(path.relative(REPO_ROOT, file), async () => {
       let loaded;
       try {

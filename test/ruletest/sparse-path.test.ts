@@ -4,27 +4,18 @@
 // same rule errors. Run on every test group of every test file we have, with
 // the group's own expression tests as reads and with many more reads of
 // every recorded series (instant, ranges, offsets) at the checked times.
-import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePromQL, type Expr, type QueryResult } from "../../src/promql/index.js";
 import { buildPlan, evaluate, loadTestFile, parseRuleFile, parseTestFile, type EvalResult } from "../../src/ruletest/index.js";
 import { REPO_ROOT } from "../support/tools.js";
 import { haveShared, sharedPath, skippedTitle } from "../support/shared.js";
-import { bitsOf } from "./support.js";
+import { bitsOf, ruleTestFiles } from "./support.js";
 
 const CONFORMANCE = sharedPath("conformance", "promtool");
 const CONFORMANCE_TITLE = "sparse fast path on promtool's conformance fixtures (../shared/conformance/promtool)";
 const haveConformance = haveShared(CONFORMANCE, CONFORMANCE_TITLE);
 
-function testFiles(): string[] {
-  const dirs = [path.join(REPO_ROOT, "test", "rules"), path.join(REPO_ROOT, "test", "ruletest", "testdata"), ...(haveConformance ? [CONFORMANCE] : [])];
-  return dirs.flatMap((d) =>
-    readdirSync(d)
-      .filter((f) => /\.ya?ml$/.test(f) && (/test/.test(f) || /^rules_run|^(failing|long-period|no-test-group-interval|unittest)\.yml$/.test(f)))
-      .map((f) => path.join(d, f)),
-  );
-}
 
 function shown(res: QueryResult | Error): string {
   if (res instanceof Error) return `error: ${res.message}`;
@@ -47,7 +38,7 @@ function query(res: EvalResult, expr: Expr, time: number): QueryResult | Error {
 
 describe("sparse fast path shows what the full loop shows", () => {
   if (!haveConformance) it.skip(skippedTitle(CONFORMANCE_TITLE, CONFORMANCE), () => {});
-  for (const file of testFiles()) {
+  for (const file of ruleTestFiles(haveConformance, CONFORMANCE)) {
     it(path.relative(REPO_ROOT, file), async () => {
       let loaded;
       try {

@@ -2,7 +2,10 @@
  * Helpers for comparing monac's rule evaluation with itself (fast path vs
  * exact loop) and with promtool (its --debug dump of all stored data).
  */
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import { Labels, parseSeriesDescription } from "../../src/promql/index.js";
+import { REPO_ROOT } from "../support/tools.js";
 import { histogramString } from "../../src/promql/histogram.js";
 import type { EvalResult } from "../../src/ruletest/index.js";
 
@@ -123,4 +126,18 @@ function goFloat(s: string): number {
   if (s === "+Inf") return Infinity;
   if (s === "-Inf") return -Infinity;
   return Number(s);
+}
+
+/**
+ * The rule test files both evaluation paths are compared on: the
+ * hand-written ones, the test data, and promtool's conformance fixtures when
+ * `withConformance` (../shared is there).
+ */
+export function ruleTestFiles(withConformance: boolean, conformanceDir: string): string[] {
+  const dirs = [path.join(REPO_ROOT, "test", "rules"), path.join(REPO_ROOT, "test", "ruletest", "testdata"), ...(withConformance ? [conformanceDir] : [])];
+  return dirs.flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => /\.ya?ml$/.test(f) && (/test/.test(f) || /^rules_run|^(failing|long-period|no-test-group-interval|unittest)\.yml$/.test(f)))
+      .map((f) => path.join(d, f)),
+  );
 }
