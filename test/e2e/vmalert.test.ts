@@ -81,7 +81,7 @@ describeWithTool(["vmalert", "victoria-metrics"], "vmalert target against vmaler
     writeFileSync(path.join(workspace, "monac.yaml"), doc.toString());
     const loaded = checkWorkspace(await loadWorkspace(workspace));
     if (loaded.model === undefined) throw new Error(`workspace copy does not load: ${JSON.stringify(loaded.diagnostics)}`);
-    const out = vmalertArtifacts(targetInput(loaded.model));
+    const out = vmalertArtifacts(targetInput(loaded.model), loaded.model.targets?.vmalert);
     expect(out.problems).toEqual([]);
     const rules = out.artifacts.find((a) => a.path === RULE_FILE);
     if (rules === undefined) throw new Error(`${RULE_FILE} not generated`);

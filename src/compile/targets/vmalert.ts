@@ -163,7 +163,7 @@ export function vmalertArtifacts(input: TargetInput, options: NonNullable<Target
   }
 
   for (const name of options.exclude) {
-    if (!used.has(name)) problems.push(`vmalert: exclude: ${name} is no service or service/slo of the workspace`);
+    if (!used.has(name)) warnings.push(`vmalert: exclude: ${name} is no service or service/slo of the workspace; it leaves nothing out`);
   }
 
   artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
