@@ -207,6 +207,19 @@ export async function runDifferential(opts: DiffOptions): Promise<DiffReport> {
 
 const MATCH_CARDINALITY_ERROR = /multiple matches for labels/;
 
+/** One promtool run over the re-check tests of every group; each case gets its verdict. */
+async function runRechecks(byGroup: Map<InputGroup, Array<{ c: CaseResult; test: ExprTest }>>): Promise<{ millis: number }> {
+  if (byGroup.size === 0) return { millis: 0 };
+  const entries = [...byGroup.entries()];
+  const run = await runOracle(entries.map(([group, list]) => ({ group, tests: list.map((x) => x.test) })));
+  entries.forEach(([, list], gi) =>
+    list.forEach(({ c, test }, ti) => {
+      c.recheck = { expr: test.expr, promtool: run.verdicts[gi]![ti]! };
+    }),
+  );
+  return { millis: run.millis };
+}
+
 /**
  * Prometheus 3.14 reports a vector-matching cardinality error of a filtering
  * comparison (`a > on(job) b`) even when the filter drops the offending
@@ -226,15 +239,7 @@ async function recheckFilterCardinality(cases: CaseResult[]): Promise<{ millis: 
     list.push({ c, test: { expr: variant, evalMs: c.evalMs, expected: { kind: "error", message: "" } } });
     byGroup.set(c.group, list);
   }
-  if (byGroup.size === 0) return { millis: 0 };
-  const entries = [...byGroup.entries()];
-  const run = await runOracle(entries.map(([group, list]) => ({ group, tests: list.map((x) => x.test) })));
-  entries.forEach(([, list], gi) =>
-    list.forEach(({ c, test }, ti) => {
-      c.recheck = { expr: test.expr, promtool: run.verdicts[gi]![ti]! };
-    }),
-  );
-  return { millis: run.millis };
+  return runRechecks(byGroup);
 }
 
 const STATS_FUNCTIONS = new Set(["histogram_count", "histogram_sum", "histogram_avg"]);
@@ -260,15 +265,7 @@ async function recheckHistogramStatsRoot(cases: CaseResult[]): Promise<{ millis:
     list.push({ c, test: { expr: `1 * (${c.expr})`, evalMs: c.evalMs, expected: c.monac } });
     byGroup.set(c.group, list);
   }
-  if (byGroup.size === 0) return { millis: 0 };
-  const entries = [...byGroup.entries()];
-  const run = await runOracle(entries.map(([group, list]) => ({ group, tests: list.map((x) => x.test) })));
-  entries.forEach(([, list], gi) =>
-    list.forEach(({ c, test }, ti) => {
-      c.recheck = { expr: test.expr, promtool: run.verdicts[gi]![ti]! };
-    }),
-  );
-  return { millis: run.millis };
+  return runRechecks(byGroup);
 }
 
 /** The expression with every vector/vector filtering comparison made a `bool` one; undefined if it has none. */
