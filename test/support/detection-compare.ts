@@ -8,6 +8,7 @@
  * Used by test/import/detection.test.ts (Sloth's and Pyrra's examples
  * against monac's imports of them).
  */
+import { nativeLayout } from "../../src/compile/rule-tests/rule-test-file.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -108,12 +109,8 @@ function runs(values: readonly string[]): string {
  */
 export function nativeBucketsAround(threshold: number): { good: number; bad: number } {
   if (!(threshold > 0) || !Number.isFinite(threshold)) throw new RangeError(`nativeHistogram threshold must be > 0: ${threshold}`);
-  let good = Math.floor(Math.log2(threshold));
-  while (2 ** good > threshold) good--;
-  while (2 ** (good + 1) <= threshold) good++;
-  let bad = good + 1;
-  while (2 ** (bad - 1) < threshold) bad++;
-  return { good, bad };
+  const { fast, slow } = nativeLayout(threshold);
+  return { good: fast, bad: slow };
 }
 
 /**
