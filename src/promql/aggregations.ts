@@ -240,6 +240,14 @@ export function aggregate(
     if (min < 0) annotations.add(annotate.invalidQuantile(min, pos));
   }
 
+  // The sum of one series (of one rate): each of its samples is its step's
+  // only one, which Accumulators would take as the sum with a compensation
+  // of 0 (so -0 sums to +0), without the pass over every group at every step.
+  if (e.op === "sum" && input.length === 1) {
+    const s = input[0]!;
+    if (s.ts.length === 0) return [];
+    return [{ metric: groupingLabels(s.metric, e.grouping, e.without), dropName: s.dropName, ts: s.ts.slice(), vs: s.vs.map((f) => f + 0) }];
+  }
 
   const { groupOf, groupLabels } = groupSeries(e, input);
   const out = groupLabels.map((metric): StepSeries => ({ metric, dropName: false, ts: [], vs: [] }));

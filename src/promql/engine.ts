@@ -23,7 +23,17 @@ import { annotate, Annotations } from "./annotations.js";
 import { AT_MODIFIER_UNSAFE_FUNCTIONS, FUNCTION_SIGNATURES } from "./function-signatures.js";
 import { HISTOGRAM_AWARE_FUNCTIONS, HISTOGRAM_IGNORING_FUNCTIONS, labelsForAbsent, STEP_FUNCTIONS, type StepArg } from "./functions.js";
 import { compareLabels, Labels, METRIC_NAME } from "./labels.js";
-import { MatchSignature, scalarBinop, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless } from "./operators.js";
+import {
+  MatchSignature,
+  scalarBinop,
+  singleSeriesBinop,
+  vectorAnd,
+  vectorBinop,
+  vectorOr,
+  vectorScalarBinop,
+  vectorUnless,
+  type SingleSeriesOperand,
+} from "./operators.js";
 import { foldDuration, parsePromQL, typeOf, documentedType } from "./parser.js";
 import { printPromQL } from "./printer.js";
 import { quoteString } from "./literals.js";
@@ -469,10 +479,16 @@ class Evaluator implements StepGrid {
       const vals: number[] = [];
       // Histogram points, only for series that have histogram samples.
       const hs: Array<FloatHistogram | undefined> | undefined = s.hasHistograms && !valueIsTimestamp ? [] : undefined;
+      const n = s.length;
+      // The last sample at or before the step's reference time, a cursor
+      // moving with the steps (as advancePast's): mostly by one sample or none.
+      let idx = -1;
       for (let i = 0; i < this.numSteps; i++) {
         const stepT = this.start + i * this.interval;
         const ref = atTimestamp ? at : (at ?? stepT) - offset;
-        const idx = s.lastAtOrBefore(loaded === undefined ? ref : Math.min(ref, loaded.to));
+        const target = loaded === undefined ? ref : Math.min(ref, loaded.to);
+        if (idx >= 0 && s.timestamp(idx) > target) idx = s.lastAtOrBefore(target);
+        else if (idx + 1 < n && s.timestamp(idx + 1) <= target) idx = idx + 2 < n && s.timestamp(idx + 2) <= target ? s.lastAtOrBefore(target) : idx + 1;
         if (idx < 0) continue;
         const t = s.timestamp(idx);
         if (t <= ref - this.ctx.lookback || s.isStale(idx)) continue;
@@ -607,7 +623,7 @@ class Evaluator implements StepGrid {
     const out: StepSeries[] = [];
     const scalarArgs: number[] = [];
     for (const src of sources) {
-      const index = new SeriesIndex(src.samples);
+      const index = SeriesIndex.of(src.samples);
       const { t } = src.samples;
       const n = src.samples.length;
       let lo = 0;
@@ -625,9 +641,9 @@ class Evaluator implements StepGrid {
         const rangeStart = ref - range;
         // Windows only move forward with the steps, so two cursors suffice.
         if (hi > 0 && t[hi - 1]! > ref) hi = upperBound(t, ref, 0, n);
-        while (hi < n && t[hi]! <= ref) hi++;
+        hi = advancePast(t, ref, hi, n);
         if (lo > 0 && t[lo - 1]! > rangeStart) lo = upperBound(t, rangeStart, 0, n);
-        while (lo < n && t[lo]! <= rangeStart) lo++;
+        lo = advancePast(t, rangeStart, lo, n);
         if (hi <= lo) continue;
         scalarArgs.length = 0;
         for (const s of scalars) if (s !== undefined && s.kind === "scalar") scalarArgs.push(s.values[i]!);
@@ -785,9 +801,18 @@ class Evaluator implements StepGrid {
     if (lhs.kind === "scalar" && rhs.kind === "scalar") {
       return { kind: "scalar", values: lhs.values.map((l, i) => scalarBinop(e.op, l, rhs.values[i]!)) };
     }
+    const matching = e.matching ?? { card: isSetOp(e.op) ? "many-to-many" : "one-to-one", on: false, labels: [], include: [] };
+    const sig = new MatchSignature(matching);
+    if (this.numSteps > 1) {
+      // Operands of at most one series (sums, ratios of sums): whole series at once.
+      const operand = (v: Evaluated): SingleSeriesOperand | undefined =>
+        v.kind === "scalar" ? v : v.kind === "vector" && v.series.length <= 1 ? { kind: "vector", series: v.series[0] } : undefined;
+      const l = operand(lhs);
+      const r = operand(rhs);
+      const series = l !== undefined && r !== undefined ? singleSeriesBinop(e.op, l, r, matching, e.returnBool, sig, this) : undefined;
+      if (series !== undefined) return { kind: "vector", series };
+    }
     if (lhs.kind === "vector" && rhs.kind === "vector") {
-      const matching = e.matching ?? { card: isSetOp(e.op) ? "many-to-many" : "one-to-one", on: false, labels: [], include: [] };
-      const sig = new MatchSignature(matching);
       return this.rangeEval([lhs, rhs], ([l, r]) => {
         const lv = l as StepSample[];
         const rv = r as StepSample[];
@@ -938,6 +963,18 @@ function upperBound(t: ArrayLike<number>, x: number, lo: number, hi: number): nu
     else b = mid;
   }
   return a;
+}
+
+/**
+ * Index of the first timestamp > x in t[from, n), where t[from - 1] <= x: a
+ * cursor moving with the steps. It usually moves by a sample or none, so
+ * those are checked first; a longer way (the first step of a query starting
+ * days into its series, steps sparser than samples) is binary searched.
+ */
+function advancePast(t: ArrayLike<number>, x: number, from: number, n: number): number {
+  if (from >= n || t[from]! > x) return from;
+  if (from + 1 >= n || t[from + 1]! > x) return from + 1;
+  return upperBound(t, x, from + 2, n);
 }
 
 /** Samples in the left-open window (from, to]. */

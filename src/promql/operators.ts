@@ -3,13 +3,14 @@
  * (on/ignoring, group_left/group_right) and the set operators. Error texts
  * are Prometheus's, since users and test scripts match on them.
  */
+import type { StepGrid } from "./aggregations.js";
 import type { BinaryOp, PositionRange, VectorMatching } from "./ast.js";
-import { isComparisonOp } from "./ast.js";
+import { isComparisonOp, isSetOp } from "./ast.js";
 import { annotate, type Annotations } from "./annotations.js";
 import type { FloatHistogram } from "./histogram.js";
 import { trimBuckets } from "./histogram-trim.js";
 import { Labels, METRIC_NAME, compareStrings } from "./labels.js";
-import { PromQLEvalError, UnsupportedFeatureError, type StepSample } from "./value.js";
+import { PromQLEvalError, UnsupportedFeatureError, type StepSample, type StepSeries } from "./value.js";
 
 /**
  * Go's math.Pow differs from JavaScript's `**` in IEEE corner cases
@@ -78,6 +79,18 @@ function elemBinop(op: BinaryOp, l: number, r: number): { value: number; keep: b
   if (op === "</" || op === ">/") throw new UnsupportedFeatureError(`operator ${op} needs native histograms`);
   if (isComparisonOp(op)) return { value: l, keep: compare(op, l, r) };
   return { value: arithmetic(op, l, r), keep: true };
+}
+
+/**
+ * A float element operation with its filter applied: the value to output,
+ * or undefined when a comparison without `bool` drops the element, which
+ * otherwise keeps `kept`, the value of the filtered vector's sample.
+ */
+function filteredElemBinop(op: BinaryOp, l: number, r: number, returnBool: boolean, kept: number): number | undefined {
+  const res = elemBinop(op, l, r);
+  if (returnBool) return res.keep ? 1 : 0;
+  if (!res.keep) return undefined;
+  return isComparisonOp(op) ? kept : res.value;
 }
 
 /** Where the annotations of operations on native histograms go. */
@@ -165,18 +178,9 @@ export function vectorScalarBinop(
       out.push(h === undefined ? { metric: s.metric, v: value, dropName } : { metric: s.metric, v: NaN, h, dropName });
       continue;
     }
-    const l = swap ? scalar : s.v;
-    const r = swap ? s.v : scalar;
-    const res = elemBinop(op, l, r);
-    let value = res.value;
-    let keep = res.keep;
     // `1 < foo` filters foo but must return foo's own value.
-    if (isComparisonOp(op) && swap) value = r;
-    if (returnBool) {
-      value = keep ? 1 : 0;
-      keep = true;
-    }
-    if (!keep) continue;
+    const value = swap ? filteredElemBinop(op, scalar, s.v, returnBool, s.v) : filteredElemBinop(op, s.v, scalar, returnBool, s.v);
+    if (value === undefined) continue;
     out.push({ metric: s.metric, v: value, dropName: s.dropName || changesMetricSchema(op) || returnBool });
   }
   return out;
@@ -302,4 +306,111 @@ function resultMetric(many: Labels, one: Labels, op: BinaryOp, matching: VectorM
   if (matching.card === "one-to-one") m = matching.on ? m.keepOnly(matching.labels) : m.without(matching.labels);
   for (const name of matching.include) m = m.with(name, one.get(name));
   return m;
+}
+
+/** An operand of singleSeriesBinop: a value per step, or at most one series. */
+export type SingleSeriesOperand = { kind: "scalar"; values: ArrayLike<number> } | { kind: "vector"; series: StepSeries | undefined };
+
+/**
+ * A binary operation over all steps of a range evaluation whose vector
+ * operands have at most one float series each, without per-step samples:
+ * at every step, what vectorBinop, vectorScalarBinop and the set operators
+ * give on that step's samples. With one series a side, whether the sides
+ * match, and the output labels, are the same at every step. Undefined for
+ * what these may do beyond float arithmetic (histograms, whose operations
+ * annotate; fill modifiers, which they reject): the caller goes step by step.
+ */
+export function singleSeriesBinop(
+  op: BinaryOp,
+  lhs: SingleSeriesOperand,
+  rhs: SingleSeriesOperand,
+  matching: VectorMatching,
+  returnBool: boolean,
+  sig: MatchSignature,
+  grid: StepGrid,
+): StepSeries[] | undefined {
+  if (op === "</" || op === ">/" || matching.fill) return undefined;
+  for (const side of [lhs, rhs]) if (side.kind === "vector" && side.series?.hs !== undefined) return undefined;
+  if (lhs.kind === "scalar" && rhs.kind === "scalar") return undefined;
+  const ls = lhs.kind === "vector" ? lhs.series : undefined;
+  const rs = rhs.kind === "vector" ? rhs.series : undefined;
+  // Per operand, its sample's index at the current step (-1: none), as rangeEval's cursors find it.
+  let lc = 0;
+  let rc = 0;
+  let li = -1;
+  let ri = -1;
+  const advance = (t: number): void => {
+    li = ls !== undefined && lc < ls.ts.length && ls.ts[lc] === t ? lc++ : -1;
+    ri = rs !== undefined && rc < rs.ts.length && rs.ts[rc] === t ? rc++ : -1;
+  };
+  const series = (metric: Labels, dropName: boolean): StepSeries => ({ metric, dropName, ts: [], vs: [] });
+  const nonEmpty = (s: StepSeries): StepSeries[] => (s.ts.length > 0 ? [s] : []);
+
+  const scalarSide = lhs.kind === "scalar" ? lhs : rhs.kind === "scalar" ? rhs : undefined;
+  if (scalarSide !== undefined) {
+    const vec = ls ?? rs;
+    if (vec === undefined) return [];
+    const swap = scalarSide === lhs;
+    const scalar = scalarSide.values;
+    const out = series(vec.metric, vec.dropName || changesMetricSchema(op) || returnBool);
+    for (let i = 0; i < grid.numSteps; i++) {
+      const t = grid.start + i * grid.interval;
+      advance(t);
+      const c = swap ? ri : li;
+      if (c < 0) continue;
+      const v = vec.vs[c]!;
+      const value = swap ? filteredElemBinop(op, scalar[i]!, v, returnBool, v) : filteredElemBinop(op, v, scalar[i]!, returnBool, v);
+      if (value === undefined) continue;
+      out.ts.push(t);
+      out.vs.push(value);
+    }
+    return nonEmpty(out);
+  }
+
+  const match = ls !== undefined && rs !== undefined && sig.of(ls.metric) === sig.of(rs.metric);
+  if (!isSetOp(op)) {
+    if (!match) return [];
+    // Work from the "many" side, as vectorBinop does.
+    const [many, one] = matching.card === "one-to-many" ? [rs, ls] : [ls, rs];
+    const out = series(resultMetric(many.metric, one.metric, op, matching), returnBool);
+    for (let i = 0; i < grid.numSteps; i++) {
+      const t = grid.start + i * grid.interval;
+      advance(t);
+      if (li < 0 || ri < 0) continue;
+      const l = ls.vs[li]!;
+      const value = filteredElemBinop(op, l, rs.vs[ri]!, returnBool, l);
+      if (value === undefined) continue;
+      out.ts.push(t);
+      out.vs.push(value);
+    }
+    return nonEmpty(out);
+  }
+
+  // Set operators output samples as they are; rangeEval gathers them by labels, in order of first appearance.
+  const sameLabels = ls !== undefined && rs !== undefined && ls.metric.key === rs.metric.key;
+  const out: StepSeries[] = [];
+  let left: StepSeries | undefined;
+  let right: StepSeries | undefined;
+  const emit = (fromLeft: boolean, t: number): void => {
+    const src = fromLeft ? ls! : rs!;
+    let s = fromLeft ? left : right;
+    if (s === undefined) {
+      s = sameLabels ? (left ?? right) : undefined;
+      if (s === undefined) {
+        s = series(src.metric, src.dropName);
+        out.push(s);
+      }
+      if (fromLeft) left = s;
+      else right = s;
+    }
+    s.ts.push(t);
+    s.vs.push(src.vs[fromLeft ? li : ri]!);
+  };
+  for (let i = 0; i < grid.numSteps; i++) {
+    const t = grid.start + i * grid.interval;
+    advance(t);
+    if (li >= 0 && (op === "or" || (op === "and" ? ri >= 0 && match : ri < 0 || !match))) emit(true, t);
+    if (op === "or" && ri >= 0 && (li < 0 || !match)) emit(false, t);
+  }
+  return out;
 }

@@ -7,7 +7,8 @@
  * exactly Prometheus's arithmetic. Large windows (a 30d range stepping
  * through a dashboard or a rule test) would make that O(window) per step, so
  * change and reset counts come from per-series prefix arrays instead, built
- * once per series, and so do sums where that gives Prometheus's float:
+ * once per series (once scanning has cost as much), and so do sums where
+ * that gives Prometheus's float:
  * Prometheus sums a window by Kahan(-Neumaier) summation, which is the
  * correctly rounded sum unless the exact sum lies within its tiny error of a
  * rounding boundary. Prefix sums are double-double, about twice float64
@@ -50,8 +51,26 @@ function twoSum(a: number, b: number): [number, number] {
   return [s, a - (s - bb) + (b - bb)];
 }
 
+/**
+ * Samples' indexes, kept across queries: the stored samples a selector reads
+ * are the same immutable object until the series changes, and a rule test
+ * queries each series over many chunks of steps, each of which would
+ * otherwise rebuild prefix arrays over the whole series.
+ */
+const INDEXES = new WeakMap<FloatSamples, SeriesIndex>();
+
 /** Lazily built prefix arrays over one series' samples. */
 export class SeriesIndex {
+  /** The index of samples, which are never modified, shared by all queries reading them. */
+  static of(s: FloatSamples): SeriesIndex {
+    let index = INDEXES.get(s);
+    if (index === undefined) {
+      index = new SeriesIndex(s);
+      INDEXES.set(s, index);
+    }
+    return index;
+  }
+
   private sumHi?: Float64Array;
   private sumLo?: Float64Array;
   private absSum?: Float64Array;
@@ -60,7 +79,23 @@ export class SeriesIndex {
   private resetCount?: Int32Array;
   private changeCount?: Int32Array;
 
+  /** Samples scanned in long windows so far (see `pays`). */
+  private scanned = 0;
+
   constructor(private readonly s: FloatSamples) {}
+
+  /**
+   * Whether to answer for the long window [lo, hi) from prefix arrays, which
+   * cost a pass over the whole series to build: only once scanning windows
+   * has cost as much. A query at a single step (a rule test checking an
+   * alert at a few steps of a days-long series) scans its window; a range
+   * query stepping through the series builds them after a few steps.
+   */
+  pays(lo: number, hi: number): boolean {
+    if (this.scanned >= this.s.length) return true;
+    this.scanned += hi - lo;
+    return false;
+  }
 
   /** Number of NaN/±Inf values in [lo, hi); prefix sums are only valid when 0. */
   nonFiniteIn(lo: number, hi: number): number {
@@ -160,7 +195,7 @@ function nextDown(x: number): number {
 }
 
 function useIndex(w: Window): boolean {
-  return w.hi - w.lo > DIRECT_SCAN_LIMIT && w.index.nonFiniteIn(w.lo, w.hi) === 0;
+  return w.hi - w.lo > DIRECT_SCAN_LIMIT && w.index.pays(w.lo, w.hi) && w.index.nonFiniteIn(w.lo, w.hi) === 0;
 }
 
 /** sum_over_time: Prometheus's Kahan sum of the window. */
@@ -195,8 +230,8 @@ function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): numbe
   const firstV = v[w.lo]!;
   let result = v[w.hi - 1]! - firstV;
   // Each reset adds the value before it, in order, as Prometheus does; a
-  // long window without resets needs no scan.
-  if (isCounter && (n <= DIRECT_SCAN_LIMIT || w.index.resets(w.lo, w.hi) > 0)) {
+  // long window without resets needs no scan once the reset counts pay.
+  if (isCounter && (n <= DIRECT_SCAN_LIMIT || !w.index.pays(w.lo, w.hi) || w.index.resets(w.lo, w.hi) > 0)) {
     for (let i = w.lo + 1; i < w.hi; i++) if (v[i]! < v[i - 1]!) result += v[i - 1]!;
   }
   let durationToStart = (firstT - w.rangeStart) / 1000;
@@ -350,14 +385,14 @@ export const RANGE_FUNCTIONS: Readonly<Record<string, RangeFunction>> = {
   stdvar_over_time: (w) => variance(w),
   quantile_over_time: (w, [q = NaN]) => sampleQuantile(q, Array.from({ length: w.hi - w.lo }, (_, i) => w.samples.v[w.lo + i]!)),
   changes: (w) => {
-    if (w.hi - w.lo > DIRECT_SCAN_LIMIT) return w.index.changes(w.lo, w.hi);
+    if (w.hi - w.lo > DIRECT_SCAN_LIMIT && w.index.pays(w.lo, w.hi)) return w.index.changes(w.lo, w.hi);
     const v = w.samples.v;
     let n = 0;
     for (let i = w.lo + 1; i < w.hi; i++) if (v[i] !== v[i - 1] && !(Number.isNaN(v[i]!) && Number.isNaN(v[i - 1]!))) n++;
     return n;
   },
   resets: (w) => {
-    if (w.hi - w.lo > DIRECT_SCAN_LIMIT) return w.index.resets(w.lo, w.hi);
+    if (w.hi - w.lo > DIRECT_SCAN_LIMIT && w.index.pays(w.lo, w.hi)) return w.index.resets(w.lo, w.hi);
     const v = w.samples.v;
     let n = 0;
     for (let i = w.lo + 1; i < w.hi; i++) if (v[i]! < v[i - 1]!) n++;

@@ -30,10 +30,16 @@ function store(series: Record<string, readonly number[]>): SeriesStore {
   return s;
 }
 
+/**
+ * The value at atMs, as the last step of a range query: the steps before
+ * scan their windows until that has cost as much as building the prefix
+ * arrays, so the last step reads them (a lone instant query would scan).
+ */
 function query(s: SeriesStore, expr: string, atMs: number): number {
-  const r = new Engine(s).instantQuery(expr, atMs).value;
-  if (r.type !== "vector" || r.samples.length !== 1) throw new Error(`${expr}: expected one sample`);
-  return r.samples[0]!.v;
+  const r = new Engine(s).rangeQuery(expr, atMs - 30 * MINUTE, atMs, MINUTE).value;
+  const points = r.type === "matrix" && r.series.length === 1 ? r.series[0]! : undefined;
+  if (points === undefined || points.t[points.t.length - 1] !== atMs) throw new Error(`${expr}: expected one series up to ${atMs}`);
+  return points.v[points.v.length - 1]!;
 }
 
 const loaded = (notation: string) => parseSequence(notation).map((v) => (v.kind === "value" ? v.value : NaN));
