@@ -13,7 +13,7 @@ import { alertTemplateFunctionNames, alertTemplateParseError, newerFunctionsCall
 import { closestName, type Diagnostic } from "../workspace/diagnostics.js";
 import type { FieldRef, PartialModel, SloModel, SourceRef, ThresholdAlertModel } from "../workspace/model.js";
 import type { SpecLocator } from "../workspace/spec-locator.js";
-import { burnRateAlerts, noDataAlerts } from "./slo-rules.js";
+import { noDataAlerts, severityTiers } from "./slo-rules.js";
 import { thresholdPlaceholder } from "./threshold-rules.js";
 
 /** How monac treats `$threshold` in a field, for explaining an undefined variable. */
@@ -38,25 +38,46 @@ export function templateFindings(partial: PartialModel, locator: SpecLocator): D
   const findings: Diagnostic[] = [];
   // A file's labels reach every alert of the file: report each field once.
   const seen = new Set<string>();
+  const parsed = new Map<string, TemplateParse>();
   for (const field of fields) {
     const key = `${field.at.file}\u0000${JSON.stringify(field.at.path)}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const finding = templateFinding(field, locator);
+    const finding = templateFinding(field, locator, parsed);
     if (finding) findings.push(finding);
   }
   return findings;
 }
 
-function templateFinding(field: TemplateField, locator: SpecLocator): Diagnostic | undefined {
+interface TemplateParse {
+  error: TemplateParseError | undefined;
+  newer: string[];
+}
+
+/**
+ * What Prometheus's parser makes of a text, parsed once per workspace: many
+ * SLOs and alerts share a summary or a label value. Findings use the error's
+ * reason, offset and detail, which depend on the text alone (only its message
+ * names the alert).
+ */
+function parseOnce(text: string, alertName: string, parsed: Map<string, TemplateParse>): TemplateParse {
+  let entry = parsed.get(text);
+  if (entry === undefined) {
+    const error = alertTemplateParseError(text, alertName);
+    entry = { error, newer: error ? [] : newerFunctionsCalled(text) };
+    parsed.set(text, entry);
+  }
+  return entry;
+}
+
+function templateFinding(field: TemplateField, locator: SpecLocator, parsed: Map<string, TemplateParse>): Diagnostic | undefined {
   let text = field.text;
   // Parse what Prometheus will see. The placeholder becomes spaces of its own
   // length, plain text like the threshold it stands for, so offsets still
   // count in the spec's text.
   if (field.threshold === "replaced") text = text.replace(thresholdPlaceholder(), (m) => " ".repeat(m.length));
-  const error = alertTemplateParseError(text, field.alertName);
+  const { error, newer } = parseOnce(text, field.alertName, parsed);
   if (!error) {
-    const newer = newerFunctionsCalled(text);
     if (newer.length === 0) return undefined;
     const fns = newer.map((n) => `"${n}"`).join(", ");
     const leading = field.text.length - field.text.trimStart().length;
@@ -146,8 +167,10 @@ function origin(locator: SpecLocator, file: string, paths: (string | number)[][]
 }
 
 function sloFields(slo: SloModel, locator: SpecLocator): TemplateField[] {
-  // Only alerting rules' labels and annotations are templates.
-  if (burnRateAlerts(slo).length + noDataAlerts(slo).length === 0) return [];
+  // Only alerting rules' labels and annotations are templates. An enabled SLO
+  // has a burn-rate alert per severity of its tiers: counted here without
+  // burnRateAlerts, which builds every alert's expression.
+  if (!slo.alerting.enabled || (severityTiers(slo).length === 0 && noDataAlerts(slo).length === 0)) return [];
   const file = slo.source.file;
   const base = sourcePath(slo.source);
   const alertName = slo.alerting.name;

@@ -85,6 +85,14 @@ function parsed(name: string, text: string, input: AlertTemplateInput): Template
   return tmpl;
 }
 
+/**
+ * Text without "{{" is one text node after the header: it parses and calls
+ * nothing, so checks need not parse it (most runbooks and label values).
+ */
+function isPlainText(text: string): boolean {
+  return !text.includes("{{");
+}
+
 const parseTestFuncs = prometheusFuncs({ timestampMs: 0, externalURL: "" });
 
 /**
@@ -96,6 +104,7 @@ const parseTestFuncs = prometheusFuncs({ timestampMs: 0, externalURL: "" });
  * `text` (without the header).
  */
 export function alertTemplateParseError(text: string, alertName = ""): TemplateParseError | undefined {
+  if (isPlainText(text)) return undefined;
   try {
     Template.parse(`__alert_${alertName}`, ALERT_TEMPLATE_HEADER + text, { funcs: parseTestFuncs, missingKey: "zero" });
     return undefined;
@@ -115,6 +124,7 @@ export const FUNCTIONS_NEWER_THAN_PROMETHEUS_3_5: ReadonlySet<string> = new Set(
 
 /** Which of FUNCTIONS_NEWER_THAN_PROMETHEUS_3_5 an alert template calls (none when it does not parse). */
 export function newerFunctionsCalled(text: string): string[] {
+  if (isPlainText(text)) return [];
   const called = new Set<string>();
   try {
     parseTemplates("__alert", ALERT_TEMPLATE_HEADER + text, (fn) => {

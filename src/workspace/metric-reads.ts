@@ -35,11 +35,32 @@ export function serviceLabels(matchers: readonly LabelMatcher[]): string[] {
 
 const WINDOW = "$window";
 
+type Selector = { name: string; matchers: LabelMatcher[]; path: readonly Expr[] };
+
 /** The metric names and matchers of every selector with a fixed name, with the nodes above it. */
-function selectors(text: string): { name: string; matchers: LabelMatcher[]; path: readonly Expr[] }[] {
+function selectors(text: string): Selector[] {
   const expr = parseExpression(text.split(WINDOW).join("5m"));
-  if (!expr) return [];
-  const out: { name: string; matchers: LabelMatcher[]; path: readonly Expr[] }[] = [];
+  return expr ? selectorsIn(expr) : [];
+}
+
+/**
+ * selectors() of `increase(<selector>[$window])`, what validation makes of a
+ * ratio's counter selector (countExpression in validate.ts), read from the
+ * selector alone: validation parsed that text already, the whole would be one
+ * more parse per SLI. The same names and matchers, but no nodes above them.
+ * Undefined for any other text, and when the selector has an offset, an `@`
+ * (the whole would not parse) or a `#` anywhere (a comment would swallow the
+ * range): selectors() reads those.
+ */
+function countedSelector(text: string): Selector[] | undefined {
+  const m = /^increase\(([^#]*)\[\$window\]\)$/.exec(text);
+  const expr = m && parseExpression(m[1]!.split(WINDOW).join("5m"));
+  if (!expr || expr.type !== "VectorSelector" || expr.offset !== 0 || expr.offsetExpr || expr.at) return undefined;
+  return selectorsIn(expr);
+}
+
+function selectorsIn(expr: Expr): Selector[] {
+  const out: Selector[] = [];
   walk(expr, (node, path) => {
     if (node.type !== "VectorSelector") return;
     let name = node.name;
@@ -71,7 +92,7 @@ export function sliReads(sli: SliModel): MetricRead[] {
       for (const field of ["errors", "good", "total"] as const) {
         const text = sli[field];
         if (text === undefined) continue;
-        for (const s of selectors(text)) out.push(counterOrBucket(s.name, s.matchers, field));
+        for (const s of countedSelector(text) ?? selectors(text)) out.push(counterOrBucket(s.name, s.matchers, field));
       }
       return out;
     }

@@ -32,9 +32,20 @@ export const DEFAULT_TIERS: readonly TierDefaults[] = [
 /** Decimal places a derived factor keeps when share × period / window does not terminate. */
 export const FACTOR_PLACES = 4;
 
+// Every SLO of a workspace asks for the same few factors (the default tiers
+// over a 30d period), and exact arithmetic on BigInts is slow: compute each once.
+const factors = new Map<string, Decimal>();
+
 export function burnRateFactor(budgetPercent: Decimal, periodMs: number, longWindowMs: number): Decimal {
-  const exact = budgetPercent.div(Decimal.of(100)).times(Decimal.fraction(BigInt(periodMs), BigInt(longWindowMs)));
-  return exact.terminates ? exact : exact.round(FACTOR_PLACES);
+  const key = `${budgetPercent.num}/${budgetPercent.den} ${periodMs} ${longWindowMs}`;
+  let factor = factors.get(key);
+  if (factor === undefined) {
+    if (factors.size >= 10_000) factors.clear();
+    const exact = budgetPercent.div(Decimal.of(100)).times(Decimal.fraction(BigInt(periodMs), BigInt(longWindowMs)));
+    factor = exact.terminates ? exact : exact.round(FACTOR_PLACES);
+    factors.set(key, factor);
+  }
+  return factor;
 }
 
 export function durationMs(text: string): number {

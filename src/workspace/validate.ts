@@ -64,7 +64,7 @@ export function buildModel(parsed: ParsedWorkspace): { model: WorkspaceModel | u
   const located: LocatedSlo[] = [];
   const slos = buildUnique(parsed.slos, "slos", "SLO", (file) => file.spec.slos, (file, slo, i, findings) => {
     const model = buildSlo(file, slo, i, findings, evaluationIntervalMs);
-    if (model) located.push({ model, src: file.source, base: ["slos", i] });
+    if (model) located.push({ model, src: file.source, base: ["slos", i], reads: sliReads(model.sli) });
     return model;
   }, {
     teams,
@@ -123,6 +123,14 @@ function checkTeam(source: YamlSource, team: string, teams: Set<string> | undefi
 
 // ------------------------------------------------------------------ SLOs
 
+/** DEFAULT_TIERS with their windows and budget shares parsed once, not for every SLO. */
+const PARSED_DEFAULT_TIERS = DEFAULT_TIERS.map((t) => ({
+  ...t,
+  longWindowMs: durationMs(t.longWindow),
+  shortWindowMs: durationMs(t.shortWindow),
+  budget: Decimal.of(t.budgetPercent),
+}));
+
 function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f: Findings, evaluationIntervalMs: number): SloModel | undefined {
   const base: Path = ["slos", index];
   const src = file.source;
@@ -134,15 +142,15 @@ function buildSlo(file: ParsedFile<SloFileSpec>, slo: SloSpec, index: number, f:
   const alerting = slo.alerting;
   const tiers: TierModel[] = [];
 
-  for (const defaults of DEFAULT_TIERS) {
+  for (const defaults of PARSED_DEFAULT_TIERS) {
     const override = alerting?.tiers?.[defaults.name];
     if (override === false) continue;
     const tierPath: Path = [...base, "alerting", "tiers", defaults.name];
     // Without an override the defaults are fine as such: the objective (the budget) is what clashes.
     const at: Path = override ? tierPath : [...base, "objective"];
-    const longWindowMs = durationMs(override?.longWindow ?? defaults.longWindow);
-    const shortWindowMs = durationMs(override?.shortWindow ?? defaults.shortWindow);
-    const budgetPercent = Decimal.of(override?.budgetPercent ?? defaults.budgetPercent);
+    const longWindowMs = override?.longWindow !== undefined ? durationMs(override.longWindow) : defaults.longWindowMs;
+    const shortWindowMs = override?.shortWindow !== undefined ? durationMs(override.shortWindow) : defaults.shortWindowMs;
+    const budgetPercent = override?.budgetPercent !== undefined ? Decimal.of(override.budgetPercent) : defaults.budget;
     if (shortWindowMs >= longWindowMs) {
       f.add(src, at, `tier ${defaults.name}: shortWindow (${formatDuration(shortWindowMs)}) must be shorter than longWindow (${formatDuration(longWindowMs)})`);
       continue;
@@ -296,6 +304,8 @@ interface LocatedSlo {
   model: SloModel;
   src: YamlSource;
   base: Path;
+  /** sliReads(model.sli), which walks the SLI's expressions: each check below needs it. */
+  reads: MetricRead[];
 }
 
 /**
@@ -314,7 +324,7 @@ function checkSharedMetrics(located: LocatedSlo[], f: Findings): void {
   const sliPath = (loc: LocatedSlo, read: MetricRead): Path => [...loc.base, "sli", SLI_FIELDS[loc.model.sli.kind], read.field];
   const id = (loc: LocatedSlo) => `${loc.model.service}/${loc.model.name}`;
   for (const loc of located) {
-    for (const read of sliReads(loc.model.sli)) {
+    for (const read of loc.reads) {
       const prev = first.get(read.name);
       if (!prev) {
         first.set(read.name, { loc, read });
@@ -333,7 +343,7 @@ function checkSharedMetrics(located: LocatedSlo[], f: Findings): void {
   // Within a service: declared contracts of one metric agree.
   const byServiceMetric = new Map<string, { loc: LocatedSlo; read: MetricRead }[]>();
   for (const loc of located) {
-    for (const read of sliReads(loc.model.sli)) {
+    for (const read of loc.reads) {
       const key = `${loc.model.service}\u0000${read.name}`;
       const list = byServiceMetric.get(key) ?? [];
       if (!list.some((e) => e.loc === loc)) list.push({ loc, read });

@@ -84,6 +84,8 @@ export interface YamlFileKind {
 export function decodeUtf8(bytes: Uint8Array): { text: string; badByte: { position: Position; value: number } | undefined } {
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(body);
+  // The decoder writes U+FFFD for a bad byte: without one there is nothing to find.
+  if (!text.includes("\ufffd")) return { text, badByte: undefined };
   let byte = 0;
   let lineStart = 0;
   let line = 1;
