@@ -9,7 +9,7 @@
 import { formatDuration } from "../workspace/duration.js";
 import type { ReceiverModel, RoutingModel, ThresholdAlertModel } from "../workspace/model.js";
 import { RESERVED_LABELS, type Severity } from "../workspace/schema.js";
-import { tryParsePromQL } from "../promql/parser.js";
+import { parseExpression } from "../promql/syntax.js";
 import { identityLabels } from "./identity-labels.js";
 import { withHeader } from "./header.js";
 import { toYaml } from "./rules.js";
@@ -34,7 +34,12 @@ export function alertmanagerConfig(routing: RoutingModel, thresholds: readonly T
 }
 
 export function alertmanagerYaml(routing: RoutingModel, header: string[], thresholds: readonly ThresholdAlertModel[] = []): string {
-  return withHeader(header, toYaml(alertmanagerConfig(routing, thresholds)));
+  return alertmanagerConfigYaml(alertmanagerConfig(routing, thresholds), header);
+}
+
+/** alertmanager.yml's text for a config alertmanagerConfig built. */
+export function alertmanagerConfigYaml(config: Record<string, unknown>, header: string[]): string {
+  return withHeader(header, toYaml(config));
 }
 
 function globalSection(r: RoutingModel): Record<string, unknown> {
@@ -125,9 +130,10 @@ const MONAC_SET = new Set<string>(RESERVED_LABELS);
 
 /** The labels of one threshold alert's series, or the old fixed list when its expression does not parse. */
 export function thresholdIdentity(alert: ThresholdAlertModel): string[] {
-  const parsed = tryParsePromQL(alert.valueExpr ?? alert.levels[0]?.expr ?? "");
-  if (!parsed.ok) return SEVERITY_INHIBIT_EQUAL;
-  const labels = identityLabels(parsed.expr).filter((l) => !MONAC_SET.has(l));
+  // The AST validation parsed (parseExpression caches by text), not a second parse.
+  const expr = parseExpression(alert.valueExpr ?? alert.levels[0]?.expr ?? "");
+  if (expr === undefined) return SEVERITY_INHIBIT_EQUAL;
+  const labels = identityLabels(expr).filter((l) => !MONAC_SET.has(l));
   if (!labels.every((l) => CLASSIC_LABEL.test(l))) return SEVERITY_INHIBIT_EQUAL;
   return ["alertname", "service", ...labels];
 }

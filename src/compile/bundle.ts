@@ -3,7 +3,7 @@
 import type { WorkspaceModel } from "../workspace/model.js";
 import type { Artifact } from "./artifact.js";
 import { generatedHeader } from "./header.js";
-import { alertmanagerYaml } from "./alertmanager.js";
+import { alertmanagerConfig, alertmanagerConfigYaml } from "./alertmanager.js";
 import { notificationTemplates, TEMPLATES_FILE } from "./alertmanager-templates.js";
 import { ruleFileYaml, type RuleGroup } from "./rules.js";
 import { sloRuleGroup } from "./slo-rules.js";
@@ -11,7 +11,6 @@ import { thresholdRuleGroup } from "./threshold-rules.js";
 import { dashboardArtifacts } from "./dashboards/index.js";
 import { checkRecordedSeries } from "./recorded-series-check.js";
 import { ALERTMANAGER_FILE, sloRulesPath, thresholdRulesPath } from "./paths.js";
-import { alertmanagerConfig } from "./alertmanager.js";
 import { targetArtifacts } from "./targets/index.js";
 import type { SloRules, TargetInput, ThresholdRules } from "./targets/target.js";
 import { instrumentArtifacts } from "../instrument/index.js";
@@ -42,14 +41,19 @@ export function ruleGroupsOf(model: WorkspaceModel): { slos: SloRules[]; thresho
   return { slos, thresholds };
 }
 
+/** alertmanager.yml's data and the notification templates' file. */
+export function alertmanagerInputOf(model: WorkspaceModel): TargetInput["alertmanager"] {
+  return { config: alertmanagerConfig(model.routing, model.thresholds), templates: notificationTemplates(generatedHeader(["monac.yaml"])) };
+}
+
 /** What the deploy targets package: the rule groups, alertmanager.yml's data, the templates and the dashboards' JSON. */
-export function targetInputOf(model: WorkspaceModel, dashboards: readonly Artifact[], groups = ruleGroupsOf(model)): TargetInput {
-  return {
-    model,
-    ...groups,
-    alertmanager: { config: alertmanagerConfig(model.routing, model.thresholds), templates: notificationTemplates(generatedHeader(["monac.yaml"])) },
-    dashboards: dashboards.filter((a) => a.path.endsWith(".json")),
-  };
+export function targetInputOf(
+  model: WorkspaceModel,
+  dashboards: readonly Artifact[],
+  groups = ruleGroupsOf(model),
+  alertmanager = alertmanagerInputOf(model),
+): TargetInput {
+  return { model, ...groups, alertmanager, dashboards: dashboards.filter((a) => a.path.endsWith(".json")) };
 }
 
 export function compileWorkspace(model: WorkspaceModel, opts: CompileOptions = {}): Artifact[] {
@@ -65,17 +69,18 @@ export function compileWorkspace(model: WorkspaceModel, opts: CompileOptions = {
   ];
   // Every generated rule reads only what its own group records before it (threshold expressions are the user's).
   checkRecordedSeries(allGroups, { verbatim: thresholdGroups });
-  artifacts.push({ path: ALERTMANAGER_FILE, content: alertmanagerYaml(model.routing, generatedHeader(["monac.yaml", "alerts/"]), model.thresholds) });
+  // Built once for alertmanager.yml and the deploy targets: the inhibit rules read every threshold alert's expression.
+  const alertmanager = alertmanagerInputOf(model);
+  artifacts.push({ path: ALERTMANAGER_FILE, content: alertmanagerConfigYaml(alertmanager.config, generatedHeader(["monac.yaml", "alerts/"])) });
   // alertmanager.yml's `templates:` names this file relative to its own directory.
-  const templates = notificationTemplates(generatedHeader(["monac.yaml"]));
-  artifacts.push({ path: TEMPLATES_FILE, content: templates });
+  artifacts.push({ path: TEMPLATES_FILE, content: alertmanager.templates });
   // Dashboards read the series these groups record, so they are checked against them.
   const dashboards = opts.dashboards !== false ? dashboardArtifacts(model, allGroups, generatedHeader(["slos/", "alerts/", "dashboards/"])) : [];
   artifacts.push(...dashboards);
   // What each service must expose for its SLIs and alerts: a typed prom-client module per service.
   if (opts.instrument !== false) artifacts.push(...instrumentArtifacts(model));
   // The same rules, routing and dashboards, packaged for each deploy target monac.yaml enables.
-  const targets = opts.targets === false ? { artifacts: [], warnings: [] } : targetArtifacts(targetInputOf(model, dashboards, groups));
+  const targets = opts.targets === false ? { artifacts: [], warnings: [] } : targetArtifacts(targetInputOf(model, dashboards, groups, alertmanager));
   artifacts.push(...targets.artifacts);
   opts.warnings?.push(...targets.warnings);
   return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -15,6 +15,7 @@
 import { selectorMetricName, walk } from "../promql/ast.js";
 import { tryParsePromQL } from "../promql/parser.js";
 import { isAlertingRule, type RuleGroup } from "./rules.js";
+import { literalShape } from "./literal-shape.js";
 
 /** The recording-rule namespace of monac's SLO rules (see SLO_METRICS in slo-rules.ts). */
 export const SLO_NAMESPACE = "slo:";
@@ -50,10 +51,11 @@ export function recordedSeriesProblems(groups: readonly RuleGroup[], opts: Recor
     const recordedInGroup = new Set<string>();
     for (const r of group.rules) if (!isAlertingRule(r)) recordedInGroup.add(r.record);
     group.rules.forEach((rule, index) => {
-      const what = `group "${group.name}", rule ${index + 1} (${isAlertingRule(rule) ? `alert ${rule.alert}` : `record ${rule.record}`})`;
+      // Named only when there is a problem: thousands of rules have none.
+      const what = () => `group "${group.name}", rule ${index + 1} (${isAlertingRule(rule) ? `alert ${rule.alert}` : `record ${rule.record}`})`;
       const reads = seriesNames(rule.expr, readsByShape);
       if (!Array.isArray(reads)) {
-        problems.push(`${what}: the expression does not parse: ${reads.problem}`);
+        problems.push(`${what()}: the expression does not parse: ${reads.problem}`);
       } else {
         for (const name of reads) {
           if (!isMonacRecorded(name) || recordedBefore.has(name)) continue;
@@ -62,7 +64,7 @@ export function recordedSeriesProblems(groups: readonly RuleGroup[], opts: Recor
             : recordedAnywhere.has(name)
               ? `which only another group records (${groupsRecording(groups, name).join(", ")}), so it lags by up to that group's interval`
               : "which no rule records, so it is always empty";
-          problems.push(`${what} reads ${name}, ${where}`);
+          problems.push(`${what()} reads ${name}, ${where}`);
         }
       }
       if (!isAlertingRule(rule)) recordedBefore.add(rule.record);
@@ -83,7 +85,7 @@ function groupsRecording(groups: readonly RuleGroup[], name: string): string[] {
 
 /** The metric names an expression's selectors pin, deduplicated, in order of appearance. */
 function seriesNames(expr: string, cache: Map<string, string[] | { problem: string }>): string[] | { problem: string } {
-  const key = shapeKey(expr);
+  const key = literalShape(expr);
   let hit = cache.get(key);
   if (hit === undefined) {
     const parsed = tryParsePromQL(key);
@@ -101,15 +103,4 @@ function seriesNames(expr: string, cache: Map<string, string[] | { problem: stri
     cache.set(key, hit);
   }
   return hit;
-}
-
-/**
- * The expression with its string literals replaced by one placeholder, except
- * a `__name__` matcher's value (the metric name). Which names an expression
- * selects never depends on the other literals (label values, regexes).
- */
-function shapeKey(expr: string): string {
-  return expr.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`/g, (literal, at: number, text: string) =>
-    /__name__\s*[=!]~?\s*$/.test(text.slice(Math.max(0, at - 16), at)) ? literal : '"x"',
-  );
 }

@@ -19,6 +19,7 @@ import { findProblem, parseExpression } from "../../promql/syntax.js";
 import type { WorkspaceModel } from "../../workspace/model.js";
 import { closestName } from "../../workspace/diagnostics.js";
 import { isAlertingRule, type RuleGroup } from "../rules.js";
+import { literalShape } from "../literal-shape.js";
 
 const PROMETHEUS_SERIES = [
   "ALERTS",
@@ -144,19 +145,9 @@ export function addRecordedSeries(known: KnownSeries, groups: readonly RuleGroup
   return known;
 }
 
-/**
- * A query with its string literals replaced by one placeholder. Whether a query parses, and which
- * metrics it reads, never depends on the text inside a string literal (label
- * values, regexes), so queries differing only there share one parse: 1,000
- * SLOs' panels differ mostly in `service="..."`, and parsing every one of
- * them would dominate the build.
- */
+/** A query's shape (literal-shape.ts): queries differing only in label values share one parse. */
 function shapeKey(query: string): string {
-  // "x", not "": a selector whose matchers all match the empty string is a
-  // parse error. A __name__ matcher's value is the metric name: kept as is.
-  return concreteQuery(query).text.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`/g, (literal, at: number, text: string) =>
-    /__name__\s*[=!]~?\s*$/.test(text.slice(Math.max(0, at - 16), at)) ? literal : '"x"',
-  );
+  return literalShape(concreteQuery(query).text);
 }
 
 type Shape = { metrics: (string | undefined)[] } | { problem: string };
