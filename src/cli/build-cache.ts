@@ -136,10 +136,8 @@ function outMatches(outDir: string, entry: CacheEntry): boolean {
 }
 
 /** Records a build that wrote out/ cleanly; best effort. */
-export function saveBuild(dir: string, outDir: string, entry: Omit<CacheEntry, "format" | "files" | "count"> & { artifacts: readonly { path: string; content: string }[] }): void {
-  const files: Record<string, string> = {};
-  for (const a of entry.artifacts) files[a.path] = createHash("sha1").update(a.content).digest("hex");
-  const data: CacheEntry = { format: FORMAT, key: entry.key, messages: entry.messages, summary: entry.summary, files, count: entry.artifacts.length, skip: entry.skip };
+export function saveBuild(dir: string, outDir: string, entry: Omit<CacheEntry, "format">): void {
+  const data: CacheEntry = { format: FORMAT, ...entry };
   const file = cacheFile(dir, outDir);
   try {
     mkdirSync(path.dirname(file), { recursive: true });

@@ -3,7 +3,7 @@ import path from "node:path";
 import { formatDiagnostic, isError } from "../workspace/diagnostics.js";
 import type { GenerationContext } from "../compile/rule-tests/index.js";
 import { ROUTING_TESTS_DIR, TESTS_DIR } from "../compile/paths.js";
-import { planOutput, writeOutput } from "../compile/write.js";
+import { OutputIOError, StagedOutput, type OutputPlan } from "../compile/write.js";
 import { buildKey, cachedBuild, saveBuild } from "./build-cache.js";
 import { reportHandWritten } from "./hand-written.js";
 import { EXIT, type CliIO } from "./io.js";
@@ -93,36 +93,43 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     io.out(`ok: ${summary}`);
     return EXIT.ok;
   }
-  const artifacts = [...compiled, ...(opts.noTests ? [] : await testArtifacts(loaded.model, opts.generationContext))];
+  // Each file is compared with out/ (and staged) as it is made: the build never holds all of out/.
+  const output = new StagedOutput(outDir, !opts.check, skip);
+  let plan: OutputPlan;
   try {
-    const plan = opts.check ? await planOutput(outDir, artifacts, skip) : await writeOutput(outDir, artifacts, skip);
-    // Hand-written files in out/: warnings, unless one is where monac writes.
-    if (reportHandWritten(outDir, plan, opts.check, io)) return EXIT.findings;
-    if (!opts.check && plan.foreign.length === 0) saveBuild(opts.dir, outDir, { key: key!, messages, summary, artifacts, skip });
-    const changes = plan.changes;
-    if (opts.check) {
-      const stale = changes;
-      if (stale.length === 0) {
-        io.out(`ok: ${outDir} is up to date (${summary})`);
-        return EXIT.ok;
-      }
-      for (const c of stale) io.err(`${path.join(outDir, c.path)}: ${STALE_REASON[c.change]}`);
-      io.err(`${stale.length} file${stale.length === 1 ? "" : "s"} out of date; run \`npx monac build\` and commit the result`);
-      return EXIT.findings;
-    }
-    for (const c of changes) io.out(`${c.change.padEnd(7)} ${path.join(outDir, c.path)}`);
-    io.out(`built ${artifacts.length} files (${changes.length} changed) from ${summary}`);
-    return EXIT.ok;
+    // Popped, so each file's text can be collected once it is staged.
+    for (let a = compiled.pop(); a !== undefined; a = compiled.pop()) output.add(a);
+    if (!opts.noTests) for await (const a of testFiles(loaded.model, opts.generationContext)) output.add(a);
+    plan = output.finish();
   } catch (e) {
-    io.err(`monac: cannot write ${outDir}: ${(e as Error).message}`);
+    output.abort();
+    if (!(e instanceof OutputIOError)) throw e;
+    io.err(`monac: cannot write ${outDir}: ${e.message}`);
     return EXIT.usage;
   }
+  // Hand-written files in out/: warnings, unless one is where monac writes.
+  if (reportHandWritten(outDir, plan, opts.check, io)) return EXIT.findings;
+  if (!opts.check && plan.foreign.length === 0) saveBuild(opts.dir, outDir, { key: key!, messages, summary, files: output.hashes, count: output.size, skip });
+  const changes = plan.changes;
+  if (opts.check) {
+    if (changes.length === 0) {
+      io.out(`ok: ${outDir} is up to date (${summary})`);
+      return EXIT.ok;
+    }
+    for (const c of changes) io.err(`${path.join(outDir, c.path)}: ${STALE_REASON[c.change]}`);
+    io.err(`${changes.length} file${changes.length === 1 ? "" : "s"} out of date; run \`npx monac build\` and commit the result`);
+    return EXIT.findings;
+  }
+  for (const c of changes) io.out(`${c.change.padEnd(7)} ${path.join(outDir, c.path)}`);
+  io.out(`built ${output.size} files (${changes.length} changed) from ${summary}`);
+  return EXIT.ok;
 }
 
-/** The routing tests and the rule tests (loaded only by a build that writes them: the rule tests bring the PromQL engine). */
-async function testArtifacts(model: WorkspaceModel, ctx: GenerationContext | undefined): Promise<Artifact[]> {
-  const [{ routingTestArtifact }, { ruleTestArtifacts }] = await Promise.all([import("../compile/routing-tests.js"), import("../compile/rule-tests/index.js")]);
-  return [routingTestArtifact(model), ...(await ruleTestArtifacts(model, ctx))];
+/** The routing tests and the rule tests, one file at a time (loaded only by a build that writes them: the rule tests bring the PromQL engine). */
+async function* testFiles(model: WorkspaceModel, ctx: GenerationContext | undefined): AsyncGenerator<Artifact> {
+  const [{ routingTestArtifact }, { ruleTestFiles }] = await Promise.all([import("../compile/routing-tests.js"), import("../compile/rule-tests/index.js")]);
+  yield routingTestArtifact(model);
+  yield* ruleTestFiles(model, ctx);
 }
 
 function plural(n: number, what: string): string {

@@ -1,6 +1,6 @@
 // `monac build` / `validate` end to end on a copy of the example workspace:
 // exit codes, --check, atomic no-write-on-error, determinism.
-import { cp, mkdtemp, readdir, readFile, realpath, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -191,6 +191,20 @@ describe("files in out/ that monac did not write", () => {
     await rm(handWritten);
     expect((await run("build", "--dir", ws, "--no-tests")).code).toBe(0);
     expect((await run("build", "--dir", ws, "--no-tests", "--check")).code).toBe(0);
+  });
+
+  it("one in the way of the last file made: everything staged before it is undone, folders too", async () => {
+    // Files are compared and staged as the build makes them; the tests come last.
+    const out = path.join(ws, "out");
+    const handWritten = path.join(out, "prometheus", "tests", "redis.alerts.test.yaml");
+    await mkdir(path.dirname(handWritten), { recursive: true });
+    await writeFile(handWritten, "tests: [] # by hand\n");
+    const build = await run("build", "--dir", ws);
+    expect(build.code).toBe(1);
+    expect(build.err).toContain("1 hand-written file in the way; nothing written");
+    expect(await snapshotDir(out)).toEqual({ "prometheus/tests/redis.alerts.test.yaml": "tests: [] # by hand\n" });
+    expect(await readdir(out)).toEqual(["prometheus"]);
+    expect(await readdir(path.join(out, "prometheus"))).toEqual(["tests"]);
   });
 
   it("every file monac writes is recognised as monac's (its header, or a dashboard's uid and tag)", async () => {

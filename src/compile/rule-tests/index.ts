@@ -34,8 +34,14 @@ export const THRESHOLD_TEST_STEP_MS = 5 * 60_000;
  */
 export async function ruleTestArtifacts(model: WorkspaceModel, ctx: GenerationContext = newGenerationContext()): Promise<Artifact[]> {
   const out: Artifact[] = [];
-  const file = (name: string, rules: string, sources: string[], stepMs: number, tests: { groups: RuleTestGroup[]; notes: string[] }, about: string): void => {
-    if (tests.groups.length === 0 && tests.notes.length === 0) return;
+  for await (const a of ruleTestFiles(model, ctx)) out.push(a);
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The test files one at a time, as they are made (a build writes each at once, see StagedOutput). */
+export async function* ruleTestFiles(model: WorkspaceModel, ctx: GenerationContext = newGenerationContext()): AsyncGenerator<Artifact> {
+  const file = (name: string, rules: string, sources: string[], stepMs: number, tests: { groups: RuleTestGroup[]; notes: string[] }, about: string): Artifact | undefined => {
+    if (tests.groups.length === 0 && tests.notes.length === 0) return undefined;
     // Test files sit in prometheus/tests, next to prometheus/rules.
     const content: RuleTestFile = { rule_files: [`../rules/${path.posix.basename(rules)}`], evaluation_interval: formatDuration(stepMs), tests: tests.groups };
     const header = [
@@ -44,12 +50,13 @@ export async function ruleTestArtifacts(model: WorkspaceModel, ctx: GenerationCo
       about,
       ...(tests.notes.length ? ["", ...tests.notes] : []),
     ];
-    out.push({ path: `${TESTS_DIR}/${name}.test.yaml`, content: withHeader(header, toYaml(content)) });
+    return { path: `${TESTS_DIR}/${name}.test.yaml`, content: withHeader(header, toYaml(content)) };
   };
   // One file per SLO, loading only that SLO's rules: each simulates days of traffic, and separate files run in parallel.
   for (const s of model.slos) {
     const about = "When alerts must fire and resolve comes from the SRE workbook's burn-rate arithmetic, not from these rules.";
-    file(`${s.service}.${s.name}.slo`, sloRulesPath(s.service, s.name), [s.source.file], model.evaluationIntervalMs, await sloTests(s, ctx), about);
+    const a = file(`${s.service}.${s.name}.slo`, sloRulesPath(s.service, s.name), [s.source.file], model.evaluationIntervalMs, await sloTests(s, ctx), about);
+    if (a) yield a;
   }
   const services = [...new Set(model.thresholds.map((t) => t.service))].sort();
   for (const service of services) {
@@ -61,9 +68,9 @@ export async function ruleTestArtifacts(model: WorkspaceModel, ctx: GenerationCo
       thresholds.notes.push(...r.notes);
     }
     const sources = [...new Set(alerts.map((t) => t.source.file))].sort();
-    file(`${service}.alerts`, thresholdRulesPath(service), sources, THRESHOLD_TEST_STEP_MS, thresholds, "Inputs are solved so each threshold is just crossed, or just not.");
+    const a = file(`${service}.alerts`, thresholdRulesPath(service), sources, THRESHOLD_TEST_STEP_MS, thresholds, "Inputs are solved so each threshold is just crossed, or just not.");
+    if (a) yield a;
   }
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export { RULES_DIR };
