@@ -12,8 +12,8 @@
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../src/promql/engine.js";
 import { Labels } from "../../src/promql/labels.js";
-import { isStaleNaN, SeriesStore } from "../../src/promql/storage.js";
-import type { QueryResult } from "../../src/promql/value.js";
+import { SeriesStore } from "../../src/promql/storage.js";
+import { bits, fromRange, type Points } from "../support/points.js";
 
 const MIN = 60_000;
 /** Samples a minute for 10 hours: windows of [2h] hold more samples than are ever scanned. */
@@ -56,21 +56,6 @@ function store(): SeriesStore {
   put({ __name__: "f", job: "x" }, values("finite"));
   put({ __name__: "h", job: "z" }, values("gauge").map((v, i) => (i % 11 === 0 ? "gap" : v)));
   return s;
-}
-
-/** A sample's exact bits (-0 included); NaNs but the stale marker are one (see single-series-binop.test.ts). */
-function bits(v: number): string {
-  if (isStaleNaN(v)) return "stale";
-  return Number.isNaN(v) ? "NaN" : Buffer.from(new Float64Array([v]).buffer).toString("hex");
-}
-
-type Points = Record<string, Array<[number, string]>>;
-
-function fromRange(res: QueryResult): Points {
-  if (res.value.type !== "matrix") throw new Error(`expected matrix, got ${res.value.type}`);
-  const out: Points = {};
-  for (const s of res.value.series) out[s.metric.toSeriesString()] = s.t.map((t, i) => [t, bits(s.v[i]!)]);
-  return out;
 }
 
 /**

@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../src/promql/engine.js";
 import { Labels } from "../../src/promql/labels.js";
-import { isStaleNaN, SeriesStore } from "../../src/promql/storage.js";
-import type { QueryResult } from "../../src/promql/value.js";
+import { SeriesStore } from "../../src/promql/storage.js";
+import { bits, fromRange, type Points } from "../support/points.js";
 
 const MIN = 60_000;
 const STEPS = 16;
@@ -26,25 +26,6 @@ function store(): SeriesStore {
   put({ __name__: "z", job: "zz" }, Array.from({ length: STEPS }, () => 1));
   put({ __name__: "b", job: "x", x: "1" }, [0.5, 3, null, 2, 2, 1, 0, 0, 0.1, 0.2, 0.3, null, null, 4, 4, 4]);
   return s;
-}
-
-/**
- * A sample's exact bits (-0 included), except that all NaNs but the stale
- * marker are one: JavaScript keeps no NaN's sign or payload (V8 canonicalizes
- * NaNs as it stores them in some arrays and not others).
- */
-function bits(v: number): string {
-  if (isStaleNaN(v)) return "stale";
-  return Number.isNaN(v) ? "NaN" : Buffer.from(new Float64Array([v]).buffer).toString("hex");
-}
-
-type Points = Record<string, Array<[number, string]>>;
-
-function fromRange(res: QueryResult): Points {
-  if (res.value.type !== "matrix") throw new Error(`expected matrix, got ${res.value.type}`);
-  const out: Points = {};
-  for (const s of res.value.series) out[s.metric.toSeriesString()] = s.t.map((t, i) => [t, bits(s.v[i]!)]);
-  return out;
 }
 
 function fromInstants(engine: Engine, query: string): { points: Points; annotations: string[] } {
