@@ -7,14 +7,15 @@
 // check, and is run twice:
 //   A. evaluation_interval 5m (8,641 evaluations), as promtool can run it;
 //   B. evaluation_interval 1m (43,201 evaluations): promtool rejects it, the
-//      30d windows load more than its 10,000-sample query limit.
+//      30d windows load more than its 10,000-sample query limit;
+// and C. the example workspace's generated tests, all of out/prometheus/tests.
 // Each tool runs in its own process, as users run it: `promtool test rules
 // FILE` and `monac test FILE` (bin/monac.js on dist/, so the figure counts
 // Node's start-up and the loading of the modules `monac test` imports, not
 // the whole library). The figures are that process's wall time and peak RSS
 // (both via /usr/bin/time, where installed).
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { root } from "./root.js";
@@ -101,10 +102,10 @@ interface PromtoolRun {
   output: string;
 }
 
-function runPromtool(file: string): PromtoolRun | undefined {
+function runPromtool(...files: string[]): PromtoolRun | undefined {
   if (!existsSync(PROMTOOL)) return undefined;
   const started = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-f", "%M", PROMTOOL, "test", "rules", file], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const r = spawnSync("/usr/bin/time", ["-f", "%M", PROMTOOL, "test", "rules", ...files], { encoding: "utf8", maxBuffer: 1 << 26 });
   const ms = performance.now() - started;
   const lines = r.stderr.trim().split("\n");
   const maxRSSKB = Number(lines[lines.length - 1]);
@@ -165,6 +166,34 @@ try {
       console.log(`  promtool could not run it:\n${promtool.output.replace(/^/gm, "    ")}`);
     }
   }
+  exampleTests();
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * C. The example workspace's generated tests (out/prometheus/tests, every
+ * file in one process each: `monac test DIR`, `promtool test rules FILES`).
+ * promtool takes minutes here; BENCH_QUICK=1 runs monac alone.
+ */
+function exampleTests(): void {
+  const testsDir = path.join(root, "out", "prometheus", "tests");
+  const files = readdirSync(testsDir).filter((f) => f.endsWith(".test.yaml")).sort().map((f) => path.join(testsDir, f));
+  console.log(`\nC. the example workspace's generated tests: ${files.length} files in out/prometheus/tests`);
+  const monac = runMonac(testsDir);
+  const rss = monac.maxRSSKB === undefined ? "" : `, peak RSS ${mb(monac.maxRSSKB)}`;
+  console.log(`  monac    ${sec(monac.wallMs)}${rss}, ${monac.status}`);
+  for (const p of monac.problems) console.log(`    ${p}`);
+  if (process.env.BENCH_QUICK) {
+    console.log("  promtool skipped (BENCH_QUICK=1: it takes minutes)");
+    return;
+  }
+  const promtool = runPromtool(...files);
+  if (promtool === undefined) {
+    console.log("  promtool not installed (bash scripts/install-tools.sh); no comparison");
+    return;
+  }
+  console.log(`  promtool ${sec(promtool.ms)}, peak RSS ${mb(promtool.maxRSSKB)}, ${promtool.status}`);
+  if (promtool.status === "ok") console.log(`  speed-up ${(promtool.ms / monac.wallMs).toFixed(1)}x`);
+  else console.log(`  promtool failed:\n${promtool.output.replace(/^/gm, "    ")}`);
 }
