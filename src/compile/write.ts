@@ -103,7 +103,9 @@ export class OutputIOError extends Error {}
  * place and removes orphans; or, when a file monac did not write is in the
  * way of one it writes (`blocked`), removes the temporary files and what
  * they needed created, and out/ is as it was. Nothing reads the dotfiles
- * meanwhile: Prometheus, Grafana and this module's listing skip them.
+ * meanwhile: Prometheus, Grafana and this module's listing skip them. A
+ * build killed before it finishes leaves its dotfiles behind; the next
+ * build that writes removes them.
  *
  * `skip` names managed directories this run does not produce (generated
  * tests under `--no-tests`): their files are neither checked nor removed.
@@ -151,7 +153,7 @@ export class StagedOutput {
         if (first !== undefined) this.created.push(first);
         this.made.add(dir);
       }
-      const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.tmp`);
+      const temp = path.join(dir, stagedName(path.basename(target)));
       writeFileSync(temp, a.content);
       this.staged.push({ temp, target });
     });
@@ -160,12 +162,18 @@ export class StagedOutput {
   /** After the last `add`: the plan, carried out unless a file is in the way (or nothing was to be written). */
   finish(): OutputPlan {
     const foreign: ForeignFile[] = [];
+    const leftovers: string[] = [];
     io(() => {
       for (const m of MANAGED.filter((m) => !this.skip.includes(m.dir))) {
         for (const name of listFiles(path.join(this.outDir, m.dir))) {
           const rel = `${m.dir}/${name}`;
-          // Dotfiles (.gitkeep, an editor's swap file, staged files) are nobody's business here.
-          if (rel in this.hashes || name.startsWith(".")) continue;
+          // Dotfiles (.gitkeep, an editor's swap file, staged files) are nobody's business here,
+          // but for what an interrupted build staged (killed, it undoes nothing): removed by a build that writes.
+          if (name.startsWith(".")) {
+            if (isOrphanedStage(name)) leftovers.push(rel);
+            continue;
+          }
+          if (rel in this.hashes) continue;
           const text = readFileSync(path.join(this.outDir, rel), "utf8");
           if (m.pattern.test(name) && m.mine(name, text)) this.changes.push({ path: rel, change: "removed" });
           else foreign.push({ path: rel, note: m.note(name) });
@@ -182,6 +190,7 @@ export class StagedOutput {
       for (const s of this.staged) renameSync(s.temp, s.target);
       this.staged.length = 0;
       for (const c of plan.changes) if (c.change === "removed") rmSync(path.join(this.outDir, c.path), { force: true });
+      for (const rel of leftovers) rmSync(path.join(this.outDir, rel), { force: true });
     });
     return plan;
   }
@@ -192,6 +201,26 @@ export class StagedOutput {
     this.staged.length = 0;
     for (const dir of this.created.reverse()) rmSync(dir, { recursive: true, force: true });
     this.created.length = 0;
+  }
+}
+
+/** Where a file is staged: a dotfile beside it, named after it and this process. */
+function stagedName(name: string): string {
+  return `.${name}.${process.pid}.tmp`;
+}
+
+/** A file another build staged, whose process is gone (Ctrl-C, a crash). */
+function isOrphanedStage(name: string): boolean {
+  const m = /^\..+\.(\d+)\.tmp$/.exec(name);
+  if (!m) return false;
+  const pid = Number(m[1]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    // EPERM: alive, someone else's.
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
 

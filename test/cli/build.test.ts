@@ -1,5 +1,6 @@
 // `monac build` / `validate` end to end on a copy of the example workspace:
 // exit codes, --check, atomic no-write-on-error, determinism.
+import { spawnSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -205,6 +206,24 @@ describe("files in out/ that monac did not write", () => {
     expect(await snapshotDir(out)).toEqual({ "prometheus/tests/redis.alerts.test.yaml": "tests: [] # by hand\n" });
     expect(await readdir(out)).toEqual(["prometheus"]);
     expect(await readdir(path.join(out, "prometheus"))).toEqual(["tests"]);
+  });
+
+  it("removes what a killed build staged, and no other dotfile", async () => {
+    expect((await run("build", "--dir", ws, "--no-tests")).code).toBe(0);
+    const rulesDir = rules();
+    // The pid of a process that has exited: a build killed before it renamed its staged files.
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const leftover = path.join(rulesDir, `.redis.alerts.rules.yaml.${dead}.tmp`);
+    // A live one: another build, still running.
+    const live = path.join(rulesDir, `.redis.alerts.rules.yaml.${process.ppid}.tmp`);
+    await writeFile(leftover, "groups: []\n");
+    await writeFile(live, "groups: []\n");
+    await writeFile(path.join(rulesDir, ".gitkeep"), "");
+    // A changed spec: the build cache would otherwise answer without building.
+    const spec = path.join(ws, "alerts", "redis.yaml");
+    await writeFile(spec, `${await readFile(spec, "utf8")}\n  - name: RedisDown\n    condition: redis_up == 0\n    severity: critical\n`);
+    expect((await run("build", "--dir", ws, "--no-tests")).code).toBe(0);
+    expect((await readdir(rulesDir)).filter((n) => n.startsWith(".")).sort()).toEqual([".gitkeep", path.basename(live)]);
   });
 
   it("every file monac writes is recognised as monac's (its header, or a dashboard's uid and tag)", async () => {
