@@ -119,7 +119,6 @@ export class StagedOutput {
   private readonly made = new Set<string>();
   /** SHA-1 of every added file's content, by path (the build cache records them). */
   readonly hashes: Record<string, string> = {};
-  private count = 0;
 
   constructor(
     private readonly outDir: string,
@@ -129,12 +128,11 @@ export class StagedOutput {
 
   /** How many files were added. */
   get size(): number {
-    return this.count;
+    return Object.keys(this.hashes).length;
   }
 
   add(a: Artifact): void {
     if (a.path in this.hashes) throw new Error(`monac produced ${a.path} twice`);
-    this.count++;
     this.hashes[a.path] = createHash("sha1").update(a.content).digest("hex");
     const target = path.join(this.outDir, a.path);
     const current = io(() => readIfExists(target));
