@@ -87,7 +87,7 @@ const line = (name: string, r: BuildTiming, target: string, ok?: boolean): void 
 /**
  * The file system's part of a fresh build: the same number of files of the
  * same sizes as in `out`, each written to a temporary name and renamed as
- * writeOutput does, into an empty directory beside it. On a virtual disk this
+ * StagedOutput does, into an empty directory beside it. On a virtual disk this
  * varies several-fold from minute to minute; it is printed next to the build.
  */
 function fileCreation(out: string): { files: number; mb: number; ms: number } {

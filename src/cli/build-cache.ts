@@ -107,7 +107,7 @@ function outMatches(outDir: string, entry: CacheEntry): boolean {
     expected.set(dir, names);
   }
   // No file monac did not record in its folders (an orphan to remove, a hand-written
-  // one to warn about), seen as writeOutput sees them (files, not dotfiles) ...
+  // one to warn about), seen as StagedOutput sees them (files, not dotfiles) ...
   for (const dir of MANAGED_DIRS) {
     if (entry.skip.includes(dir)) continue;
     const want = expected.get(dir) ?? new Set<string>();
