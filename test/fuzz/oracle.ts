@@ -83,7 +83,13 @@ export class FuzzWorkspace {
   readonly stats = { promtoolSloSkipped: 0 };
 
   constructor(source: string, private readonly opts: FuzzOptions) {
-    this.specs = new Map([...readTree(source)].filter(([k]) => SPEC_ROOTS.some((r) => k === r || k.startsWith(`${r}/`))));
+    // Only the spec roots: the rest of a checkout (node_modules, .tools, .git) is hundreds of megabytes.
+    this.specs = new Map(
+      SPEC_ROOTS.flatMap((r): Array<[string, Buffer]> => {
+        const file = path.join(source, r);
+        return statSync(file, { throwIfNoEntry: false })?.isFile() ? [[r, readFileSync(file)]] : [...readTree(source, r)];
+      }),
+    );
   }
 
   /** Builds the unmutated workspace; its out/ is what every refusal must leave alone. */
