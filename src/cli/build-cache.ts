@@ -17,7 +17,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { homedir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { MANAGED_DIRS } from "../compile/write.js";
+import { isOrphanedStage, MANAGED_DIRS } from "../compile/write.js";
 
 const FORMAT = "monac build cache 1";
 
@@ -107,15 +107,16 @@ function outMatches(outDir: string, entry: CacheEntry): boolean {
     expected.set(dir, names);
   }
   // No file monac did not record in its folders (an orphan to remove, a hand-written
-  // one to warn about), seen as StagedOutput sees them (files, not dotfiles) ...
+  // one to warn about), seen as StagedOutput sees them (files, not dotfiles), and
+  // nothing a killed build staged: a build that writes removes it ...
   for (const dir of MANAGED_DIRS) {
     if (entry.skip.includes(dir)) continue;
     const want = expected.get(dir) ?? new Set<string>();
     let have: string[];
     try {
-      have = readdirSync(path.join(outDir, dir), { withFileTypes: true })
-        .filter((e) => e.isFile() && !e.name.startsWith("."))
-        .map((e) => e.name);
+      const files = readdirSync(path.join(outDir, dir), { withFileTypes: true }).filter((e) => e.isFile());
+      if (files.some((e) => e.name.startsWith(".") && isOrphanedStage(e.name))) return false;
+      have = files.filter((e) => !e.name.startsWith(".")).map((e) => e.name);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") return false;
       have = [];

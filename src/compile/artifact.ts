@@ -5,3 +5,8 @@ export interface Artifact {
   path: string;
   content: string;
 }
+
+/** Orders files (or changes to them) by path, code unit by code unit: the order out/ is listed and written in. */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}

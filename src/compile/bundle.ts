@@ -1,7 +1,7 @@
 // The whole compile: model in, the files of out/ as data. Pure: no I/O, and the
 // same model always yields byte-identical artifacts.
 import type { WorkspaceModel } from "../workspace/model.js";
-import type { Artifact } from "./artifact.js";
+import { byPath, type Artifact } from "./artifact.js";
 import { generatedHeader } from "./header.js";
 import { alertmanagerConfig, alertmanagerConfigYaml } from "./alertmanager.js";
 import { notificationTemplates, TEMPLATES_FILE } from "./alertmanager-templates.js";
@@ -83,5 +83,5 @@ export function compileWorkspace(model: WorkspaceModel, opts: CompileOptions = {
   const targets = opts.targets === false ? { artifacts: [], warnings: [] } : targetArtifacts(targetInputOf(model, dashboards, groups, alertmanager));
   artifacts.push(...targets.artifacts);
   opts.warnings?.push(...targets.warnings);
-  return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return artifacts.sort(byPath);
 }

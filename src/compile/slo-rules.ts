@@ -271,6 +271,11 @@ export function burnRateAlerts(slo: SloModel): AlertingRule[] {
   return severityTiers(slo).map((tiers) => burnRateAlert(slo, tiers));
 }
 
+/** Whether the SLO has any alerting rule (burn rate or no data), without building one: burnRateAlerts and noDataAlerts return none exactly when this is false. */
+export function hasSloAlerts(slo: SloModel): boolean {
+  return slo.alerting.enabled && (slo.alerting.tiers.length > 0 || slo.alerting.noData !== undefined);
+}
+
 /** The enabled tiers grouped by severity, in tier order (fastest first). */
 export function severityTiers(slo: SloModel): TierModel[][] {
   const groups = new Map<string, TierModel[]>();

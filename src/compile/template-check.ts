@@ -13,7 +13,7 @@ import { alertTemplateFunctionNames, alertTemplateParseError, newerFunctionsCall
 import { closestName, type Diagnostic } from "../workspace/diagnostics.js";
 import type { FieldRef, PartialModel, SloModel, SourceRef, ThresholdAlertModel } from "../workspace/model.js";
 import type { SpecLocator } from "../workspace/spec-locator.js";
-import { noDataAlerts, severityTiers } from "./slo-rules.js";
+import { hasSloAlerts } from "./slo-rules.js";
 import { thresholdPlaceholder } from "./threshold-rules.js";
 
 /** How monac treats `$threshold` in a field, for explaining an undefined variable. */
@@ -167,10 +167,8 @@ function origin(locator: SpecLocator, file: string, paths: (string | number)[][]
 }
 
 function sloFields(slo: SloModel, locator: SpecLocator): TemplateField[] {
-  // Only alerting rules' labels and annotations are templates. An enabled SLO
-  // has a burn-rate alert per severity of its tiers: counted here without
-  // burnRateAlerts, which builds every alert's expression.
-  if (!slo.alerting.enabled || (severityTiers(slo).length === 0 && noDataAlerts(slo).length === 0)) return [];
+  // Only alerting rules' labels and annotations are templates.
+  if (!hasSloAlerts(slo)) return [];
   const file = slo.source.file;
   const base = sourcePath(slo.source);
   const alertName = slo.alerting.name;

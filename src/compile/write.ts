@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Artifact } from "./artifact.js";
+import { byPath, type Artifact } from "./artifact.js";
 import { GENERATED_MARKER } from "./header.js";
 import { MODULE_MARKER } from "../instrument/module.js";
 
@@ -207,8 +207,8 @@ function stagedName(name: string): string {
   return `.${name}.${process.pid}.tmp`;
 }
 
-/** A file another build staged, whose process is gone (Ctrl-C, a crash). */
-function isOrphanedStage(name: string): boolean {
+/** A file another build staged, whose process is gone (Ctrl-C, a crash): removed by the next build that writes. */
+export function isOrphanedStage(name: string): boolean {
   const m = /^\..+\.(\d+)\.tmp$/.exec(name);
   if (!m) return false;
   const pid = Number(m[1]);
@@ -237,9 +237,6 @@ export function isMine(rel: string, text: string): boolean {
   return managed ? managed.mine(name, text) : hasMarker(name, text) || isMonacDashboard(name, text) || isMonacModule(name, text);
 }
 
-function byPath(a: { path: string }, b: { path: string }): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-}
 
 function readIfExists(file: string): string | undefined {
   try {

@@ -3,7 +3,8 @@
 // changed — a spec, a file in out/, a file added to out/, the options — is a
 // full build. Whether a build was served from the cache is told by editing
 // the recorded summary: only a cached answer repeats it.
-import { cp, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { cp, mkdtemp, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -92,6 +93,24 @@ describe("build cache", () => {
     await mark();
     const r = await build();
     expect(r.out).toMatch(/^removed .*gone\.availability\.slo\.rules\.yaml$/m);
+  });
+
+  it("rebuilds when a killed build left staged files, and removes them; another dotfile or a live build's are no reason", async () => {
+    await build();
+    const rulesDir = path.join(out, "prometheus", "rules");
+    await writeFile(path.join(rulesDir, ".gitkeep"), "");
+    // process.ppid: a build still running (the test runner's parent stands in for it).
+    await writeFile(path.join(rulesDir, `.checkout.availability.slo.rules.yaml.${process.ppid}.tmp`), "groups: []\n");
+    await mark();
+    expect((await build()).out).toContain("MARKED");
+    // The pid of a process that has exited: a build killed before it renamed its staged files.
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const leftover = path.join(rulesDir, `.checkout.availability.slo.rules.yaml.${dead}.tmp`);
+    await writeFile(leftover, "groups: []\n");
+    const r = await build();
+    expect(r.out).not.toContain("MARKED");
+    expect(r.out).toContain("(0 changed)");
+    expect((await readdir(rulesDir)).filter((n) => n.startsWith(".")).sort()).toEqual([".checkout.availability.slo.rules.yaml." + process.ppid + ".tmp", ".gitkeep"].sort());
   });
 
   it("keys on the options: a build with tests is not the build without", async () => {

@@ -1,7 +1,7 @@
 // SLO compile: goldens show the exact rules; the assertions pin the semantics
 // a reviewer should not have to re-derive from the golden.
 import { describe, expect, it } from "vitest";
-import { burnRateAlerts, leMatcher, sloRuleGroup, SLO_METRICS } from "../../src/compile/slo-rules.js";
+import { burnRateAlerts, hasSloAlerts, leMatcher, noDataAlerts, sloRuleGroup, SLO_METRICS } from "../../src/compile/slo-rules.js";
 import { toYaml, isAlertingRule } from "../../src/compile/rules.js";
 import { Decimal } from "../../src/workspace/decimal.js";
 import { BASE_MONAC_YAML, modelFrom } from "../support/workspace.js";
@@ -72,6 +72,21 @@ describe("sloRuleGroup goldens", () => {
 });
 
 describe("SLO rule semantics", () => {
+  it("says whether an SLO has alerts exactly when building them gives some", () => {
+    const off = "    alerting:\n      enabled: false\n";
+    const noTiers = "    alerting:\n      noData: NODATA\n      tiers: { page-fast: false, page-slow: false, ticket-fast: false, ticket-slow: false }\n";
+    const base = "  - name: x\n    objective: 99.9\n    sli:\n      boolGauge:\n        metric: up\n";
+    const specs = [...Object.values(CASES), base + off, base + noTiers.replace("NODATA", "false"), base + noTiers.replace("NODATA", "{ for: 5m }")];
+    const seen = new Set<boolean>();
+    for (const spec of specs) {
+      const slo = modelFrom(sloFile(spec)).slos[0]!;
+      const has = burnRateAlerts(slo).length + noDataAlerts(slo).length > 0;
+      expect(hasSloAlerts(slo), spec).toBe(has);
+      seen.add(has);
+    }
+    expect([...seen].sort()).toEqual([false, true]);
+  });
+
   it("alerts once per severity, each tier's burn rate against its factor, printed exactly", () => {
     const slo = modelFrom(sloFile(CASES["ratio-errors"]!)).slos[0]!;
     const alerts = burnRateAlerts(slo);

@@ -2,7 +2,7 @@
 // service's thresholds, each next to the one rule file it proves.
 import type { WorkspaceModel } from "../../workspace/model.js";
 import { formatDuration } from "../../workspace/duration.js";
-import type { Artifact } from "../artifact.js";
+import { byPath, type Artifact } from "../artifact.js";
 import path from "node:path";
 import { RULES_DIR, sloRulesPath, thresholdRulesPath } from "../bundle.js";
 import { generatedHeader, withHeader } from "../header.js";
@@ -35,7 +35,7 @@ export const THRESHOLD_TEST_STEP_MS = 5 * 60_000;
 export async function ruleTestArtifacts(model: WorkspaceModel, ctx: GenerationContext = newGenerationContext()): Promise<Artifact[]> {
   const out: Artifact[] = [];
   for await (const a of ruleTestFiles(model, ctx)) out.push(a);
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return out.sort(byPath);
 }
 
 /** The test files one at a time, as they are made (a build writes each at once, see StagedOutput). */

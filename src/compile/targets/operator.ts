@@ -13,7 +13,7 @@
 //   /etc/alertmanager/config, spec.configMaps in /etc/alertmanager/configmaps/<name>,
 //   spec.secrets in /etc/alertmanager/secrets/<name> (pkg/alertmanager/statefulset.go).
 import type { TargetsModel } from "../../workspace/model.js";
-import type { Artifact } from "../artifact.js";
+import { byPath, type Artifact } from "../artifact.js";
 import { generatedHeader, withHeader } from "../header.js";
 import { sortedLabels, toYaml, type RuleGroup } from "../rules.js";
 import { groupsBySpecFile, type TargetInput, type TargetOutput } from "./target.js";
@@ -54,7 +54,7 @@ export function operatorArtifacts(input: TargetInput, opts: OperatorOptions): Ta
     if (seen.has(a.path)) out.problems.push(`${a.path}: two objects would be written to this file; rename one of their sources.`);
     seen.add(a.path);
   }
-  out.artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  out.artifacts.sort(byPath);
   return out;
 }
 
@@ -132,7 +132,7 @@ function ruleArtifacts(input: TargetInput, opts: OperatorOptions, out: TargetOut
 
 // 3. One ConfigMap per dashboard, for Grafana's dashboard sidecar.
 function dashboardArtifacts(input: TargetInput, opts: OperatorOptions, out: TargetOutput): void {
-  const dashboards = [...input.dashboards].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const dashboards = [...input.dashboards].sort(byPath);
   for (const d of dashboards) {
     const uid = dashboardUid(d);
     const path = `${OPERATOR_DIR}/dashboard-${uid}.yaml`;

@@ -46,7 +46,7 @@ import { walk, type VectorSelector } from "../../promql/ast.js";
 import type { TargetsModel } from "../../workspace/model.js";
 import { tryParsePromQL } from "../../promql/parser.js";
 import { formatPrometheusDuration, parsePrometheusDuration } from "../../go/duration.js";
-import type { Artifact } from "../artifact.js";
+import { byPath, type Artifact } from "../artifact.js";
 import { generatedHeader } from "../header.js";
 import { sloRulesPath, thresholdRulesPath } from "../paths.js";
 import { isAlertingRule, ruleFileYaml, type RecordingRule, type Rule, type RuleGroup } from "../rules.js";
@@ -166,7 +166,7 @@ export function vmalertArtifacts(input: TargetInput, options: NonNullable<Target
     if (!used.has(name)) warnings.push(`vmalert: exclude: ${name} is no service or service/slo of the workspace; it leaves nothing out`);
   }
 
-  artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  artifacts.sort(byPath);
   return { artifacts, problems, warnings };
 }
 
