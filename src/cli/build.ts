@@ -44,7 +44,7 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     return EXIT.ok;
   }
   const messages: string[] = [];
-  const [loaded, { compileWorkspace }, { DashboardCheckError }, { RecordedSeriesCheckError }, { TargetCheckError }] = await Promise.all([
+  const [loaded, { compileFiles }, { DashboardCheckError }, { RecordedSeriesCheckError }, { TargetCheckError }] = await Promise.all([
     loadAndCheck(files),
     import("../compile/bundle.js"),
     import("../compile/dashboards/index.js"),
@@ -62,11 +62,26 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     io.err(`${plural(errors, "error")}${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}; nothing written`);
     return EXIT.findings;
   }
-  let compiled;
+  const model = loaded.model;
+  const summary = `${model.slos.length} SLOs, ${model.thresholds.length} threshold alerts`;
+  // Each file is compared with out/ (and staged) as it is made: the build never
+  // holds all of out/. A check failing on the way undoes what was staged.
+  const output = opts.write ? new StagedOutput(outDir, !opts.check, skip) : undefined;
   const warnings: string[] = [];
+  let plan: OutputPlan | undefined;
   try {
-    compiled = compileWorkspace(loaded.model, { dashboards: !opts.noDashboards, warnings });
+    for (const a of compileFiles(model, { dashboards: !opts.noDashboards, warnings })) output?.add(a);
+    for (const w of warnings) {
+      messages.push(`monac: warning: ${w}`);
+      io.err(`monac: warning: ${w}`);
+    }
+    // The generated tests have no findings to report: `monac validate` does not generate them.
+    if (output !== undefined) {
+      if (!opts.noTests) for await (const a of testFiles(model, opts.generationContext)) output.add(a);
+      plan = output.finish();
+    }
   } catch (e) {
+    output?.abort();
     if (e instanceof TargetCheckError) {
       // A target's problem is a finding about its entry in monac.yaml.
       for (const p of e.targetProblems) io.err(formatDiagnostic(loaded.locator.finding({ file: WORKSPACE_FILE, path: ["targets", p.target] }, p.message)));
@@ -78,34 +93,18 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
       io.err(e.message);
       return EXIT.usage;
     }
-    if (!(e instanceof DashboardCheckError)) throw e;
-    for (const p of e.problems) io.err(`monac: ${p}`);
-    io.err(`${e.problems.length} dashboard error${e.problems.length === 1 ? "" : "s"}; nothing written`);
-    return EXIT.findings;
-  }
-  for (const w of warnings) {
-    messages.push(`monac: warning: ${w}`);
-    io.err(`monac: warning: ${w}`);
-  }
-  const summary = `${loaded.model.slos.length} SLOs, ${loaded.model.thresholds.length} threshold alerts`;
-  // The generated tests have no findings to report: `monac validate` does not generate them.
-  if (!opts.write) {
-    io.out(`ok: ${summary}`);
-    return EXIT.ok;
-  }
-  // Each file is compared with out/ (and staged) as it is made: the build never holds all of out/.
-  const output = new StagedOutput(outDir, !opts.check, skip);
-  let plan: OutputPlan;
-  try {
-    // Popped, so each file's text can be collected once it is staged.
-    for (let a = compiled.pop(); a !== undefined; a = compiled.pop()) output.add(a);
-    if (!opts.noTests) for await (const a of testFiles(loaded.model, opts.generationContext)) output.add(a);
-    plan = output.finish();
-  } catch (e) {
-    output.abort();
+    if (e instanceof DashboardCheckError) {
+      for (const p of e.problems) io.err(`monac: ${p}`);
+      io.err(`${e.problems.length} dashboard error${e.problems.length === 1 ? "" : "s"}; nothing written`);
+      return EXIT.findings;
+    }
     if (!(e instanceof OutputIOError)) throw e;
     io.err(`monac: cannot write ${outDir}: ${e.message}`);
     return EXIT.usage;
+  }
+  if (output === undefined || plan === undefined) {
+    io.out(`ok: ${summary}`);
+    return EXIT.ok;
   }
   // Hand-written files in out/: warnings, unless one is where monac writes.
   if (reportHandWritten(outDir, plan, opts.check, io)) return EXIT.findings;

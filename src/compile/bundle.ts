@@ -8,7 +8,7 @@ import { notificationTemplates, TEMPLATES_FILE } from "./alertmanager-templates.
 import { ruleFileYaml, type RuleGroup } from "./rules.js";
 import { sloRuleGroup } from "./slo-rules.js";
 import { thresholdRuleGroup } from "./threshold-rules.js";
-import { dashboardArtifacts } from "./dashboards/index.js";
+import { dashboardFiles } from "./dashboards/index.js";
 import { checkRecordedSeries } from "./recorded-series-check.js";
 import { ALERTMANAGER_FILE, sloRulesPath, thresholdRulesPath } from "./paths.js";
 import { targetArtifacts } from "./targets/index.js";
@@ -57,31 +57,45 @@ export function targetInputOf(
 }
 
 export function compileWorkspace(model: WorkspaceModel, opts: CompileOptions = {}): Artifact[] {
+  return [...compileFiles(model, opts)].sort(byPath);
+}
+
+/**
+ * compileWorkspace one file at a time, in no particular order: each file is
+ * made when asked for, so a caller that writes it out (and lets it go) never
+ * holds all of out/. The checks throw as compileWorkspace's do, but may do so
+ * after some files were handed out: the caller must then discard them.
+ */
+export function* compileFiles(model: WorkspaceModel, opts: CompileOptions = {}): Generator<Artifact> {
   // One rule file per SLO and one per service's thresholds, named like their
   // generated tests: a test loads only the rules it proves, so another SLO
   // reading the same SLI cannot fire in it, and promtool evaluates one group.
   const groups = ruleGroupsOf(model);
   const allGroups = [...groups.slos.map((s) => s.group), ...groups.thresholds.map((t) => t.group)];
-  const thresholdGroups = groups.thresholds.map((t) => t.group);
-  const artifacts: Artifact[] = [
-    ...groups.slos.map(({ slo, group }) => ({ path: sloRulesPath(slo.service, slo.name), content: ruleFileYaml(generatedHeader([slo.source.file]), [group]) })),
-    ...groups.thresholds.map(({ service, group, sources }) => ({ path: thresholdRulesPath(service), content: ruleFileYaml(generatedHeader(sources), [group]) })),
-  ];
   // Every generated rule reads only what its own group records before it (threshold expressions are the user's).
-  checkRecordedSeries(allGroups, { verbatim: thresholdGroups });
+  checkRecordedSeries(allGroups, { verbatim: groups.thresholds.map((t) => t.group) });
+  for (const { slo, group } of groups.slos) yield { path: sloRulesPath(slo.service, slo.name), content: ruleFileYaml(generatedHeader([slo.source.file]), [group]) };
+  for (const { service, group, sources } of groups.thresholds) yield { path: thresholdRulesPath(service), content: ruleFileYaml(generatedHeader(sources), [group]) };
   // Built once for alertmanager.yml and the deploy targets: the inhibit rules read every threshold alert's expression.
   const alertmanager = alertmanagerInputOf(model);
-  artifacts.push({ path: ALERTMANAGER_FILE, content: alertmanagerConfigYaml(alertmanager.config, generatedHeader(["monac.yaml", "alerts/"])) });
+  yield { path: ALERTMANAGER_FILE, content: alertmanagerConfigYaml(alertmanager.config, generatedHeader(["monac.yaml", "alerts/"])) };
   // alertmanager.yml's `templates:` names this file relative to its own directory.
-  artifacts.push({ path: TEMPLATES_FILE, content: alertmanager.templates });
-  // Dashboards read the series these groups record, so they are checked against them.
-  const dashboards = opts.dashboards !== false ? dashboardArtifacts(model, allGroups, generatedHeader(["slos/", "alerts/", "dashboards/"])) : [];
-  artifacts.push(...dashboards);
+  yield { path: TEMPLATES_FILE, content: alertmanager.templates };
   // What each service must expose for its SLIs and alerts: a typed prom-client module per service.
-  if (opts.instrument !== false) artifacts.push(...instrumentArtifacts(model));
+  if (opts.instrument !== false) yield* instrumentArtifacts(model);
+  // Dashboards read the series these groups record, so they are checked against them.
+  // The deploy targets package them too (the operator's ConfigMaps): kept only then.
+  const targets = opts.targets !== false && Object.values(model.targets ?? {}).some(Boolean);
+  const dashboards: Artifact[] = [];
+  if (opts.dashboards !== false) {
+    for (const a of dashboardFiles(model, allGroups, generatedHeader(["slos/", "alerts/", "dashboards/"]))) {
+      if (targets) dashboards.push(a);
+      yield a;
+    }
+  }
+  if (!targets) return;
   // The same rules, routing and dashboards, packaged for each deploy target monac.yaml enables.
-  const targets = opts.targets === false ? { artifacts: [], warnings: [] } : targetArtifacts(targetInputOf(model, dashboards, groups, alertmanager));
-  artifacts.push(...targets.artifacts);
-  opts.warnings?.push(...targets.warnings);
-  return artifacts.sort(byPath);
+  const packaged = targetArtifacts(targetInputOf(model, dashboards, groups, alertmanager));
+  opts.warnings?.push(...packaged.warnings);
+  yield* packaged.artifacts;
 }

@@ -2,7 +2,7 @@
 // shape each ruler loads (checked against the published Prometheus rules
 // schema extended by the one field each adds, and by the real promtool), and
 // the ruler limits monac enforces at build time.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, cpSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Ajv } from "ajv";
@@ -13,7 +13,7 @@ import { checkWorkspace } from "../../src/compile/check.js";
 import { TargetCheckError } from "../../src/compile/targets/index.js";
 import { formatDiagnostic } from "../../src/workspace/diagnostics.js";
 import { loadWorkspaceFromTexts } from "../../src/workspace/workspace.js";
-import { run } from "../support/cli.js";
+import { run, snapshotDir } from "../support/cli.js";
 import { describeWithShared, sharedPath } from "../support/shared.js";
 import { describeWithTool, runTool } from "../support/tools.js";
 import { REPO_ROOT } from "../support/workspace.js";
@@ -193,6 +193,28 @@ describe("monac build with a target's limit broken", () => {
       expect(r.err).toMatch(/^monac\.yaml:\d+:\d+: targets\.mimir: mimir: namespace checkout, group slo-checkout-availability, rule slo:sli_error:ratio_period reads 30d5m back/m);
       expect(r.err).toMatch(/^\d+ errors? from the deploy targets; nothing written$/m);
       expect(existsSync(path.join(dir, "out"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("leaves an existing out/ exactly as it was, though the rule files were made (and staged) before the target's check", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "monac-targets-build-"));
+    try {
+      for (const d of SPEC_DIRS) cpSync(path.join(REPO_ROOT, d), path.join(dir, d), { recursive: true });
+      writeFileSync(path.join(dir, "monac.yaml"), exampleTexts({})[0]!.text);
+      expect((await run("build", "--dir", dir, "--no-tests")).code).toBe(0);
+      const before = await snapshotDir(path.join(dir, "out"));
+      // Another objective: every SLO rule file would change.
+      for (const name of readdirSync(path.join(dir, "slos"))) {
+        const file = path.join(dir, "slos", name);
+        writeFileSync(file, readFileSync(file, "utf8").replace(/objective: [\d.]+/g, "objective: 98"));
+      }
+      writeFileSync(path.join(dir, "monac.yaml"), exampleTexts({ mimir: { maxQueryLength: "720h" } })[0]!.text);
+      const r = await run("build", "--dir", dir, "--no-tests");
+      expect(r.code, r.err).toBe(1);
+      expect(r.err).toMatch(/^\d+ errors? from the deploy targets; nothing written$/m);
+      expect(await snapshotDir(path.join(dir, "out"))).toEqual(before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -25,12 +25,15 @@ export class DashboardCheckError extends Error {
 
 /** Every dashboard of the workspace, in a stable order. */
 export function workspaceDashboards(model: WorkspaceModel): DashboardDraft[] {
-  const drafts: DashboardDraft[] = [];
-  for (const [service, slos] of groupedBy(model.slos, (s) => s.service)) drafts.push(sloDashboard(service, slos));
-  if (model.slos.length > 0) drafts.push(overviewDashboard(model.slos));
-  for (const [file, alerts] of groupedBy(model.thresholds, (t) => t.source.file)) drafts.push(thresholdDashboard(file, alerts));
-  for (const custom of model.dashboards ?? []) drafts.push(customDashboard(custom));
-  return drafts;
+  return [...eachDashboard(model)];
+}
+
+/** workspaceDashboards one at a time: each is built when asked for. */
+function* eachDashboard(model: WorkspaceModel): Generator<DashboardDraft> {
+  for (const [service, slos] of groupedBy(model.slos, (s) => s.service)) yield sloDashboard(service, slos);
+  if (model.slos.length > 0) yield overviewDashboard(model.slos);
+  for (const [file, alerts] of groupedBy(model.thresholds, (t) => t.source.file)) yield thresholdDashboard(file, alerts);
+  for (const custom of model.dashboards ?? []) yield customDashboard(custom);
 }
 
 /** Items grouped by key, keys sorted, items in model order within a group. */
@@ -55,22 +58,37 @@ export function knownSeries(model: WorkspaceModel, groups: readonly RuleGroup[])
   return known;
 }
 
-export function checkDashboards(drafts: readonly DashboardDraft[], known: KnownSeries): string[] {
+export function checkDashboards(drafts: Iterable<DashboardDraft>, known: KnownSeries): string[] {
   const problems: string[] = [];
-  for (const d of drafts) {
-    for (const { panel, expr } of dashboardQueries(d.json)) {
-      for (const p of queryShapeProblems(expr, known)) problems.push(`dashboard "${d.title}", panel "${panel}": ${p} (query: ${expr})`);
-    }
+  for (const d of drafts) problems.push(...draftProblems(d, known));
+  return problems;
+}
+
+function draftProblems(d: DashboardDraft, known: KnownSeries): string[] {
+  const problems: string[] = [];
+  for (const { panel, expr } of dashboardQueries(d.json)) {
+    for (const p of queryShapeProblems(expr, known)) problems.push(`dashboard "${d.title}", panel "${panel}": ${p} (query: ${expr})`);
   }
   return problems;
 }
 
 export function dashboardArtifacts(model: WorkspaceModel, groups: readonly RuleGroup[], header: string[]): Artifact[] {
-  const drafts = workspaceDashboards(model);
-  const problems = checkDashboards(drafts, knownSeries(model, groups));
+  return [...dashboardFiles(model, groups, header)];
+}
+
+/**
+ * dashboardArtifacts one file at a time: each dashboard is built, checked and
+ * written out when asked for, so a large workspace never holds them all. If
+ * any reads a series nothing produces, DashboardCheckError comes after the
+ * last (naming every problem): the caller must discard what it was given.
+ */
+export function* dashboardFiles(model: WorkspaceModel, groups: readonly RuleGroup[], header: string[]): Generator<Artifact> {
+  const known = knownSeries(model, groups);
+  const problems: string[] = [];
+  for (const d of eachDashboard(model)) {
+    problems.push(...draftProblems(d, known));
+    yield { path: `${GRAFANA_DASHBOARDS_DIR}/${dashboardFileName(d.uid)}`, content: dashboardJson(d) };
+  }
   if (problems.length > 0) throw new DashboardCheckError(problems);
-  return [
-    ...drafts.map((d) => ({ path: `${GRAFANA_DASHBOARDS_DIR}/${dashboardFileName(d.uid)}`, content: dashboardJson(d) })),
-    { path: GRAFANA_PROVISIONING_FILE, content: provisioningYaml(header) },
-  ];
+  yield { path: GRAFANA_PROVISIONING_FILE, content: provisioningYaml(header) };
 }
