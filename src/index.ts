@@ -43,11 +43,19 @@ export type { WorkspaceModel } from "./workspace/model.js";
  * Throws DashboardCheckError when a dashboard reads series nothing records.
  */
 export { compileWorkspace, type Artifact, type CompileOptions } from "./compile/bundle.js";
+/**
+ * The same files one at a time, unsorted, each made when asked for: for a
+ * caller that writes each out and lets it go (a large workspace's out/ need not
+ * fit in memory). Its checks may throw after some files were handed out.
+ */
+export { compileFiles } from "./compile/bundle.js";
 export { DashboardCheckError } from "./compile/dashboards/index.js";
 /** Thrown by compileWorkspace when a generated rule reads a series no earlier rule of its group records (a monac bug). */
 export { RecordedSeriesCheckError } from "./compile/recorded-series-check.js";
 /** The generated promtool rule unit tests (out/prometheus/tests), one file per SLO and per service's alerts. */
 export { ruleTestArtifacts } from "./compile/rule-tests/index.js";
+/** The same test files one at a time, as they are made (an async generator). */
+export { ruleTestFiles } from "./compile/rule-tests/index.js";
 
 // -- PromQL ------------------------------------------------------------------------
 

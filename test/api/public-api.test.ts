@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   checkExposition,
   importSpecs,
+  compileFiles,
   compileWorkspace,
   deriveContracts,
   instrumentModule,
@@ -23,6 +24,7 @@ import {
   replay,
   replayIncident,
   ruleTestArtifacts,
+  ruleTestFiles,
   runTestFile,
   SeriesStore,
   summarize,
@@ -61,6 +63,12 @@ describe("workspace and compile", () => {
     expect(groups.flatMap((g) => g.rules).some((r) => r.kind === "alert")).toBe(true);
   });
 
+  it("hands out the same files one at a time", async () => {
+    const model = await exampleModel();
+    const streamed = [...compileFiles(model)].sort((a, b) => (a.path < b.path ? -1 : 1));
+    expect(streamed).toEqual(compileWorkspace(model));
+  });
+
   it("generates rule unit tests for a workspace given as texts", async () => {
     // The example's monac.yaml with one of its alert files (the whole example's tests take long to solve).
     const texts = ["monac.yaml", "alerts/redis.yaml"].map((rel) => ({ rel, text: readFileSync(path.join(REPO_ROOT, rel), "utf8") }));
@@ -69,6 +77,9 @@ describe("workspace and compile", () => {
     const tests = await ruleTestArtifacts(loaded.model!);
     expect(tests.map((t) => t.path)).toEqual(["prometheus/tests/redis.alerts.test.yaml"]);
     expect(tests[0]!.content).toContain("rule_files:");
+    const streamed: Artifact[] = [];
+    for await (const t of ruleTestFiles(loaded.model!)) streamed.push(t);
+    expect(streamed).toEqual(tests);
   });
 
   it("reports invalid specs as located diagnostics", () => {
