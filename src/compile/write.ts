@@ -117,6 +117,8 @@ export class StagedOutput {
   /** Directories created for temporary files: removed again by `abort`. */
   private readonly created: string[] = [];
   private readonly made = new Set<string>();
+  /** What each directory of out/ held when the build first wrote there: a fresh build reads nothing. */
+  private readonly listed = new Map<string, Set<string>>();
   /** SHA-1 of every added file's content, by path (the build cache records them). */
   readonly hashes: Record<string, string> = {};
 
@@ -135,7 +137,8 @@ export class StagedOutput {
     if (a.path in this.hashes) throw new Error(`monac produced ${a.path} twice`);
     this.hashes[a.path] = createHash("sha1").update(a.content).digest("hex");
     const target = path.join(this.outDir, a.path);
-    const current = io(() => readIfExists(target));
+    const dir = path.dirname(target);
+    const current = io(() => (this.holds(dir, path.basename(target)) ? readIfExists(target) : undefined));
     if (current === a.content) return;
     if (current !== undefined && !isMine(a.path, current)) {
       this.blocked.push(a.path);
@@ -144,7 +147,6 @@ export class StagedOutput {
     this.changes.push({ path: a.path, change: current === undefined ? "created" : "updated" });
     // Once something is in the way nothing will be written: stop staging.
     if (!this.write || this.blocked.length > 0) return;
-    const dir = path.dirname(target);
     io(() => {
       if (!this.made.has(dir)) {
         const first = mkdirSync(dir, { recursive: true });
@@ -155,6 +157,15 @@ export class StagedOutput {
       writeFileSync(temp, a.content);
       this.staged.push({ temp, target });
     });
+  }
+
+  private holds(dir: string, name: string): boolean {
+    let names = this.listed.get(dir);
+    if (names === undefined) {
+      names = new Set(listNames(dir));
+      this.listed.set(dir, names);
+    }
+    return names.has(name);
   }
 
   /** After the last `add`: the plan, carried out unless a file is in the way (or nothing was to be written). */
@@ -250,6 +261,16 @@ function readIfExists(file: string): string | undefined {
 function listFiles(dir: string): string[] {
   try {
     return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
+}
+
+/** Every entry's name (files, folders, links), none when the directory is missing. */
+function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw e;
