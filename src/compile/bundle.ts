@@ -1,6 +1,7 @@
 // The whole compile: model in, the files of out/ as data. Pure: no I/O, and the
 // same model always yields byte-identical artifacts.
 import type { WorkspaceModel } from "../workspace/model.js";
+import { groupedBy } from "../workspace/grouping.js";
 import { byPath, type Artifact } from "./artifact.js";
 import { generatedHeader } from "./header.js";
 import { alertmanagerConfig, alertmanagerConfigYaml } from "./alertmanager.js";
@@ -33,9 +34,7 @@ export interface CompileOptions {
 /** One rule group per SLO, and one per service with threshold alerts (services sorted, with the alerts files they come from). */
 export function ruleGroupsOf(model: WorkspaceModel): { slos: SloRules[]; thresholds: ThresholdRules[] } {
   const slos = model.slos.map((slo) => ({ slo, group: sloRuleGroup(slo) }));
-  const services = [...new Set(model.thresholds.map((t) => t.service))].sort();
-  const thresholds = services.map((service) => {
-    const alerts = model.thresholds.filter((t) => t.service === service);
+  const thresholds = groupedBy(model.thresholds, (t) => t.service).map(([service, alerts]) => {
     return { service, group: thresholdRuleGroup(service, alerts), sources: [...new Set(alerts.map((t) => t.source.file))].sort() };
   });
   return { slos, thresholds };

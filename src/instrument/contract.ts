@@ -7,6 +7,7 @@
 import { Decimal } from "../workspace/decimal.js";
 import { alertReads, serviceLabels, sliReads, type MetricKind, type MetricRead } from "../workspace/metric-reads.js";
 import type { SloModel, ThresholdAlertModel, WorkspaceModel } from "../workspace/model.js";
+import { groupedBy } from "../workspace/grouping.js";
 
 export type { MetricKind };
 
@@ -62,13 +63,23 @@ export function contractServices(model: WorkspaceModel): string[] {
  * whose SLIs read nothing monac can declare (raw SLIs only) has none.
  */
 export function deriveContracts(model: WorkspaceModel): InstrumentContract[] {
-  return contractServices(model)
-    .map((service) => deriveContract(model, service))
+  const alerts = new Map(groupedBy(model.thresholds, (t) => t.service));
+  return groupedBy(model.slos, (s) => s.service)
+    .map(([service, slos]) => contractOf(service, slos, alerts.get(service) ?? []))
     .filter((c) => c.metrics.length > 0);
 }
 
 /** The contract of one service (its SLOs and its threshold alerts). */
 export function deriveContract(model: WorkspaceModel, service: string): InstrumentContract {
+  return contractOf(
+    service,
+    model.slos.filter((s) => s.service === service),
+    model.thresholds.filter((t) => t.service === service),
+  );
+}
+
+/** The contract of a service with these SLOs and threshold alerts (in model order). */
+function contractOf(service: string, slos: readonly SloModel[], alerts: readonly ThresholdAlertModel[]): InstrumentContract {
   const metrics = new Map<string, Acc>();
   const add = (read: MetricRead, ref: string, fromSlo: boolean): Acc | undefined => {
     let acc = metrics.get(read.name);
@@ -98,7 +109,6 @@ export function deriveContract(model: WorkspaceModel, service: string): Instrume
     return acc;
   };
 
-  const slos = model.slos.filter((s) => s.service === service);
   for (const slo of slos) {
     for (const read of sliReads(slo.sli)) {
       const acc = add(read, sloRef(slo), true);
@@ -113,7 +123,7 @@ export function deriveContract(model: WorkspaceModel, service: string): Instrume
       }
     }
   }
-  for (const alert of model.thresholds.filter((t) => t.service === service)) {
+  for (const alert of alerts) {
     for (const read of alertReads(alert)) add(read, alertRef(alert), false);
   }
 

@@ -2,6 +2,7 @@
 // files of out/grafana out. Generated dashboards are checked here, so a query
 // reading a series nothing produces stops the build instead of shipping.
 import type { WorkspaceModel } from "../../workspace/model.js";
+import { groupedBy } from "../../workspace/grouping.js";
 import type { Artifact } from "../artifact.js";
 import type { RuleGroup } from "../rules.js";
 import { dashboardJson, dashboardQueries, type DashboardDraft } from "./assemble.js";
@@ -34,18 +35,6 @@ function* eachDashboard(model: WorkspaceModel): Generator<DashboardDraft> {
   if (model.slos.length > 0) yield overviewDashboard(model.slos);
   for (const [file, alerts] of groupedBy(model.thresholds, (t) => t.source.file)) yield thresholdDashboard(file, alerts);
   for (const custom of model.dashboards ?? []) yield customDashboard(custom);
-}
-
-/** Items grouped by key, keys sorted, items in model order within a group. */
-function groupedBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
-  return [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**

@@ -2,6 +2,7 @@
 // service's thresholds, each next to the one rule file it proves.
 import type { WorkspaceModel } from "../../workspace/model.js";
 import { formatDuration } from "../../workspace/duration.js";
+import { groupedBy } from "../../workspace/grouping.js";
 import { byPath, type Artifact } from "../artifact.js";
 import path from "node:path";
 import { RULES_DIR, sloRulesPath, thresholdRulesPath } from "../bundle.js";
@@ -58,9 +59,7 @@ export async function* ruleTestFiles(model: WorkspaceModel, ctx: GenerationConte
     const a = file(`${s.service}.${s.name}.slo`, sloRulesPath(s.service, s.name), [s.source.file], model.evaluationIntervalMs, await sloTests(s, ctx), about);
     if (a) yield a;
   }
-  const services = [...new Set(model.thresholds.map((t) => t.service))].sort();
-  for (const service of services) {
-    const alerts = model.thresholds.filter((t) => t.service === service);
+  for (const [service, alerts] of groupedBy(model.thresholds, (t) => t.service)) {
     const thresholds = { groups: [] as RuleTestGroup[], notes: [] as string[] };
     for (const alert of alerts) {
       const r = await thresholdTests(alert, THRESHOLD_TEST_STEP_MS, ctx);
