@@ -82,20 +82,26 @@ function selectorInfo(expr: Extract<Expr, { type: "VectorSelector" }>): Selector
  * expression taken from a spec is embedded without them.
  */
 export function withoutComments(text: string): string {
-  let out = "";
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (isQuote(c)) {
-      const end = stringLiteralEnd(text, i);
-      out += text.slice(i, end);
-      i = end;
-    } else if (c === "#") {
-      i = commentEnd(text, i);
-    } else {
-      out += c;
-      i++;
+  // One line without a comment (nearly every expression): only trimming to do.
+  if (!/[#\n\r\u2028\u2029]/.test(text)) return text.trim();
+  let out = text;
+  if (text.includes("#")) {
+    out = "";
+    let from = 0;
+    let i = 0;
+    while (i < text.length) {
+      const c = text[i]!;
+      if (isQuote(c)) {
+        i = stringLiteralEnd(text, i);
+      } else if (c === "#") {
+        out += text.slice(from, i);
+        i = commentEnd(text, i);
+        from = i;
+      } else {
+        i++;
+      }
     }
+    out += text.slice(from);
   }
   return out.replace(/[ \t]+$/gm, "").trim();
 }

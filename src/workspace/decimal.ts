@@ -13,6 +13,21 @@ export class Decimal {
 
   static of(value: number | string | bigint): Decimal {
     if (typeof value === "bigint") return new Decimal(value, 1n);
+    // Specs repeat the same few literals (objectives, budget shares, 100, 1):
+    // parse each once. A Decimal never changes, so sharing one is safe.
+    if (typeof value === "number") {
+      let hit = ofNumber.get(value);
+      if (hit === undefined) {
+        if (ofNumber.size >= 10_000) ofNumber.clear();
+        hit = Decimal.parse(value);
+        ofNumber.set(value, hit);
+      }
+      return hit;
+    }
+    return Decimal.parse(value);
+  }
+
+  private static parse(value: number | string): Decimal {
     // JavaScript's shortest round-trip representation is exactly the literal the
     // user wrote for every value YAML can hand us (99.95 -> "99.95").
     const text = typeof value === "number" ? numberToPlainString(value) : value.trim();
@@ -90,6 +105,8 @@ export class Decimal {
     return Number(this.toString());
   }
 }
+
+const ofNumber = new Map<number, Decimal>();
 
 function gcd(a: bigint, b: bigint): bigint {
   while (b !== 0n) [a, b] = [b, a % b];

@@ -36,8 +36,21 @@ export const FACTOR_PLACES = 4;
 // over a 30d period), and exact arithmetic on BigInts is slow: compute each once.
 const factors = new Map<string, Decimal>();
 
+// The default tiers pass the same Decimal every time: look those up without
+// printing BigInts for a key.
+const factorsByBudget = new WeakMap<Decimal, Map<string, Decimal>>();
+
 export function burnRateFactor(budgetPercent: Decimal, periodMs: number, longWindowMs: number): Decimal {
-  const key = `${budgetPercent.num}/${budgetPercent.den} ${periodMs} ${longWindowMs}`;
+  let mine = factorsByBudget.get(budgetPercent);
+  if (mine === undefined) {
+    mine = new Map();
+    factorsByBudget.set(budgetPercent, mine);
+  }
+  const windows = `${periodMs} ${longWindowMs}`;
+  const hit = mine.get(windows);
+  if (hit !== undefined) return hit;
+  if (mine.size >= 10_000) mine.clear();
+  const key = `${budgetPercent.num}/${budgetPercent.den} ${windows}`;
   let factor = factors.get(key);
   if (factor === undefined) {
     if (factors.size >= 10_000) factors.clear();
@@ -45,6 +58,7 @@ export function burnRateFactor(budgetPercent: Decimal, periodMs: number, longWin
     factor = exact.terminates ? exact : exact.round(FACTOR_PLACES);
     factors.set(key, factor);
   }
+  mine.set(windows, factor);
   return factor;
 }
 
