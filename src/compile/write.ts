@@ -135,12 +135,14 @@ export class StagedOutput {
 
   add(a: Artifact): void {
     if (a.path in this.hashes) throw new Error(`monac produced ${a.path} twice`);
-    this.hashes[a.path] = createHash("sha1").update(a.content).digest("hex");
+    // Encoded once, for the hash, the comparison and the write.
+    const bytes = Buffer.from(a.content, "utf8");
+    this.hashes[a.path] = createHash("sha1").update(bytes).digest("hex");
     const target = path.join(this.outDir, a.path);
     const dir = path.dirname(target);
     const current = io(() => (this.holds(dir, path.basename(target)) ? readIfExists(target) : undefined));
-    if (current === a.content) return;
-    if (current !== undefined && !isMine(a.path, current)) {
+    if (current !== undefined && current.equals(bytes)) return;
+    if (current !== undefined && !isMine(a.path, current.toString("utf8"))) {
       this.blocked.push(a.path);
       return;
     }
@@ -154,7 +156,7 @@ export class StagedOutput {
         this.made.add(dir);
       }
       const temp = path.join(dir, stagedName(path.basename(target)));
-      writeFileSync(temp, a.content);
+      writeFileSync(temp, bytes);
       this.staged.push({ temp, target });
     });
   }
@@ -249,9 +251,9 @@ export function isMine(rel: string, text: string): boolean {
 }
 
 
-function readIfExists(file: string): string | undefined {
+function readIfExists(file: string): Buffer | undefined {
   try {
-    return readFileSync(file, "utf8");
+    return readFileSync(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw e;
