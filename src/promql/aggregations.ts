@@ -246,10 +246,13 @@ export function aggregate(
   if (e.op === "sum" && input.length === 1) {
     const s = input[0]!;
     if (s.ts.length === 0) return [];
-    return [{ metric: groupingLabels(s.metric, e.grouping, e.without), dropName: s.dropName, ts: s.ts.slice(), vs: s.vs.map((f) => f + 0) }];
+    const vs: number[] = [];
+    for (let i = 0; i < s.vs.length; i++) vs.push(s.vs[i]! + 0);
+    return [{ metric: groupingLabels(s.metric, e.grouping, e.without), dropName: s.dropName, ts: s.ts.slice(), vs }];
   }
 
   const { groupOf, groupLabels } = groupSeries(e, input);
+  if (e.op === "sum" && groupLabels.length === 1) return sumOneGroup(input, groupLabels[0]!, grid);
   const out = groupLabels.map((metric): StepSeries => ({ metric, dropName: false, ts: [], vs: [] }));
   const acc = new Accumulators(e.op, groupLabels.length);
   // The step that last touched each group, and the groups touched this step.
@@ -287,6 +290,50 @@ export function aggregate(
     }
   }
   return out.filter((s) => s.ts.length > 0);
+}
+
+/**
+ * aggregate's loop for a sum of float series into one group (`sum(rate(...))`
+ * without grouping labels): the same Kahan sum at each step, in input series
+ * order, without the per-group accumulator arrays.
+ */
+function sumOneGroup(input: readonly StepSeries[], metric: Labels, grid: StepGrid): StepSeries[] {
+  const { numSteps, start, interval } = grid;
+  const out: StepSeries = { metric, dropName: false, ts: [], vs: [] };
+  const cursors = new Int32Array(input.length);
+  for (let step = 0; step < numSteps; step++) {
+    const ts = start + step * interval;
+    let have = false;
+    let sum = 0;
+    let c = 0;
+    let dropName = false;
+    for (let si = 0; si < input.length; si++) {
+      const s = input[si]!;
+      const k = cursors[si]!;
+      if (k >= s.ts.length || s.ts[k] !== ts) continue;
+      cursors[si] = k + 1;
+      const f = s.vs[k]!;
+      if (!have) {
+        have = true;
+        sum = f;
+        c = 0;
+        dropName = s.dropName;
+        continue;
+      }
+      if (s.dropName) dropName = true;
+      // kahanIncInto, written out.
+      const t = sum + f;
+      if (t === Infinity || t === -Infinity) c = 0;
+      else if (Math.abs(sum) >= Math.abs(f)) c = c + (sum - t + f);
+      else c = c + (f - t + sum);
+      sum = t;
+    }
+    if (!have) continue;
+    out.ts.push(ts);
+    out.vs.push(sum === Infinity || sum === -Infinity ? sum : sum + c);
+    if (dropName) out.dropName = true;
+  }
+  return out.ts.length > 0 ? [out] : [];
 }
 
 /** Aggregations that ignore native histogram samples (with an info annotation). */

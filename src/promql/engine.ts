@@ -38,7 +38,7 @@ import { foldDuration, parsePromQL, typeOf, documentedType } from "./parser.js";
 import { printPromQL } from "./printer.js";
 import { quoteString } from "./literals.js";
 import { compileLabelReplaceRegex } from "./regex.js";
-import { RANGE_FUNCTIONS, SeriesIndex, type Window } from "./range-functions.js";
+import { RANGE_FUNCTIONS, SeriesIndex, type RangeFunction, type Window } from "./range-functions.js";
 import {
   evalHistogramRangeFunction,
   HISTOGRAM_RANGE_FUNCTIONS,
@@ -47,7 +47,7 @@ import {
   mixedCountingRangeFunction,
 } from "./histogram-range.js";
 import type { FloatHistogram } from "./histogram.js";
-import { hasHistograms, StatsDecodedSeries, type FloatSamples, type Queryable, type SeriesReader } from "./storage.js";
+import { hasHistograms, MemorySeries, StatsDecodedSeries, type FloatSamples, type Queryable, type SeriesReader } from "./storage.js";
 import {
   PromQLEvalError,
   UnsupportedFeatureError,
@@ -304,6 +304,8 @@ function mergeSameLabels(series: StepSeries[]): StepSeries[] {
 
 class Evaluator implements StepGrid {
   readonly numSteps: number;
+  /** selectInstantShared's results by what they read. */
+  private readonly selected = new Map<string, StepSeries[]>();
 
   constructor(
     private readonly ctx: QueryContext,
@@ -315,7 +317,9 @@ class Evaluator implements StepGrid {
   }
 
   stepTimes(): number[] {
-    return Array.from({ length: this.numSteps }, (_, i) => this.start + i * this.interval);
+    const ts: number[] = [];
+    for (let i = 0; i < this.numSteps; i++) ts.push(this.start + i * this.interval);
+    return ts;
   }
 
   eval(e: Expr): Evaluated {
@@ -340,7 +344,7 @@ class Evaluator implements StepGrid {
         };
       }
       case "VectorSelector":
-        return { kind: "vector", series: this.selectInstant(e, false) };
+        return { kind: "vector", series: this.selectInstantShared(e) };
       case "MatrixSelector":
         return { kind: "matrix", series: this.rangeSelectorWindowsAtEnd(e) };
       case "SubqueryExpr":
@@ -412,7 +416,7 @@ class Evaluator implements StepGrid {
         const ts = this.stepTimes();
         return {
           kind: "vector",
-          series: once.series.map((s) => ({ ...s, ts, vs: ts.map(() => s.vs[0]!), hs: s.hs === undefined ? undefined : ts.map(() => s.hs![0]) })),
+          series: once.series.map((s) => ({ ...s, ts, vs: repeated(s.vs[0]!, ts.length), hs: s.hs === undefined ? undefined : ts.map(() => s.hs![0]) })),
         };
       }
       default:
@@ -458,6 +462,22 @@ class Evaluator implements StepGrid {
   }
 
   /**
+   * selectInstant of a selector, shared by the selectors of a query that
+   * read the same series at the same times (`3 * x - 2 * (x offset 1m or 0
+   * * x)` reads x twice): evaluated series are never modified.
+   */
+  private selectInstantShared(vs: VectorSelector): StepSeries[] {
+    if (this.ctx.statsDecoded.has(vs)) return this.selectInstant(vs, false);
+    const key = JSON.stringify([allMatchers(vs).map((m) => [m.name, m.op, m.value]), vs.at, vs.offset, vs.offsetExpr, vs.anchored, vs.smoothed]);
+    let series = this.selected.get(key);
+    if (series === undefined) {
+      series = this.selectInstant(vs, false);
+      this.selected.set(key, series);
+    }
+    return series;
+  }
+
+  /**
    * Instant selector: at each step the most recent sample in the left-open
    * lookback window (ref - lookback, ref], unless that sample is a staleness
    * marker. With `valueIsTimestamp` the result is the sample's timestamp in
@@ -475,6 +495,11 @@ class Evaluator implements StepGrid {
     const out: StepSeries[] = [];
     const refs = (): number[] => Array.from({ length: this.numSteps }, (_, i) => (atTimestamp ? at : (at ?? this.start + i * this.interval) - offset));
     for (const s of this.select(vs, refs, this.ctx.lookback)) {
+      if (s instanceof MemorySeries && !s.hasHistograms && !valueIsTimestamp) {
+        const series = this.selectFloats(s, at, offset);
+        if (series !== undefined) out.push(series);
+        continue;
+      }
       const ts: number[] = [];
       const vals: number[] = [];
       // Histogram points, only for series that have histogram samples.
@@ -505,6 +530,32 @@ class Evaluator implements StepGrid {
     return out;
   }
 
+  /**
+   * selectInstant's loop for a stored series of floats, on its arrays: the
+   * same cursor, without a method call per sample read.
+   */
+  private selectFloats(s: MemorySeries, at: number | undefined, offset: number): StepSeries | undefined {
+    const { t: st, v: sv, stale, length: n } = s.arrays();
+    const lookback = this.ctx.lookback;
+    const start = this.start;
+    const interval = this.interval;
+    const ts: number[] = [];
+    const vals: number[] = [];
+    let idx = -1;
+    for (let i = 0; i < this.numSteps; i++) {
+      const stepT = start + i * interval;
+      const ref = (at ?? stepT) - offset;
+      // The last sample at or before ref (lastAtOrBefore: upperBound - 1).
+      if (idx >= 0 && st[idx]! > ref) idx = upperBound(st, ref, 0, n) - 1;
+      else if (idx + 1 < n && st[idx + 1]! <= ref) idx = idx + 2 < n && st[idx + 2]! <= ref ? upperBound(st, ref, 0, n) - 1 : idx + 1;
+      if (idx < 0) continue;
+      if (st[idx]! <= ref - lookback || (stale !== null && stale[idx] === 1)) continue;
+      ts.push(stepT);
+      vals.push(sv[idx]!);
+    }
+    return ts.length === 0 ? undefined : { metric: s.labels, dropName: false, ts, vs: vals };
+  }
+
   /** Window sources for a range selector: the stored samples of each series. */
   private rangeSources(ms: MatrixSelector, refs: () => readonly number[], range: number): WindowSeries[] {
     return this.select(ms.selector, refs, range).map((s) => ({ metric: s.labels, dropName: false, samples: s.floats() }));
@@ -531,7 +582,7 @@ class Evaluator implements StepGrid {
    * the epoch), not to the outer query, so results do not depend on when the
    * outer query starts.
    */
-  private subquerySources(sq: SubqueryExpr): { sources: WindowSeries[]; refAt: (step: number) => number } {
+  private subquerySources(sq: SubqueryExpr): { sources: WindowSeries[]; refAt: (step: number) => number; at: number | undefined; offset: number } {
     const range = this.duration(sq.range, sq.rangeExpr);
     const offset = this.duration(sq.offset, sq.offsetExpr);
     const step = sq.step !== 0 || sq.stepExpr ? this.duration(sq.step, sq.stepExpr) : this.ctx.subqueryStep;
@@ -552,7 +603,7 @@ class Evaluator implements StepGrid {
       dropName: s.dropName,
       samples: (s.hs === undefined ? { t: s.ts, v: s.vs, length: s.ts.length } : { t: s.ts, v: s.vs, h: s.hs.map(unknownResetHint), length: s.ts.length }) as FloatSamples,
     }));
-    return { sources, refAt: (i) => (at ?? this.start + i * this.interval) - offset };
+    return { sources, refAt: (i) => (at ?? this.start + i * this.interval) - offset, at, offset };
   }
 
   // -- functions --------------------------------------------------------------
@@ -591,15 +642,18 @@ class Evaluator implements StepGrid {
     const scalars = e.args.map((a, i) => (i === matrixIndex ? undefined : this.eval(a)));
     let sources: WindowSeries[];
     let range: number;
-    let refAt: (step: number) => number;
+    // Each step's reference time is (at ?? step time) - offset.
+    let at: number | undefined;
+    let offset: number;
     if (arg.type === "MatrixSelector") {
       range = this.duration(arg.range, arg.rangeExpr);
-      const at = this.resolveAt(arg.selector.at);
-      const offset = this.duration(arg.selector.offset, arg.selector.offsetExpr);
-      refAt = (i) => (at ?? this.start + i * this.interval) - offset;
-      sources = this.rangeSources(arg, () => Array.from({ length: this.numSteps }, (_, i) => refAt(i)), range);
+      const selAt = this.resolveAt(arg.selector.at);
+      const selOffset = this.duration(arg.selector.offset, arg.selector.offsetExpr);
+      at = selAt;
+      offset = selOffset;
+      sources = this.rangeSources(arg, () => Array.from({ length: this.numSteps }, (_, i) => (selAt ?? this.start + i * this.interval) - selOffset), range);
     } else if (arg.type === "SubqueryExpr") {
-      ({ sources, refAt } = this.subquerySources(arg));
+      ({ sources, at, offset } = this.subquerySources(arg));
       range = this.duration(arg.range, arg.rangeExpr);
     } else {
       throw new PromQLEvalError(`expected a range vector in call to ${e.func}`);
@@ -622,6 +676,13 @@ class Evaluator implements StepGrid {
     }
     const out: StepSeries[] = [];
     const scalarArgs: number[] = [];
+    // The scalar arguments' values per step, in argument order.
+    const scalarInputs: Float64Array[] = [];
+    for (const s of scalars) if (s !== undefined && s.kind === "scalar") scalarInputs.push(s.values);
+    const nScalars = scalarInputs.length;
+    const isQuantile = e.func === "quantile_over_time";
+    const start = this.start;
+    const interval = this.interval;
     for (const src of sources) {
       const index = SeriesIndex.of(src.samples);
       const { t } = src.samples;
@@ -636,8 +697,13 @@ class Evaluator implements StepGrid {
       // One window object per series, moved along the steps: range functions
       // only read it, and a million short-lived windows cost more than rate().
       const w: MovingWindow = { samples: src.samples, lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, rangeMs: range, ts: 0, metric: src.metric, index };
-      for (let i = 0; i < this.numSteps; i++) {
-        const ref = refAt(i);
+      if (src.samples.h === undefined && !isQuantile) {
+        // Floats only: the loop below without its histogram branches.
+        floatWindowSteps(fn, w, this, at, offset, scalarInputs, scalarArgs, ts, vals);
+        anyFloat = ts.length > 0;
+      }
+      for (let i = src.samples.h === undefined && !isQuantile ? this.numSteps : 0; i < this.numSteps; i++) {
+        const ref = (at ?? start + i * interval) - offset;
         const rangeStart = ref - range;
         // Windows only move forward with the steps, so two cursors suffice.
         if (hi > 0 && t[hi - 1]! > ref) hi = upperBound(t, ref, 0, n);
@@ -645,9 +711,11 @@ class Evaluator implements StepGrid {
         if (lo > 0 && t[lo - 1]! > rangeStart) lo = upperBound(t, rangeStart, 0, n);
         lo = advancePast(t, rangeStart, lo, n);
         if (hi <= lo) continue;
-        scalarArgs.length = 0;
-        for (const s of scalars) if (s !== undefined && s.kind === "scalar") scalarArgs.push(s.values[i]!);
-        const stepT = this.start + i * this.interval;
+        if (nScalars > 0) {
+          scalarArgs.length = 0;
+          for (let k = 0; k < nScalars; k++) scalarArgs.push(scalarInputs[k]![i]!);
+        }
+        const stepT = start + i * interval;
         w.lo = lo;
         w.hi = hi;
         w.rangeStart = rangeStart;
@@ -709,7 +777,7 @@ class Evaluator implements StepGrid {
         } else v = fn(w, scalarArgs);
         if (v === undefined) continue;
         anyFloat = true;
-        if (e.func === "quantile_over_time") {
+        if (isQuantile) {
           const q = scalarArgs[0]!;
           if (Number.isNaN(q) || q < 0 || q > 1) this.ctx.annotations.add(annotate.invalidQuantile(q, e.args[0]!.pos));
         }
@@ -858,7 +926,7 @@ class Evaluator implements StepGrid {
    */
   private rangeEval(inputs: Evaluated[], fn: (args: StepArg[], ts: number) => StepSample[] | number): Evaluated {
     // Vectors of at most one series (sums, ratios of sums): each step's samples straight from a cursor.
-    const single = this.numSteps > 1 && inputs.every((inp) => inp.kind !== "vector" || inp.series.length <= 1);
+    const single = inputs.every((inp) => inp.kind !== "vector" || inp.series.length <= 1);
     const cursors = single ? inputs.map(() => 0) : undefined;
     const perStep = inputs.map((inp) => {
       if (inp.kind !== "vector" || single) return undefined;
@@ -951,6 +1019,63 @@ function unwrapParens(e: Expr): Expr {
 function toScalar(v: Evaluated, numSteps: number): Evaluated {
   if (v.kind === "scalar") return v;
   return { kind: "scalar", values: new Float64Array(numSteps).fill(NaN) };
+}
+
+/**
+ * evalRangeFunction's loop over the steps for a series of floats: `fn` on
+ * each step's window (w, moved in place), the defined results appended to
+ * ts and vals. A small function of its own, so that V8 optimizes it soon.
+ */
+function floatWindowSteps(
+  fn: RangeFunction,
+  w: MovingWindow,
+  grid: StepGrid,
+  at: number | undefined,
+  offset: number,
+  scalarInputs: readonly Float64Array[],
+  scalarArgs: number[],
+  ts: number[],
+  vals: number[],
+): void {
+  const { numSteps, start, interval } = grid;
+  const t = w.samples.t;
+  const n = w.samples.length;
+  const range = w.rangeMs;
+  const nScalars = scalarInputs.length;
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < numSteps; i++) {
+    const ref = (at ?? start + i * interval) - offset;
+    const rangeStart = ref - range;
+    // Windows only move forward with the steps, so two cursors suffice
+    // (advancePast, written out).
+    if (hi > 0 && t[hi - 1]! > ref) hi = upperBound(t, ref, 0, n);
+    if (hi < n && t[hi]! <= ref) hi = hi + 1 >= n || t[hi + 1]! > ref ? hi + 1 : upperBound(t, ref, hi + 2, n);
+    if (lo > 0 && t[lo - 1]! > rangeStart) lo = upperBound(t, rangeStart, 0, n);
+    if (lo < n && t[lo]! <= rangeStart) lo = lo + 1 >= n || t[lo + 1]! > rangeStart ? lo + 1 : upperBound(t, rangeStart, lo + 2, n);
+    if (hi <= lo) continue;
+    if (nScalars > 0) {
+      scalarArgs.length = 0;
+      for (let k = 0; k < nScalars; k++) scalarArgs.push(scalarInputs[k]![i]!);
+    }
+    const stepT = start + i * interval;
+    w.lo = lo;
+    w.hi = hi;
+    w.rangeStart = rangeStart;
+    w.rangeEnd = ref;
+    w.ts = stepT;
+    const v = fn(w, scalarArgs);
+    if (v === undefined) continue;
+    ts.push(stepT);
+    vals.push(v);
+  }
+}
+
+/** n copies of v. */
+function repeated(v: number, n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(v);
+  return out;
 }
 
 /** Index of the first timestamp > x in t[lo, hi). */

@@ -188,7 +188,8 @@ export function vectorScalarBinop(
 
 /** The join key of a series under a matching clause. */
 export class MatchSignature {
-  private readonly cache = new WeakMap<Labels, string>();
+  /** Created on first use: most binary operations of a range query (with a scalar) never match labels. */
+  private cache: WeakMap<Labels, string> | undefined;
   private readonly names: string[];
 
   constructor(private readonly matching: VectorMatching) {
@@ -196,6 +197,7 @@ export class MatchSignature {
   }
 
   of(l: Labels): string {
+    this.cache ??= new WeakMap();
     let s = this.cache.get(l);
     if (s === undefined) {
       s = this.matchLabels(l).key;
@@ -330,87 +332,211 @@ export function singleSeriesBinop(
   grid: StepGrid,
 ): StepSeries[] | undefined {
   if (op === "</" || op === ">/" || matching.fill) return undefined;
-  for (const side of [lhs, rhs]) if (side.kind === "vector" && side.series?.hs !== undefined) return undefined;
+  if (lhs.kind === "vector" && lhs.series?.hs !== undefined) return undefined;
+  if (rhs.kind === "vector" && rhs.series?.hs !== undefined) return undefined;
   if (lhs.kind === "scalar" && rhs.kind === "scalar") return undefined;
-  const ls = lhs.kind === "vector" ? lhs.series : undefined;
-  const rs = rhs.kind === "vector" ? rhs.series : undefined;
-  // Per operand, its sample's index at the current step (-1: none), as rangeEval's cursors find it.
-  let lc = 0;
-  let rc = 0;
-  let li = -1;
-  let ri = -1;
-  const advance = (t: number): void => {
-    li = ls !== undefined && lc < ls.ts.length && ls.ts[lc] === t ? lc++ : -1;
-    ri = rs !== undefined && rc < rs.ts.length && rs.ts[rc] === t ? rc++ : -1;
-  };
-  const series = (metric: Labels, dropName: boolean): StepSeries => ({ metric, dropName, ts: [], vs: [] });
-  const nonEmpty = (s: StepSeries): StepSeries[] => (s.ts.length > 0 ? [s] : []);
-
-  const scalarSide = lhs.kind === "scalar" ? lhs : rhs.kind === "scalar" ? rhs : undefined;
-  if (scalarSide !== undefined) {
-    const vec = ls ?? rs;
-    if (vec === undefined) return [];
-    const swap = scalarSide === lhs;
-    const scalar = scalarSide.values;
-    const out = series(vec.metric, vec.dropName || changesMetricSchema(op) || returnBool);
-    for (let i = 0; i < grid.numSteps; i++) {
-      const t = grid.start + i * grid.interval;
-      advance(t);
-      const c = swap ? ri : li;
-      if (c < 0) continue;
-      const v = vec.vs[c]!;
-      const value = swap ? filteredElemBinop(op, scalar[i]!, v, returnBool, v) : filteredElemBinop(op, v, scalar[i]!, returnBool, v);
-      if (value === undefined) continue;
-      out.ts.push(t);
-      out.vs.push(value);
-    }
-    return nonEmpty(out);
-  }
-
+  // The loops below walk the steps with a cursor per operand: at step t, an
+  // operand's sample is the one its cursor points at if that sample's
+  // timestamp is t (as rangeEval's cursors find it). They are written out,
+  // without closures or per-step objects, in small functions: range
+  // evaluation of a rule test runs them for thousands of steps, mostly
+  // before V8 has optimized them, and a small function is optimized sooner.
+  if (lhs.kind === "scalar") return rhs.kind === "vector" && rhs.series !== undefined ? scalarSeriesBinop(op, rhs.series, lhs.values, true, returnBool, grid) : [];
+  if (rhs.kind === "scalar") return lhs.series !== undefined ? scalarSeriesBinop(op, lhs.series, rhs.values, false, returnBool, grid) : [];
+  const ls = lhs.series;
+  const rs = rhs.series;
   const match = ls !== undefined && rs !== undefined && sig.of(ls.metric) === sig.of(rs.metric);
   if (!isSetOp(op)) {
     if (!match) return [];
     // Work from the "many" side, as vectorBinop does.
     const [many, one] = matching.card === "one-to-many" ? [rs, ls] : [ls, rs];
-    const out = series(resultMetric(many.metric, one.metric, op, matching), returnBool);
-    for (let i = 0; i < grid.numSteps; i++) {
-      const t = grid.start + i * grid.interval;
-      advance(t);
-      if (li < 0 || ri < 0) continue;
-      const l = ls.vs[li]!;
-      const value = filteredElemBinop(op, l, rs.vs[ri]!, returnBool, l);
-      if (value === undefined) continue;
-      out.ts.push(t);
-      out.vs.push(value);
-    }
-    return nonEmpty(out);
+    const out: StepSeries = { metric: resultMetric(many.metric, one.metric, op, matching), dropName: returnBool, ts: [], vs: [] };
+    if (isComparisonOp(op)) seriesComparison(op, ls, rs, returnBool, grid, out);
+    else seriesArithmetic(op, ls, rs, returnBool, grid, out);
+    return out.ts.length > 0 ? [out] : [];
   }
+  return seriesSetOp(op, ls, rs, match, grid);
+}
 
-  // Set operators output samples as they are; rangeEval gathers them by labels, in order of first appearance.
+/** A series against a value per step (`swap`: the scalar is the left operand). */
+function scalarSeriesBinop(op: BinaryOp, vec: StepSeries, scalar: ArrayLike<number>, swap: boolean, returnBool: boolean, grid: StepGrid): StepSeries[] {
+  const out: StepSeries = { metric: vec.metric, dropName: vec.dropName || changesMetricSchema(op) || returnBool, ts: [], vs: [] };
+  if (isComparisonOp(op)) scalarComparison(op, vec, scalar, swap, returnBool, grid, out);
+  else scalarArithmetic(op, vec, scalar, swap, returnBool, grid, out);
+  return out.ts.length > 0 ? [out] : [];
+}
+
+/** filteredElemBinop of an arithmetic operator, series against scalar. */
+function scalarArithmetic(op: BinaryOp, vec: StepSeries, scalar: ArrayLike<number>, swap: boolean, returnBool: boolean, grid: StepGrid, out: StepSeries): void {
+  const { numSteps, start, interval } = grid;
+  const vts = vec.ts;
+  const vvs = vec.vs;
+  const n = vts.length;
+  const vs = out.vs;
+  let c = 0;
+  for (let i = 0; i < numSteps && c < n; i++) {
+    if (vts[c] !== start + i * interval) continue;
+    const v = vvs[c++]!;
+    const l = swap ? scalar[i]! : v;
+    const r = swap ? v : scalar[i]!;
+    // arithmetic(), with the common operators inline.
+    let value: number;
+    switch (op) {
+      case "+":
+        value = l + r;
+        break;
+      case "-":
+        value = l - r;
+        break;
+      case "*":
+        value = l * r;
+        break;
+      case "/":
+        value = l / r;
+        break;
+      default:
+        value = arithmetic(op, l, r);
+    }
+    vs.push(returnBool ? 1 : value);
+  }
+  // Every sample up to the cursor has an output at its own step: the same timestamps.
+  out.ts = c === n ? vts : vts.slice(0, c);
+}
+
+/** filteredElemBinop of a comparison, series against scalar: the series' value is kept. */
+function scalarComparison(op: BinaryOp, vec: StepSeries, scalar: ArrayLike<number>, swap: boolean, returnBool: boolean, grid: StepGrid, out: StepSeries): void {
+  const { numSteps, start, interval } = grid;
+  const vts = vec.ts;
+  const vvs = vec.vs;
+  const n = vts.length;
+  const ts = out.ts;
+  const vs = out.vs;
+  let c = 0;
+  for (let i = 0; i < numSteps && c < n; i++) {
+    const t = start + i * interval;
+    if (vts[c] !== t) continue;
+    const v = vvs[c++]!;
+    const keep = swap ? compare(op, scalar[i]!, v) : compare(op, v, scalar[i]!);
+    if (returnBool) {
+      ts.push(t);
+      vs.push(keep ? 1 : 0);
+    } else if (keep) {
+      ts.push(t);
+      vs.push(v);
+    }
+  }
+}
+
+/** filteredElemBinop of an arithmetic operator, matching series against series. */
+function seriesArithmetic(op: BinaryOp, ls: StepSeries, rs: StepSeries, returnBool: boolean, grid: StepGrid, out: StepSeries): void {
+  const { numSteps, start, interval } = grid;
+  const lts = ls.ts;
+  const lvs = ls.vs;
+  const rts = rs.ts;
+  const rvs = rs.vs;
+  const ln = lts.length;
+  const rn = rts.length;
+  const ts = out.ts;
+  const vs = out.vs;
+  let lc = 0;
+  let rc = 0;
+  for (let i = 0; i < numSteps && lc < ln && rc < rn; i++) {
+    const t = start + i * interval;
+    const lHere = lts[lc] === t;
+    const rHere = rts[rc] === t;
+    if (lHere && rHere) {
+      const value = arithmetic(op, lvs[lc]!, rvs[rc]!);
+      ts.push(t);
+      vs.push(returnBool ? 1 : value);
+    }
+    if (lHere) lc++;
+    if (rHere) rc++;
+  }
+}
+
+/** filteredElemBinop of a comparison, matching series against series: the left value is kept. */
+function seriesComparison(op: BinaryOp, ls: StepSeries, rs: StepSeries, returnBool: boolean, grid: StepGrid, out: StepSeries): void {
+  const { numSteps, start, interval } = grid;
+  const lts = ls.ts;
+  const lvs = ls.vs;
+  const rts = rs.ts;
+  const rvs = rs.vs;
+  const ln = lts.length;
+  const rn = rts.length;
+  const ts = out.ts;
+  const vs = out.vs;
+  let lc = 0;
+  let rc = 0;
+  for (let i = 0; i < numSteps && lc < ln && rc < rn; i++) {
+    const t = start + i * interval;
+    const lHere = lts[lc] === t;
+    const rHere = rts[rc] === t;
+    if (lHere && rHere) {
+      const l = lvs[lc]!;
+      const keep = compare(op, l, rvs[rc]!);
+      if (returnBool) {
+        ts.push(t);
+        vs.push(keep ? 1 : 0);
+      } else if (keep) {
+        ts.push(t);
+        vs.push(l);
+      }
+    }
+    if (lHere) lc++;
+    if (rHere) rc++;
+  }
+}
+
+const NO_SAMPLES: readonly number[] = [];
+
+/**
+ * and/or/unless of at most one series a side: samples as they are, gathered
+ * by labels in order of first appearance, as rangeEval does.
+ */
+function seriesSetOp(op: BinaryOp, ls: StepSeries | undefined, rs: StepSeries | undefined, match: boolean, grid: StepGrid): StepSeries[] {
+  const { numSteps, start, interval } = grid;
   const sameLabels = ls !== undefined && rs !== undefined && ls.metric.key === rs.metric.key;
   const out: StepSeries[] = [];
   let left: StepSeries | undefined;
   let right: StepSeries | undefined;
-  const emit = (fromLeft: boolean, t: number): void => {
-    const src = fromLeft ? ls! : rs!;
-    let s = fromLeft ? left : right;
-    if (s === undefined) {
-      s = sameLabels ? (left ?? right) : undefined;
-      if (s === undefined) {
-        s = series(src.metric, src.dropName);
-        out.push(s);
+  const lts = ls?.ts ?? NO_SAMPLES;
+  const lvs = ls?.vs ?? NO_SAMPLES;
+  const rts = rs?.ts ?? NO_SAMPLES;
+  const rvs = rs?.vs ?? NO_SAMPLES;
+  const ln = lts.length;
+  const rn = rts.length;
+  const isOr = op === "or";
+  const isAnd = op === "and";
+  let lc = 0;
+  let rc = 0;
+  for (let i = 0; i < numSteps && (lc < ln || rc < rn); i++) {
+    const t = start + i * interval;
+    const lHere = lc < ln && lts[lc] === t;
+    const rHere = rc < rn && rts[rc] === t;
+    if (lHere && (isOr || (isAnd ? rHere && match : !rHere || !match))) {
+      if (left === undefined) {
+        left = sameLabels ? right : undefined;
+        if (left === undefined) {
+          left = { metric: ls!.metric, dropName: ls!.dropName, ts: [], vs: [] };
+          out.push(left);
+        }
       }
-      if (fromLeft) left = s;
-      else right = s;
+      left.ts.push(t);
+      left.vs.push(lvs[lc]!);
     }
-    s.ts.push(t);
-    s.vs.push(src.vs[fromLeft ? li : ri]!);
-  };
-  for (let i = 0; i < grid.numSteps; i++) {
-    const t = grid.start + i * grid.interval;
-    advance(t);
-    if (li >= 0 && (op === "or" || (op === "and" ? ri >= 0 && match : ri < 0 || !match))) emit(true, t);
-    if (op === "or" && ri >= 0 && (li < 0 || !match)) emit(false, t);
+    if (isOr && rHere && (!lHere || !match)) {
+      if (right === undefined) {
+        right = sameLabels ? left : undefined;
+        if (right === undefined) {
+          right = { metric: rs!.metric, dropName: rs!.dropName, ts: [], vs: [] };
+          out.push(right);
+        }
+      }
+      right.ts.push(t);
+      right.vs.push(rvs[rc]!);
+    }
+    if (lHere) lc++;
+    if (rHere) rc++;
   }
   return out;
 }

@@ -100,8 +100,10 @@ export class SeriesIndex {
   /** Number of NaN/±Inf values in [lo, hi); prefix sums are only valid when 0. */
   nonFiniteIn(lo: number, hi: number): number {
     if (this.nonFinite === undefined) {
-      const p = new Int32Array(this.s.length + 1);
-      for (let i = 0; i < this.s.length; i++) p[i + 1] = p[i]! + (Number.isFinite(this.s.v[i]!) ? 0 : 1);
+      const v = this.s.v;
+      const n = this.s.length;
+      const p = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) p[i + 1] = p[i]! + (Number.isFinite(v[i]!) ? 0 : 1);
       this.nonFinite = p;
     }
     return this.nonFinite[hi]! - this.nonFinite[lo]!;
@@ -114,10 +116,14 @@ export class SeriesIndex {
   kahanSum(lo: number, hi: number): number | undefined {
     if (this.sumHi === undefined || this.sumLo === undefined || this.absSum === undefined || this.nonZero === undefined) {
       const v = this.s.v;
-      [this.sumHi, this.sumLo] = prefixDoubleDouble(this.s.length, (i) => v[i]!);
-      this.absSum = new Float64Array(this.s.length + 1);
-      for (let i = 0; i < this.s.length; i++) this.absSum[i + 1] = this.absSum[i]! + Math.abs(v[i]!);
-      this.nonZero = prefixCount(this.s.length, (i) => v[i] !== 0);
+      [this.sumHi, this.sumLo] = prefixDoubleDouble(this.s.length, v);
+      const absSum = new Float64Array(this.s.length + 1);
+      for (let i = 0; i < this.s.length; i++) absSum[i + 1] = absSum[i]! + Math.abs(v[i]!);
+      this.absSum = absSum;
+      const n = this.s.length;
+      const nonZero = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) nonZero[i + 1] = nonZero[i]! + (v[i] !== 0 ? 1 : 0);
+      this.nonZero = nonZero;
     }
     // A window of zeros (a counter of errors that never happen): Prometheus's sum is +0.
     if (this.nonZero[hi] === this.nonZero[lo]) return 0;
@@ -144,7 +150,10 @@ export class SeriesIndex {
   resets(lo: number, hi: number): number {
     if (this.resetCount === undefined) {
       const v = this.s.v;
-      this.resetCount = prefixCount(this.s.length, (i) => i > 0 && v[i]! < v[i - 1]!);
+      const n = this.s.length;
+      const p = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) p[i + 1] = p[i]! + (i > 0 && v[i]! < v[i - 1]! ? 1 : 0);
+      this.resetCount = p;
     }
     return this.resetCount[hi]! - this.resetCount[lo + 1]!;
   }
@@ -164,14 +173,21 @@ function prefixCount(n: number, counts: (i: number) => boolean): Int32Array {
   return p;
 }
 
-function prefixDoubleDouble(n: number, value: (i: number) => number): [Float64Array, Float64Array] {
+function prefixDoubleDouble(n: number, v: ArrayLike<number>): [Float64Array, Float64Array] {
   const hi = new Float64Array(n + 1);
   const lo = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) {
-    const [s, e] = twoSum(hi[i]!, value(i));
-    const [h, l] = twoSum(s, lo[i]! + e);
+    // twoSum(hi[i], v[i]), then twoSum of that sum and lo[i] + its error, written out.
+    const a = hi[i]!;
+    const b = v[i]!;
+    const s = a + b;
+    const bb = s - a;
+    const e = a - (s - bb) + (b - bb);
+    const b2 = lo[i]! + e;
+    const h = s + b2;
+    const bb2 = h - s;
     hi[i + 1] = h;
-    lo[i + 1] = l;
+    lo[i + 1] = s - (h - bb2) + (b2 - bb2);
   }
   return [hi, lo];
 }
@@ -208,9 +224,19 @@ function sumOverTime(w: Window): number {
 }
 
 function kahanSum(w: Window): number {
+  const v = w.samples.v;
+  const hi = w.hi;
   let sum = 0;
   let c = 0;
-  for (let i = w.lo; i < w.hi; i++) [sum, c] = kahanInc(w.samples.v[i]!, sum, c);
+  for (let i = w.lo; i < hi; i++) {
+    // kahanInc(v[i], sum, c), written out.
+    const inc = v[i]!;
+    const t = sum + inc;
+    if (t === Infinity || t === -Infinity) c = 0;
+    else if (Math.abs(sum) >= Math.abs(inc)) c += sum - t + inc;
+    else c += inc - t + sum;
+    sum = t;
+  }
   return sum === Infinity || sum === -Infinity ? sum : sum + c;
 }
 

@@ -138,6 +138,16 @@ export class MemorySeries {
     return this.ts[i]!;
   }
 
+  /**
+   * The sorted samples' arrays, for a loop reading many of them (the first
+   * `length` entries; valid until the next append): timestamps, values, and
+   * 1 where a sample is a staleness marker (null when none is).
+   */
+  arrays(): { readonly t: Float64Array; readonly v: Float64Array; readonly stale: Uint8Array | null; readonly length: number } {
+    this.ensureSorted();
+    return { t: this.ts, v: this.vs, stale: this.staleFlags, length: this.n };
+  }
+
   value(i: number): number {
     return this.vs[i]!;
   }
