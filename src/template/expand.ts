@@ -2,7 +2,7 @@
  * Alert template expansion exactly as Prometheus's rule manager does it
  * (rules/alerting.go and template.Expander.Expand).
  */
-import { ExecError } from "./exec.js";
+import { ExecError, type FuncMap } from "./exec.js";
 import { builtins } from "./funcs.js";
 import { parseTemplates, TemplateParseError } from "./parser.js";
 import { prometheusFuncs, type QueryFn } from "./prometheus-funcs.js";
@@ -63,26 +63,47 @@ export async function expandTemplate(name: string, text: string, data: Value, in
   }
 }
 
-// A rule's templates are expanded at every evaluation with new data; without
-// a query function (bound per evaluation) the parsed template can be reused.
+// Prometheus's functions, for parsing (which only asks which names exist).
+const parseTestFuncs = prometheusFuncs({ timestampMs: 0, externalURL: "" });
+
+// A rule's templates are checked once and expanded at every evaluation with
+// new data and a function map bound to it (`now`, `query`); the function names
+// are always Prometheus's, so the parse depends only on the name and text and
+// is reused. Texts that do not parse are not kept.
 const cache = new Map<string, Template>();
 
-function parsed(name: string, text: string, input: AlertTemplateInput): Template {
-  const make = () =>
-    // Prometheus's default option is missingkey=zero.
-    Template.parse(name, text, {
-      funcs: prometheusFuncs({ query: input.query, timestampMs: input.timestampMs ?? 0, externalURL: input.externalURL ?? "" }),
-      missingKey: "zero",
-    });
-  if (input.query !== undefined) return make();
-  const key = `${name}\u0000${input.timestampMs ?? 0}\u0000${input.externalURL ?? ""}\u0000${text}`;
+/** The template `name` with Prometheus's functions (not bound to an evaluation); throws TemplateParseError. */
+function parsedAlertTemplate(name: string, text: string): Template {
+  const key = `${name}\u0000${text}`;
   let tmpl = cache.get(key);
   if (tmpl === undefined) {
+    // Prometheus's default option is missingkey=zero.
+    tmpl = Template.parse(name, text, { funcs: parseTestFuncs, missingKey: "zero" });
     if (cache.size >= 10_000) cache.clear();
-    tmpl = make();
     cache.set(key, tmpl);
   }
   return tmpl;
+}
+
+function parsed(name: string, text: string, input: AlertTemplateInput): Template {
+  return parsedAlertTemplate(name, text).withFuncs(funcsFor(input));
+}
+
+// The function maps of recent evaluations without a query function, by time
+// and external URL: expansions come in runs at the same evaluation.
+const funcMaps = new Map<string, FuncMap>();
+
+function funcsFor(input: AlertTemplateInput): FuncMap {
+  const opts = { query: input.query, timestampMs: input.timestampMs ?? 0, externalURL: input.externalURL ?? "" };
+  if (opts.query !== undefined) return prometheusFuncs(opts);
+  const key = `${opts.timestampMs}\u0000${opts.externalURL}`;
+  let funcs = funcMaps.get(key);
+  if (funcs === undefined) {
+    funcs = prometheusFuncs(opts);
+    if (funcMaps.size >= 1_000) funcMaps.clear();
+    funcMaps.set(key, funcs);
+  }
+  return funcs;
 }
 
 /**
@@ -92,8 +113,6 @@ function parsed(name: string, text: string, input: AlertTemplateInput): Template
 function isPlainText(text: string): boolean {
   return !text.includes("{{");
 }
-
-const parseTestFuncs = prometheusFuncs({ timestampMs: 0, externalURL: "" });
 
 /**
  * What `promtool check rules` checks of an alerting rule's label or
@@ -106,7 +125,7 @@ const parseTestFuncs = prometheusFuncs({ timestampMs: 0, externalURL: "" });
 export function alertTemplateParseError(text: string, alertName = ""): TemplateParseError | undefined {
   if (isPlainText(text)) return undefined;
   try {
-    Template.parse(`__alert_${alertName}`, ALERT_TEMPLATE_HEADER + text, { funcs: parseTestFuncs, missingKey: "zero" });
+    parsedAlertTemplate(`__alert_${alertName}`, ALERT_TEMPLATE_HEADER + text);
     return undefined;
   } catch (e) {
     if (!(e instanceof TemplateParseError)) throw e;

@@ -72,6 +72,7 @@ function isSpace(r: number): boolean {
 function isAlphaNumeric(r: number): boolean {
   if (r === EOF) return false;
   if (r === 0x5f) return true;
+  if (r < 0x80) return (r >= 0x30 && r <= 0x39) || ((r | 0x20) >= 0x61 && (r | 0x20) <= 0x7a);
   return /[\p{L}\p{Nd}]/u.test(String.fromCodePoint(r));
 }
 
@@ -106,10 +107,20 @@ export class Lexer {
 
   constructor(readonly input: string) {}
 
+  // lineAt's last answer: items come in order, so each counts on from the last.
+  private linePos = 0;
+  private lineNo = 1;
+
   /** Line of a position: 1 + newlines before it. */
   lineAt(pos: number): number {
-    let n = 1;
-    for (let i = 0; i < pos; i++) if (this.input.charCodeAt(i) === 0x0a) n++;
+    if (pos < this.linePos) {
+      this.linePos = 0;
+      this.lineNo = 1;
+    }
+    let n = this.lineNo;
+    for (let i = this.linePos; i < pos; i++) if (this.input.charCodeAt(i) === 0x0a) n++;
+    this.linePos = pos;
+    this.lineNo = n;
     return n;
   }
 

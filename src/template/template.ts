@@ -28,6 +28,14 @@ export class Template {
     return new Template(name, trees, funcs, opts.missingKey ?? "invalid");
   }
 
+  /**
+   * The same parsed templates with another function map of the same names
+   * (parsing only asks which names exist): text/template's Funcs after Parse.
+   */
+  withFuncs(funcs: FuncMap): Template {
+    return new Template(this.name, this.trees, funcs, this.missingKey);
+  }
+
   /** Executes the template on `data`; throws ExecError with Go's message. */
   execute(data: Value): Promise<string> {
     return execute({ trees: this.trees, funcs: this.funcs, builtins, missingKey: this.missingKey }, this.name, data);

@@ -8,8 +8,8 @@ import type { EngineValues, Plan } from "./slo-tests.js";
 import type { ThresholdSolution } from "./threshold-tests.js";
 
 export interface GenerationContext {
-  /** expected-alert.ts: thousands of generated alerts share a handful of templates and values. */
-  readonly expansions: Map<string, Promise<string>>;
+  /** expected-alert.ts: thousands of generated alerts share a handful of templates and values; by template text, then by the rest (the text once expanded). */
+  readonly expansions: Map<string, Map<string, string | Promise<string>>>;
   /** slo-tests.ts: plans by an SLO's numbers (objective, period, tiers, interval). */
   readonly sloPlans: Map<string, readonly (Plan | string)[]>;
   /** slo-tests.ts: the engine's alert values by an SLO's numbers and SLI shape. */

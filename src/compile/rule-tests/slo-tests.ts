@@ -84,10 +84,11 @@ export async function sloTests(slo: SloModel, ctx: GenerationContext = newGenera
     if (typeof traffic === "string") {
       notes.push(`${slo.name}: no burn-rate tests: ${traffic}`);
     } else {
-      const plans = memo(ctx.sloPlans, configKey(slo), () => planScenarios(slo));
+      const config = configKey(slo);
+      const plans = memo(ctx.sloPlans, config, () => planScenarios(slo));
       for (const p of plans) if (typeof p === "string") notes.push(`${slo.name} ${p}`);
       const ready = plans.filter((p): p is Plan => typeof p !== "string");
-      const values = await engineValues(ctx, slo, ready, traffic);
+      const values = await engineValues(ctx, slo, config, ready, traffic);
       notes.push(...values.notes.map((n) => `${slo.name}: ${n}`));
       const rules = burnRateAlerts(slo);
       for (const [k, plan] of ready.entries()) groups.push(await planGroup(ctx, slo, plan, traffic, rules, values.perPlan[k]!));
@@ -127,23 +128,29 @@ function trafficModel(slo: SloModel): TrafficModel | string {
       if (!base) return "no label values satisfy the histogram's matchers";
       if (sli.native) {
         const layout = nativeLayout(sli.thresholdSeconds.toNumber());
+        const series = seriesText({ ...base, __name__: sli.metric });
         return {
           shape: "latency-native",
           series: (segments, start) => [
             {
-              series: seriesText({ ...base, __name__: sli.metric }),
-              values: nativeCounterValues(layout, segments.map((s) => ({ samples: s.samples, fast: s.total - s.bad, slow: s.bad })), start),
+              series,
+              values: memoValues(segments, `native ${layout.fast} ${layout.slow} ${start}`, () =>
+                nativeCounterValues(layout, segments.map((s) => ({ samples: s.samples, fast: s.total - s.bad, slow: s.bad })), start),
+              ),
             },
           ],
         };
       }
       const le = sli.thresholdSeconds.toString();
+      const fast = seriesText({ ...base, __name__: `${sli.metric}_bucket`, le });
+      const all = seriesText({ ...base, __name__: `${sli.metric}_bucket`, le: "+Inf" });
+      const count = seriesText({ ...base, __name__: `${sli.metric}_count` });
       return {
         shape: "latency",
         series: (segments, start) => [
-          { series: seriesText({ ...base, __name__: `${sli.metric}_bucket`, le }), values: counter(segments, start, (s) => s.total - s.bad) },
-          { series: seriesText({ ...base, __name__: `${sli.metric}_bucket`, le: "+Inf" }), values: counter(segments, start, (s) => s.total) },
-          { series: seriesText({ ...base, __name__: `${sli.metric}_count` }), values: counter(segments, start, (s) => s.total) },
+          { series: fast, values: counter(segments, start, goodEvents) },
+          { series: all, values: counter(segments, start, allEvents) },
+          { series: count, values: counter(segments, start, allEvents) },
         ],
       };
     }
@@ -172,37 +179,61 @@ function ratioTraffic(part: Selector, total: Selector, partIsErrors: boolean): T
   const totalMatchers = selectorMatchers(total);
   const partLabels = labelsMatching([...partMatchers, ...totalMatchers]) ?? labelsMatching(partMatchers);
   if (!partLabels) return "no label values satisfy the SLI's selectors";
-  const partRate = (s: Segment) => (partIsErrors ? s.bad : s.total - s.bad);
+  const partRate = partIsErrors ? badEvents : goodEvents;
   const side = partIsErrors ? "errors" : "good";
+  const partSeries = seriesText(partLabels);
   if (matches(partLabels, totalMatchers)) {
     const rest = variantAvoiding(partLabels, totalMatchers, partMatchers);
     if (!rest) return "cannot find a series the total selector matches and the other selector does not";
+    const restSeries = seriesText(rest);
     return {
       shape: `ratio-split-${side}`,
       series: (segments, start) => [
-        { series: seriesText(partLabels), values: counter(segments, start, partRate) },
-        { series: seriesText(rest), values: counter(segments, start, (s) => s.total - partRate(s)) },
+        { series: partSeries, values: counter(segments, start, partRate) },
+        { series: restSeries, values: counter(segments, start, partIsErrors ? goodEvents : badEvents) },
       ],
     };
   }
   const totalLabels = labelsMatching(totalMatchers);
   if (!totalLabels || matches(totalLabels, partMatchers)) return "cannot separate the SLI's series";
+  const totalSeries = seriesText(totalLabels);
   return {
     shape: `ratio-separate-${side}`,
     series: (segments, start) => [
-      { series: seriesText(partLabels), values: counter(segments, start, partRate) },
-      { series: seriesText(totalLabels), values: counter(segments, start, (s) => s.total) },
+      { series: partSeries, values: counter(segments, start, partRate) },
+      { series: totalSeries, values: counter(segments, start, allEvents) },
     ],
   };
 }
+
+// Events per sample of a segment, by kind: the counters an SLI's series count.
+const badEvents = (s: Segment) => s.bad;
+const goodEvents = (s: Segment) => s.total - s.bad;
+const allEvents = (s: Segment) => s.total;
+const COUNTED = new Map([
+  [badEvents, "bad"],
+  [goodEvents, "good"],
+  [allEvents, "all"],
+]);
 
 /**
  * Counters start well above zero: increase() does not extrapolate a window
  * back past a counter's zero, so a failure counter sitting at 0 before an
  * incident would make every window's error ratio read low.
  */
-function counter(segments: readonly Segment[], start: number, perSample: (s: Segment) => number): string {
-  return counterValues(segments.map((s) => ({ samples: s.samples, increment: perSample(s) })), start);
+function counter(segments: readonly Segment[], start: number, perSample: typeof badEvents): string {
+  return memoValues(segments, `${COUNTED.get(perSample)} ${start}`, () => counterValues(segments.map((s) => ({ samples: s.samples, increment: perSample(s) })), start));
+}
+
+// The values texts of a plan's segments (see segmentsOf), by what they count:
+// SLOs with the same numbers share plans, and write the same values under
+// their own series. Kept as long as the plan is.
+const valuesBySegments = new WeakMap<readonly Segment[], Map<string, string>>();
+
+function memoValues(segments: readonly Segment[], key: string, make: () => string): string {
+  let table = valuesBySegments.get(segments);
+  if (table === undefined) valuesBySegments.set(segments, (table = new Map()));
+  return memo(table, key, make);
 }
 
 // ---------------------------------------------------------- the workbook
@@ -512,7 +543,16 @@ function formatMinutes(ms: number): string {
 
 // ------------------------------------------------------------ test groups
 
+// A plan's profile does not change once made: its segments are worked out once.
+const segmentsByProfile = new WeakMap<Profile, Segment[]>();
+
 function segmentsOf(p: Profile): Segment[] {
+  let known = segmentsByProfile.get(p);
+  if (known === undefined) segmentsByProfile.set(p, (known = profileSegments(p)));
+  return known;
+}
+
+function profileSegments(p: Profile): Segment[] {
   const segments: Segment[] = [];
   p.steps.forEach((s, k) => {
     const end = Math.min(k + 1 < p.steps.length ? p.steps[k + 1]!.fromMs : Infinity, p.endMs);
@@ -537,10 +577,11 @@ export interface EngineValues {
 /**
  * Runs the SLO's own rules over every plan's input on monac's engine, and
  * reads the value of each alert at each check. SLOs with the same numbers
- * and the same SLI shape compute the same values, so they share one run.
+ * (`config`, their configKey) and the same SLI shape compute the same values,
+ * so they share one run.
  */
-function engineValues(ctx: GenerationContext, slo: SloModel, plans: Plan[], traffic: TrafficModel): Promise<EngineValues> {
-  const key = `${configKey(slo)}\u0000${traffic.shape}\u0000${slo.alerting.minEvents ?? ""}`;
+function engineValues(ctx: GenerationContext, slo: SloModel, config: string, plans: Plan[], traffic: TrafficModel): Promise<EngineValues> {
+  const key = `${config}\u0000${traffic.shape}\u0000${slo.alerting.minEvents ?? ""}`;
   return memo(ctx.sloValues, key, () => runPlans(slo, plans, traffic));
 }
 

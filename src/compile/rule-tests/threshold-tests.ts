@@ -12,7 +12,8 @@
 import { allMatchers, walk, type Expr } from "../../promql/ast.js";
 import { Engine } from "../../promql/engine.js";
 import { compare } from "../../promql/operators.js";
-import { parseSeriesDescription, SeriesNotationError, type SeriesDescription } from "../../promql/series-notation.js";
+import { parseSequence, parseSeriesDescription, parseSeriesLabels, SeriesNotationError, type SequenceValue, type SeriesDescription } from "../../promql/series-notation.js";
+import type { Labels } from "../../promql/labels.js";
 import { parseExpression } from "../../promql/syntax.js";
 import { printPromQL } from "../../promql/printer.js";
 import { SeriesStore } from "../../promql/storage.js";
@@ -216,21 +217,18 @@ interface Solved {
  * meant to stay inside is solved at the last evaluation for the same reason.
  */
 function solveScenario(ctx: GenerationContext, w: Watched, inputs: SyntheticSeries[], target: number, forMs: number, shape: string, stepMs: number): Solved | string {
-  const evaluate = (p: number[], atMs: number, minutes: number) => evaluateAt(w.value, inputs, p, atMs, minutes);
+  const evaluate = (p: number[], atMs: number, minutes: number) => evaluateAt(w.value, inputSeries(inputs, p, minutes), atMs);
   const key = `${shape}\u0000${target}`;
   const known = ctx.thresholdSolutions.get(key);
   if (known) {
-    const r = evaluate(known.params, known.evalMs, known.evalMs / MINUTE);
+    const series = inputSeries(inputs, known.params, known.evalMs / MINUTE);
+    const r = evaluateAt(w.value, series, known.evalMs);
     const verdicts = (v: number) => verdictsOf(w, v);
-    if (r && verdicts(r.value) === verdicts(target)) return finish(known.params, known.evalMs, r);
+    if (r && verdicts(r.value) === verdicts(target)) return { params: known.params, series, evalMs: known.evalMs, value: r.value, samples: r.samples };
   }
   const solved = solveFresh(w, inputs, target, forMs, evaluate, stepMs);
   if (typeof solved !== "string") ctx.thresholdSolutions.set(key, { params: solved.params, evalMs: solved.evalMs });
   return solved;
-
-  function finish(params: number[], evalMs: number, r: { value: number; samples: Solved["samples"] }): Solved {
-    return { params, series: inputs.flatMap((s, i) => notation(s, params[i]!, evalMs / MINUTE)), evalMs, value: r.value, samples: r.samples };
-  }
 }
 
 // Alerts that differ only in label values (the same expression for many
@@ -294,10 +292,11 @@ function solveFresh(
     });
     if (choice === undefined) continue;
     p[driver] = choice;
-    const final = evaluate(p, evalMs, minutes)!;
+    const series = inputSeries(inputs, p, minutes);
+    const final = evaluateAt(w.value, series, evalMs)!;
     return {
       params: p,
-      series: inputs.flatMap((s, i) => notation(s, p[i]!, minutes)),
+      series,
       evalMs,
       value: final.value,
       samples: final.samples,
@@ -306,8 +305,13 @@ function solveFresh(
   return `no synthetic input puts the value at ${formatValue(target)}`;
 }
 
-function evaluateAt(value: Expr, inputs: SyntheticSeries[], params: number[], atMs: number, minutes: number) {
-  const store = loadedSamples(inputs.flatMap((s, i) => notation(s, params[i]!, minutes)));
+/** Every input series for the parameters, in promtool's notation. */
+function inputSeries(inputs: SyntheticSeries[], params: number[], minutes: number): InputSeries[] {
+  return inputs.flatMap((s, i) => notation(s, params[i]!, minutes));
+}
+
+function evaluateAt(value: Expr, series: InputSeries[], atMs: number) {
+  const store = loadedSamples(series);
   if (!store) return undefined;
   let result;
   try {
@@ -336,19 +340,51 @@ function evaluateAt(value: Expr, inputs: SyntheticSeries[], params: number[], at
 function loadedSamples(series: InputSeries[]): SeriesStore | undefined {
   const store = new SeriesStore();
   for (const item of series) {
-    let desc: SeriesDescription;
-    try {
-      desc = parseSeriesDescription(`${item.series} ${item.values}`.trim());
-    } catch (e) {
-      if (e instanceof SeriesNotationError) return undefined;
-      throw e;
-    }
+    const desc = parsedSeries(item);
+    if (desc === undefined) return undefined;
     desc.values.forEach((v, k) => {
       if (v.kind === "value") store.append(desc.labels, k * MINUTE, v.value);
       else if (v.kind === "stale") store.appendStale(desc.labels, k * MINUTE);
     });
   }
   return store;
+}
+
+// The parses of recent series texts and value texts, each a pure function of
+// its text: a reused solution loads the same values under other labels, and
+// the solver tries the same labels with many values. Undefined: no parse.
+const parsedLabels = new Map<string, Labels | undefined>();
+const parsedValues = new Map<string, SequenceValue[] | undefined>();
+
+/** parseSeriesDescription of the item's line (undefined when it does not parse), from its two halves. */
+function parsedSeries(item: InputSeries): SeriesDescription | undefined {
+  let labels = parsedLabels.get(item.series);
+  if (labels === undefined && !parsedLabels.has(item.series)) {
+    labels = notationOrUndefined(() => {
+      // The labels end the series text: parsing the whole line stops there too.
+      const { labels, rest } = parseSeriesLabels(item.series.trim());
+      return rest === "" ? labels : undefined;
+    });
+    if (parsedLabels.size >= 10_000) parsedLabels.clear();
+    parsedLabels.set(item.series, labels);
+  }
+  if (labels === undefined) return notationOrUndefined(() => parseSeriesDescription(`${item.series} ${item.values}`.trim()));
+  let values = parsedValues.get(item.values);
+  if (values === undefined && !parsedValues.has(item.values)) {
+    values = notationOrUndefined(() => parseSequence(item.values));
+    if (parsedValues.size >= 10_000) parsedValues.clear();
+    parsedValues.set(item.values, values);
+  }
+  return values === undefined ? undefined : { labels, values };
+}
+
+function notationOrUndefined<T>(parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof SeriesNotationError) return undefined;
+    throw e;
+  }
 }
 
 /**
