@@ -5,7 +5,7 @@
 // default one context is made per `ruleTestArtifacts` call and dropped with
 // it; a long-lived caller may share one across builds. Nothing is evicted.
 import type { EngineValues, Plan } from "./slo-tests.js";
-import type { ThresholdSolution } from "./threshold-tests.js";
+import type { ThresholdCheck, ThresholdSolution } from "./threshold-tests.js";
 
 export interface GenerationContext {
   /** expected-alert.ts: thousands of generated alerts share a handful of templates and values; by template text, then by the rest (the text once expanded). */
@@ -16,8 +16,10 @@ export interface GenerationContext {
   readonly sloValues: Map<string, Promise<EngineValues>>;
   /** threshold-tests.ts: solved inputs by expression shape and target. */
   readonly thresholdSolutions: Map<string, ThresholdSolution>;
+  /** threshold-tests.ts: re-checks of reused solutions, by problem up to a renaming of label values (threshold-relabel.ts), then by solution. */
+  readonly thresholdChecks: Map<string, Map<string, ThresholdCheck>>;
 }
 
 export function newGenerationContext(): GenerationContext {
-  return { expansions: new Map(), sloPlans: new Map(), sloValues: new Map(), thresholdSolutions: new Map() };
+  return { expansions: new Map(), sloPlans: new Map(), sloValues: new Map(), thresholdSolutions: new Map(), thresholdChecks: new Map() };
 }

@@ -25,6 +25,7 @@ import { newGenerationContext, type GenerationContext } from "./generation-conte
 import { thresholdAlertRules } from "../threshold-rules.js";
 import { constantValues, counterValues, seriesText, type ExpectedAlert, type InputSeries, type RuleTestGroup } from "./rule-test-file.js";
 import { labelsMatching, type LabelSet } from "./synthetic-labels.js";
+import { relabelView, type RelabelView } from "./threshold-relabel.js";
 
 const MINUTE = 60_000;
 const BASE_LABELS: LabelSet = { instance: "test-instance" };
@@ -56,8 +57,10 @@ export async function thresholdTests(alert: ThresholdAlertModel, stepMs: number,
 
   const groups: RuleTestGroup[] = [];
   const shape = shapeKey(watched, inputs, forMs, stepMs);
+  const relabel = relabelView(watched.value, inputs.map((s) => s.labels));
+  const checks = sharedChecks(ctx, shape, relabel);
   for (const scenario of scenarios(watched)) {
-    const solved = solveScenario(ctx, watched, inputs, scenario.target, forMs, shape, stepMs);
+    const solved = solveScenario(ctx, watched, inputs, scenario.target, forMs, shape, stepMs, relabel, checks);
     if (typeof solved === "string") return { groups: [], notes: [`${alert.name}: no generated tests: ${solved}`] };
     const firing = watched.thresholds.filter((t) => compare(watched.op, solved.value, t.value)).map((t) => t.severity);
     const expected: ExpectedAlert[] = [];
@@ -143,6 +146,8 @@ interface SyntheticSeries {
   kind: "gauge" | "counter" | "bucket";
   /** Default parameter while another series is being solved. */
   initial: number;
+  /** seriesText(labels), made once: every evaluation of every scenario writes it. */
+  text: string;
 }
 
 /** One series per distinct selector, each a shape the expression can read. */
@@ -168,8 +173,9 @@ function syntheticInputs(value: Expr): SyntheticSeries[] | string {
       problem = "histogram selectors with an le matcher are not generated";
       return;
     }
-    if (!out.some((s) => seriesText(s.labels) === seriesText(labels))) {
-      out.push({ labels, kind, initial: kind === "gauge" ? 100 : kind === "counter" ? 60 : 1 });
+    const text = seriesText(labels);
+    if (!out.some((s) => s.text === text)) {
+      out.push({ labels, kind, initial: kind === "gauge" ? 100 : kind === "counter" ? 60 : 1, text });
     }
   });
   if (problem) return problem;
@@ -185,9 +191,9 @@ function syntheticInputs(value: Expr): SyntheticSeries[] | string {
 function notation(s: SyntheticSeries, p: number, minutes: number): InputSeries[] {
   switch (s.kind) {
     case "gauge":
-      return [{ series: seriesText(s.labels), values: constantValues(p, minutes) }];
+      return [{ series: s.text, values: constantValues(p, minutes) }];
     case "counter":
-      return [{ series: seriesText(s.labels), values: counterValues([{ samples: minutes, increment: p }]) }];
+      return [{ series: s.text, values: counterValues([{ samples: minutes, increment: p }]) }];
     case "bucket":
       // Every observation falls in the bucket bounded by p: a quantile q of
       // it interpolates to q * p.
@@ -216,13 +222,23 @@ interface Solved {
  * alert becomes pending, and land further past the threshold later; a value
  * meant to stay inside is solved at the last evaluation for the same reason.
  */
-function solveScenario(ctx: GenerationContext, w: Watched, inputs: SyntheticSeries[], target: number, forMs: number, shape: string, stepMs: number): Solved | string {
+function solveScenario(
+  ctx: GenerationContext,
+  w: Watched,
+  inputs: SyntheticSeries[],
+  target: number,
+  forMs: number,
+  shape: string,
+  stepMs: number,
+  relabel: RelabelView | undefined,
+  checks: Map<string, Checked> | undefined,
+): Solved | string {
   const evaluate = (p: number[], atMs: number, minutes: number) => evaluateAt(w.value, inputSeries(inputs, p, minutes), atMs);
   const key = `${shape}\u0000${target}`;
   const known = ctx.thresholdSolutions.get(key);
   if (known) {
     const series = inputSeries(inputs, known.params, known.evalMs / MINUTE);
-    const r = evaluateAt(w.value, series, known.evalMs);
+    const r = checkedValue(checks, relabel, known, () => evaluateAt(w.value, series, known.evalMs));
     const verdicts = (v: number) => verdictsOf(w, v);
     if (r && verdicts(r.value) === verdicts(target)) return { params: known.params, series, evalMs: known.evalMs, value: r.value, samples: r.samples };
   }
@@ -234,10 +250,61 @@ function solveScenario(ctx: GenerationContext, w: Watched, inputs: SyntheticSeri
 // Alerts that differ only in label values (the same expression for many
 // groups or services) are solved once per build (the context's
 // thresholdSolutions): the values the expression computes do not depend on
-// label values, and each reuse is re-checked by one evaluation.
+// label values, and each reuse is re-checked by one evaluation. That
+// evaluation is itself shared between problems that are the same up to a
+// one-to-one renaming of the values of labels that only select the synthetic
+// series (see threshold-relabel.ts for when and why that gives the same
+// numbers): the alert `cpu{group="a"}` is checked by the evaluation made for
+// `cpu{group="b"}` on the same parameters, its sample labels renamed back.
+// Anything else (a `!=` or regex on the label, label_replace, an `le`) is
+// evaluated for itself, as before.
 export interface ThresholdSolution {
   params: number[];
   evalMs: number;
+}
+
+type Evaluated = ReturnType<typeof evaluateAt>;
+/** A re-check's value and samples, labels in canonical form (threshold-relabel.ts); null: no value. */
+export type ThresholdCheck = { value: number; samples: { labels: Record<string, string>; value: number }[] } | null;
+type Checked = ThresholdCheck;
+
+/**
+ * A problem's re-checks shared with the problems the same up to a renaming,
+ * if it has a RelabelView: the context's, by problem (with the shape, which
+ * fixes the series' kinds, so their notation for given parameters), then by solution.
+ */
+function sharedChecks(ctx: GenerationContext, shape: string, relabel: RelabelView | undefined): Map<string, Checked> | undefined {
+  if (relabel === undefined) return undefined;
+  // The shape is JSON (no raw NUL): the parts cannot run into each other.
+  const key = `${shape}\u0000${relabel.key}`;
+  let checks = ctx.thresholdChecks.get(key);
+  if (checks === undefined) ctx.thresholdChecks.set(key, (checks = new Map()));
+  return checks;
+}
+
+/** evaluateAt for a reused solution, or the value it had for a problem the same up to a renaming. */
+function checkedValue(checks: Map<string, Checked> | undefined, relabel: RelabelView | undefined, known: ThresholdSolution, evaluate: () => Evaluated): Evaluated {
+  if (checks === undefined || relabel === undefined) return evaluate();
+  const key = `${known.params.map((p) => (Object.is(p, -0) ? "-0" : String(p))).join()}\u0000${known.evalMs}`;
+  const hit = checks.get(key);
+  if (hit === null) return undefined;
+  if (hit !== undefined) {
+    const samples: { labels: Record<string, string>; value: number }[] = [];
+    for (const s of hit.samples) {
+      const labels = relabel.fromCanonical(s.labels);
+      if (labels === undefined) return evaluate();
+      samples.push({ labels, value: s.value });
+    }
+    return { value: hit.value, samples };
+  }
+  const r = evaluate();
+  if (r === undefined) checks.set(key, null);
+  else {
+    const samples = r.samples.map((s) => ({ labels: relabel.toCanonical(s.labels), value: s.value }));
+    // A label value the problem does not contain (never, by the argument): keep it unshared.
+    if (samples.every((s): s is { labels: Record<string, string>; value: number } => s.labels !== undefined)) checks.set(key, { value: r.value, samples });
+  }
+  return r;
 }
 
 function shapeKey(w: Watched, inputs: SyntheticSeries[], forMs: number, stepMs: number): string {
