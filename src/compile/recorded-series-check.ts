@@ -45,32 +45,37 @@ export function recordedSeriesProblems(groups: readonly RuleGroup[], opts: Recor
   // Thousands of SLOs' rules differ only in label values: parse each shape once per call.
   const readsByShape = new Map<string, string[] | { problem: string }>();
   const problems: string[] = [];
+  // Thousands of groups have no problem: the loop allocates nothing per rule
+  // but its reads' lookups, and a problem's wording is made only when found.
+  const recordedBefore = new Set<string>();
   for (const group of groups) {
     if (verbatim.has(group)) continue;
-    const recordedBefore = new Set<string>();
-    const recordedInGroup = new Set<string>();
-    for (const r of group.rules) if (!isAlertingRule(r)) recordedInGroup.add(r.record);
-    group.rules.forEach((rule, index) => {
-      // Named only when there is a problem: thousands of rules have none.
-      const what = () => `group "${group.name}", rule ${index + 1} (${isAlertingRule(rule) ? `alert ${rule.alert}` : `record ${rule.record}`})`;
+    recordedBefore.clear();
+    for (let index = 0; index < group.rules.length; index++) {
+      const rule = group.rules[index]!;
       const reads = seriesNames(rule.expr, readsByShape);
       if (!Array.isArray(reads)) {
-        problems.push(`${what()}: the expression does not parse: ${reads.problem}`);
+        problems.push(`${ruleName(group, index)}: the expression does not parse: ${reads.problem}`);
       } else {
         for (const name of reads) {
           if (!isMonacRecorded(name) || recordedBefore.has(name)) continue;
-          const where = recordedInGroup.has(name)
+          const where = group.rules.some((r) => !isAlertingRule(r) && r.record === name)
             ? "which its group records only at or after this rule, so it reads the previous evaluation's value"
             : recordedAnywhere.has(name)
               ? `which only another group records (${groupsRecording(groups, name).join(", ")}), so it lags by up to that group's interval`
               : "which no rule records, so it is always empty";
-          problems.push(`${what()} reads ${name}, ${where}`);
+          problems.push(`${ruleName(group, index)} reads ${name}, ${where}`);
         }
       }
       if (!isAlertingRule(rule)) recordedBefore.add(rule.record);
-    });
+    }
   }
   return problems;
+}
+
+function ruleName(group: RuleGroup, index: number): string {
+  const rule = group.rules[index]!;
+  return `group "${group.name}", rule ${index + 1} (${isAlertingRule(rule) ? `alert ${rule.alert}` : `record ${rule.record}`})`;
 }
 
 /** Throws RecordedSeriesCheckError unless every checked rule reads only what its group records before it. */

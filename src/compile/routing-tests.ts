@@ -21,7 +21,7 @@ import type { RoutingModel, SloModel, ThresholdAlertModel, WorkspaceModel } from
 import { SEVERITIES } from "../workspace/schema.js";
 import type { Artifact } from "./artifact.js";
 import { generatedHeader, withHeader } from "./header.js";
-import { toYaml } from "./rules.js";
+import { sortedLabels, toYaml } from "./rules.js";
 
 import { ROUTING_TESTS_DIR } from "./paths.js";
 export { ROUTING_TESTS_DIR };
@@ -87,23 +87,24 @@ export function routingTestCases({ routing, slos, thresholds }: RoutingTestInput
 }
 
 function sloAlert(slo: SloModel, severity: string): Record<string, string> {
-  return sortKeys({ ...slo.labels, ...slo.alerting.labels, alertname: slo.alerting.name, service: slo.service, slo: slo.name, team: slo.team, severity });
+  return sortedLabels({ ...slo.labels, ...slo.alerting.labels, alertname: slo.alerting.name, service: slo.service, slo: slo.name, team: slo.team, severity });
 }
 
 function inhibitionCases(slos: readonly SloModel[]): Case[] {
-  const alerting = [...slos].filter((s) => s.alerting.enabled).sort((a, b) => (`${a.service}/${a.name}` < `${b.service}/${b.name}` ? -1 : 1));
+  // Each SLO's id and alerts made once: the cases share them (the file's YAML repeats them).
+  const alerting = slos
+    .filter((s) => s.alerting.enabled)
+    .map((slo) => ({ slo, id: `${slo.service}/${slo.name}`, critical: sloAlert(slo, "critical"), warning: sloAlert(slo, "warning") }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
   const cases: Case[] = [];
-  alerting.forEach((slo, i) => {
-    const id = `${slo.service}/${slo.name}`;
-    const critical = sloAlert(slo, "critical");
-    const warning = sloAlert(slo, "warning");
+  alerting.forEach(({ slo, id, critical, warning }, i) => {
     cases.push({ name: `${id}: critical mutes its warning`, alert: warning, firing: [critical], inhibited: true });
     cases.push({ name: `${id}: warning does not mute its critical`, alert: critical, firing: [warning], inhibited: false });
     cases.push({ name: `${id}: warning alone is not muted`, alert: warning, firing: [], inhibited: false });
     // Another SLO's critical (a different `slo` label) mutes nothing here.
     const other = alerting[(i + 1) % alerting.length]!;
-    if (other !== slo && (other.name !== slo.name || other.service !== slo.service)) {
-      cases.push({ name: `${id}: critical of ${other.service}/${other.name} does not mute its warning`, alert: warning, firing: [sloAlert(other, "critical")], inhibited: false });
+    if (other.slo !== slo && (other.slo.name !== slo.name || other.slo.service !== slo.service)) {
+      cases.push({ name: `${id}: critical of ${other.id} does not mute its warning`, alert: warning, firing: [other.critical], inhibited: false });
     }
   });
   return cases;
@@ -114,20 +115,16 @@ const TARGET_LABELS = { instance: "host-1:9100", job: "monac-routing-test" };
 
 function thresholdInhibitionCases(thresholds: readonly ThresholdAlertModel[]): Case[] {
   const cases: Case[] = [];
-  const sorted = [...thresholds].sort((a, b) => (`${a.service}/${a.name}` < `${b.service}/${b.name}` ? -1 : `${a.service}/${a.name}` > `${b.service}/${b.name}` ? 1 : 0));
-  for (const t of sorted) {
+  const sorted = thresholds.map((t) => ({ t, id: `${t.service}/${t.name}` })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const { t, id } of sorted) {
     const severities = new Set(t.levels.map((l) => l.severity));
     if (!severities.has("critical") || !severities.has("warning")) continue;
-    const alert = (severity: string) => sortKeys({ ...TARGET_LABELS, ...t.labels, alertname: t.name, service: t.service, team: t.team, severity });
-    const id = `${t.service}/${t.name}`;
-    cases.push({ name: `${id}: critical mutes its warning on the same target`, alert: alert("warning"), firing: [alert("critical")], inhibited: true });
-    cases.push({ name: `${id}: warning does not mute its critical`, alert: alert("critical"), firing: [alert("warning")], inhibited: false });
+    const alert = (severity: string) => sortedLabels({ ...TARGET_LABELS, ...t.labels, alertname: t.name, service: t.service, team: t.team, severity });
+    const [critical, warning] = [alert("critical"), alert("warning")];
+    cases.push({ name: `${id}: critical mutes its warning on the same target`, alert: warning, firing: [critical], inhibited: true });
+    cases.push({ name: `${id}: warning does not mute its critical`, alert: critical, firing: [warning], inhibited: false });
   }
   return cases;
-}
-
-function sortKeys(l: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(l).sort().map((k) => [k, l[k]!]));
 }
 
 // ------------------------------------------------------ times for muting

@@ -26,9 +26,9 @@ import { Decimal } from "../workspace/decimal.js";
 import { formatDuration } from "../workspace/duration.js";
 import { formatSelector, type LabelMatcher } from "../promql/syntax.js";
 import type { SloModel, TierModel } from "../workspace/model.js";
-import { sloSeries } from "./selectors.js";
+import { sloMatchers, type SloIdentity } from "./selectors.js";
 import { dashboardUid } from "./dashboards/uid.js";
-import { sortedLabels, type AlertingRule, type RecordingRule, type RuleGroup } from "./rules.js";
+import { sortedLabels, type AlertingRule, type RecordingRule, type Rule, type RuleGroup } from "./rules.js";
 
 export const SLO_METRICS = {
   errors5m: "slo:sli_errors:increase5m",
@@ -54,6 +54,32 @@ const WINDOW = "$window";
 /** Where a window's events are read from; see the file comment. */
 export type WindowSource = "counts5m" | "raw" | "intervalCounts";
 
+/**
+ * sloSeries (selectors.ts) for one SLO, its matchers printed once: a group
+ * and a dashboard select the SLO's own series a few dozen times, and quoting
+ * the identity is a loop over its characters. Depends on the identity only.
+ */
+export function sloSeriesOf(slo: SloIdentity): (metric: string) => string {
+  const matchers = sloMatchers(slo);
+  return (metric) => `${metric}{${matchers}}`;
+}
+
+/**
+ * What one SLO's rules print again and again, printed once per call of the
+ * exported functions below. Depends on the SLO only (its identity, budget, SLI).
+ */
+interface SloText {
+  slo: SloModel;
+  series: (metric: string) => string;
+  budget: string;
+  /** countExpressions(slo, windowMs), with what does not depend on the window printed once. */
+  counts: (windowMs: number) => { errors: string; total: string };
+}
+
+function sloText(slo: SloModel): SloText {
+  return { slo, series: sloSeriesOf(slo), budget: slo.errorBudget.toString(), counts: windowCounts(slo) };
+}
+
 export function windowSource(slo: SloModel, windowMs: number): WindowSource {
   if (slo.sli.kind === "raw") return "raw";
   if (windowMs === FIVE_MINUTES) return "counts5m";
@@ -66,8 +92,14 @@ export function sloRuleGroup(slo: SloModel): RuleGroup {
     // The de-lagged counts assume this interval; pinning it keeps a global
     // evaluation_interval from changing what the rules compute.
     interval: formatDuration(slo.evaluationIntervalMs),
-    rules: [...sliRecordingRules(slo), ...metadataRules(slo), ...burnRateAlerts(slo), ...noDataAlerts(slo)],
+    rules: sloRules(sloText(slo)),
   };
+}
+
+function sloRules(text: SloText): Rule[] {
+  const rules: Rule[] = recordingRules(text);
+  rules.push(...metadataRulesOf(text), ...burnRateAlertsOf(text), ...noDataAlertsOf(text));
+  return rules;
 }
 
 /** Windows with a recorded error ratio: every tier's windows, and 1h for the current burn rate. */
@@ -87,9 +119,13 @@ function intervalSeries(slo: SloModel): { errors: string; total: string } {
 }
 
 export function sliRecordingRules(slo: SloModel): RecordingRule[] {
+  return recordingRules(sloText(slo));
+}
+
+function recordingRules(text: SloText): RecordingRule[] {
+  const { slo, series: sloSeries, budget } = text;
   const identity = { service: slo.service, slo: slo.name };
   const record = (name: string, expr: string): RecordingRule => ({ record: name, expr, labels: identity });
-  const budget = slo.errorBudget.toString();
   const rules: RecordingRule[] = [];
 
   const sli = slo.sli;
@@ -101,62 +137,62 @@ export function sliRecordingRules(slo: SloModel): RecordingRule[] {
     for (const w of ratioWindows(slo)) rules.push(record(SLO_METRICS.errorRatio(w), at(w)));
     rules.push(record(SLO_METRICS.errorRatioPeriod, at(slo.periodMs)));
   } else {
-    const counts5m = countExpressions(slo, FIVE_MINUTES);
+    const counts5m = text.counts(FIVE_MINUTES);
     rules.push(record(SLO_METRICS.errors5m, counts5m.errors), record(SLO_METRICS.total5m, counts5m.total));
     const windows = ratioWindows(slo);
     const perInterval = intervalSeries(slo);
     if (windows.some((w) => windowSource(slo, w) === "intervalCounts") && slo.evaluationIntervalMs !== FIVE_MINUTES) {
       rules.push(
-        record(perInterval.errors, intervalCountExpr(sloSeries(SLO_METRICS.errors5m, slo), slo.evaluationIntervalMs)),
-        record(perInterval.total, intervalCountExpr(sloSeries(SLO_METRICS.total5m, slo), slo.evaluationIntervalMs)),
+        record(perInterval.errors, intervalCountExpr(sloSeries(SLO_METRICS.errors5m), slo.evaluationIntervalMs)),
+        record(perInterval.total, intervalCountExpr(sloSeries(SLO_METRICS.total5m), slo.evaluationIntervalMs)),
       );
     }
-    for (const w of windows) rules.push(record(SLO_METRICS.errorRatio(w), windowRatioExpr(slo, w)));
+    for (const w of windows) rules.push(record(SLO_METRICS.errorRatio(w), windowRatioExpr(text, w)));
     // The period: non-overlapping 5m counts, one every 5m.
     const period = formatDuration(slo.periodMs);
     rules.push(
       record(
         SLO_METRICS.errorRatioPeriod,
-        `sum_over_time(${sloSeries(SLO_METRICS.errors5m, slo)}[${period}:5m])\n/\nsum_over_time(${sloSeries(SLO_METRICS.total5m, slo)}[${period}:5m])`,
+        `sum_over_time(${sloSeries(SLO_METRICS.errors5m)}[${period}:5m])\n/\nsum_over_time(${sloSeries(SLO_METRICS.total5m)}[${period}:5m])`,
       ),
     );
   }
 
-  const periodRatio = sloSeries(SLO_METRICS.errorRatioPeriod, slo);
+  const periodRatio = sloSeries(SLO_METRICS.errorRatioPeriod);
   rules.push(
     record(SLO_METRICS.sliPeriod, `1 - ${periodRatio}`),
     record(SLO_METRICS.budgetRemaining, `1 - ${periodRatio} / ${budget}`),
-    record(SLO_METRICS.burnRate, `${sloSeries(SLO_METRICS.errorRatio(HOUR), slo)} / ${budget}`),
+    record(SLO_METRICS.burnRate, `${sloSeries(SLO_METRICS.errorRatio(HOUR))} / ${budget}`),
   );
   return rules;
 }
 
 /** The error ratio over one window of a counted SLI, from the source windowSource picks. */
-function windowRatioExpr(slo: SloModel, windowMs: number): string {
+function windowRatioExpr({ slo, series: sloSeries, counts }: SloText, windowMs: number): string {
   switch (windowSource(slo, windowMs)) {
     case "counts5m":
-      return `${sloSeries(SLO_METRICS.errors5m, slo)}\n/\n${sloSeries(SLO_METRICS.total5m, slo)}`;
+      return `${sloSeries(SLO_METRICS.errors5m)}\n/\n${sloSeries(SLO_METRICS.total5m)}`;
     case "raw": {
-      const { errors, total } = countExpressions(slo, windowMs);
+      const { errors, total } = counts(windowMs);
       return `(${errors})\n/\n${total}`;
     }
     case "intervalCounts": {
       const { errors, total } = intervalSeries(slo);
       const w = formatDuration(windowMs);
-      return `sum_over_time(${sloSeries(errors, slo)}[${w}])\n/\nsum_over_time(${sloSeries(total, slo)}[${w}])`;
+      return `sum_over_time(${sloSeries(errors)}[${w}])\n/\nsum_over_time(${sloSeries(total)}[${w}])`;
     }
   }
 }
 
 /** Events in one window: what the minEvents guard compares, in the window's own source. */
-function windowTotalExpr(slo: SloModel, windowMs: number): { expr: string; labelled: boolean } {
+function windowTotalExpr({ slo, series: sloSeries, counts }: SloText, windowMs: number): { expr: string; labelled: boolean } {
   switch (windowSource(slo, windowMs)) {
     case "counts5m":
-      return { expr: sloSeries(SLO_METRICS.total5m, slo), labelled: true };
+      return { expr: sloSeries(SLO_METRICS.total5m), labelled: true };
     case "raw":
-      return { expr: countExpressions(slo, windowMs).total, labelled: false };
+      return { expr: counts(windowMs).total, labelled: false };
     case "intervalCounts":
-      return { expr: `sum_over_time(${sloSeries(intervalSeries(slo).total, slo)}[${formatDuration(windowMs)}])`, labelled: true };
+      return { expr: `sum_over_time(${sloSeries(intervalSeries(slo).total)}[${formatDuration(windowMs)}])`, labelled: true };
   }
 }
 
@@ -191,17 +227,31 @@ function gcd(a: number, b: number): number {
 
 /** The error and total event counts of a counted SLI over one window, each a single label-less series. */
 export function countExpressions(slo: SloModel, windowMs: number): { errors: string; total: string } {
-  const w = formatDuration(windowMs);
-  const at = (template: string) => template.split(WINDOW).join(w);
+  return windowCounts(slo)(windowMs);
+}
+
+/** countExpressions of one SLO for any window: the selectors, which do not depend on it, are printed once. */
+function windowCounts(slo: SloModel): (windowMs: number) => { errors: string; total: string } {
+  // A template with `$window` in it, split once and joined at each window.
+  const atWindow = (template: string) => {
+    const parts = template.split(WINDOW);
+    return (w: string) => parts.join(w);
+  };
   const sli = slo.sli;
   switch (sli.kind) {
     case "ratio": {
-      const total = `sum(${at(sli.total)})`;
-      // A selector for failures may match nothing while all is well (no 5xx
-      // series yet): that is zero errors, not a missing SLI. Likewise no
-      // successes is zero good events.
-      if (sli.errors !== undefined) return { errors: `sum(${at(sli.errors)}) or vector(0)`, total };
-      return { errors: `${total} - (sum(${at(sli.good!)}) or vector(0))`, total };
+      const totalAt = atWindow(sli.total);
+      const errorsAt = sli.errors !== undefined ? atWindow(sli.errors) : undefined;
+      const goodAt = sli.errors !== undefined ? undefined : atWindow(sli.good!);
+      return (windowMs) => {
+        const w = formatDuration(windowMs);
+        const total = `sum(${totalAt(w)})`;
+        // A selector for failures may match nothing while all is well (no 5xx
+        // series yet): that is zero errors, not a missing SLI. Likewise no
+        // successes is zero good events.
+        if (errorsAt !== undefined) return { errors: `sum(${errorsAt(w)}) or vector(0)`, total };
+        return { errors: `${total} - (sum(${goodAt!(w)}) or vector(0))`, total };
+      };
     }
     case "latency": {
       if (sli.native) {
@@ -209,24 +259,34 @@ export function countExpressions(slo: SloModel, windowMs: number): { errors: str
         // instances, custom buckets) need not be merged. histogram_fraction
         // is NaN for a series without events in the window, and 0 slow ones
         // are no errors: both are left out before summing.
-        const increase = `increase(${formatSelector({ metric: sli.metric, matchers: sli.matchers })}[${w}])`;
-        return {
-          errors: `sum(histogram_count(${increase}) * histogram_fraction(${sli.thresholdSeconds}, +Inf, ${increase}) > 0) or vector(0)`,
-          total: `sum(histogram_count(${increase}))`,
+        const selector = formatSelector({ metric: sli.metric, matchers: sli.matchers });
+        return (windowMs) => {
+          const increase = `increase(${selector}[${formatDuration(windowMs)}])`;
+          return {
+            errors: `sum(histogram_count(${increase}) * histogram_fraction(${sli.thresholdSeconds}, +Inf, ${increase}) > 0) or vector(0)`,
+            total: `sum(histogram_count(${increase}))`,
+          };
         };
       }
       const count = formatSelector({ metric: `${sli.metric}_count`, matchers: sli.matchers });
       const bucket = formatSelector({ metric: `${sli.metric}_bucket`, matchers: [...sli.matchers, leMatcher(sli.thresholdSeconds)] });
-      const total = `sum(increase(${count}[${w}]))`;
-      return { errors: `${total} - (sum(increase(${bucket}[${w}])) or vector(0))`, total };
+      return (windowMs) => {
+        const w = formatDuration(windowMs);
+        const total = `sum(increase(${count}[${w}]))`;
+        return { errors: `${total} - (sum(increase(${bucket}[${w}])) or vector(0))`, total };
+      };
     }
-    case "boolGauge": {
+    case "boolGauge":
       // Each sample is one event: 1 is good, 0 is bad.
-      const total = `sum(count_over_time(${sli.selector}[${w}]))`;
-      return { errors: `${total} - sum(sum_over_time(${sli.selector}[${w}]))`, total };
-    }
+      return (windowMs) => {
+        const w = formatDuration(windowMs);
+        const total = `sum(count_over_time(${sli.selector}[${w}]))`;
+        return { errors: `${total} - sum(sum_over_time(${sli.selector}[${w}]))`, total };
+      };
     case "raw":
-      throw new Error("raw SLIs have no event counts");
+      return () => {
+        throw new Error("raw SLIs have no event counts");
+      };
   }
 }
 
@@ -243,8 +303,11 @@ export function leMatcher(seconds: Decimal): LabelMatcher {
 }
 
 export function metadataRules(slo: SloModel): RecordingRule[] {
+  return metadataRulesOf(sloText(slo));
+}
+
+function metadataRulesOf({ slo }: SloText): RecordingRule[] {
   const identity = { service: slo.service, slo: slo.name };
-  const objectivePercent = slo.objective.times(Decimal.of(100)).toString();
   return [
     { record: SLO_METRICS.objective, expr: `vector(${slo.objective})`, labels: identity },
     {
@@ -254,7 +317,7 @@ export function metadataRules(slo: SloModel): RecordingRule[] {
         ...slo.labels,
         ...identity,
         team: slo.team,
-        objective: objectivePercent,
+        objective: objectivePercent(slo),
         period: formatDuration(slo.periodMs),
         sli: slo.sli.kind,
         // The service's SLO dashboard, for links: long service names have hashed uids no query can derive.
@@ -267,8 +330,12 @@ export function metadataRules(slo: SloModel): RecordingRule[] {
 
 /** The SLO's burn-rate alerts: one per severity, its tiers' conditions joined with `or`. */
 export function burnRateAlerts(slo: SloModel): AlertingRule[] {
-  if (!slo.alerting.enabled) return [];
-  return severityTiers(slo).map((tiers) => burnRateAlert(slo, tiers));
+  return slo.alerting.enabled ? burnRateAlertsOf(sloText(slo)) : [];
+}
+
+function burnRateAlertsOf(text: SloText): AlertingRule[] {
+  if (!text.slo.alerting.enabled) return [];
+  return severityTiers(text.slo).map((tiers) => burnRateAlert(text, tiers));
 }
 
 /** Whether the SLO has any alerting rule (burn rate or no data), without building one: burnRateAlerts and noDataAlerts return none exactly when this is false. */
@@ -279,23 +346,26 @@ export function hasSloAlerts(slo: SloModel): boolean {
 /** The enabled tiers grouped by severity, in tier order (fastest first). */
 export function severityTiers(slo: SloModel): TierModel[][] {
   const groups = new Map<string, TierModel[]>();
-  for (const tier of slo.alerting.tiers) groups.set(tier.severity, [...(groups.get(tier.severity) ?? []), tier]);
+  for (const tier of slo.alerting.tiers) {
+    const same = groups.get(tier.severity);
+    if (same) same.push(tier);
+    else groups.set(tier.severity, [tier]);
+  }
   return [...groups.values()];
 }
 
-function burnRateAlert(slo: SloModel, tiers: TierModel[]): AlertingRule {
-  const budget = slo.errorBudget.toString();
+function burnRateAlert(text: SloText, tiers: TierModel[]): AlertingRule {
+  const { slo, series: sloSeries, budget } = text;
   const period = formatDuration(slo.periodMs);
-  const percent = (d: Decimal) => d.times(Decimal.of(100)).toString();
   // Each branch's value is the burn rate over its long window, so $value says
   // how fast the budget is going whichever tier tripped.
   const branches = tiers.map((tier) => {
     let branch =
-      `${sloSeries(SLO_METRICS.errorRatio(tier.longWindowMs), slo)} / ${budget} > ${tier.factor}\nand\n` +
-      `${sloSeries(SLO_METRICS.errorRatio(tier.shortWindowMs), slo)} / ${budget} > ${tier.factor}`;
+      `${sloSeries(SLO_METRICS.errorRatio(tier.longWindowMs))} / ${budget} > ${tier.factor}\nand\n` +
+      `${sloSeries(SLO_METRICS.errorRatio(tier.shortWindowMs))} / ${budget} > ${tier.factor}`;
     if (slo.alerting.minEvents !== undefined) {
       // A raw window's event count has no labels: match it on none.
-      const events = windowTotalExpr(slo, tier.longWindowMs);
+      const events = windowTotalExpr(text, tier.longWindowMs);
       branch += `\nand${events.labelled ? "" : " on()"}\n${events.expr} >= ${slo.alerting.minEvents}`;
     }
     return branch;
@@ -314,12 +384,16 @@ function burnRateAlert(slo: SloModel, tiers: TierModel[]): AlertingRule {
       summary: `${slo.service} ${slo.name}: error budget burning too fast`,
       description:
         `The ${period} error budget is burning {{ $value | humanize }}x faster than sustainable. ` +
-        `This ${first!.severity} alert fires at ${when}. Objective ${percent(slo.objective)}%.`,
+        `This ${first!.severity} alert fires at ${when}. Objective ${objectivePercent(slo)}%.`,
     }, tiers.map((t) => t.name).join(" or ")),
   };
 }
 
 export function noDataAlerts(slo: SloModel): AlertingRule[] {
+  return slo.alerting.enabled && slo.alerting.noData ? noDataAlertsOf(sloText(slo)) : [];
+}
+
+function noDataAlertsOf({ slo, series: sloSeries }: SloText): AlertingRule[] {
   const noData = slo.alerting.noData;
   if (!slo.alerting.enabled || !noData) return [];
   // A raw SLI has no counts: watch its shortest recorded window.
@@ -327,7 +401,7 @@ export function noDataAlerts(slo: SloModel): AlertingRule[] {
   return [
     {
       alert: "SLINoData",
-      expr: `absent(${sloSeries(watched, slo)})`,
+      expr: `absent(${sloSeries(watched)})`,
       for: formatDuration(noData.forMs),
       labels: sloAlertLabels(slo, { severity: noData.severity }),
       annotations: sloAnnotations(slo, {
@@ -351,4 +425,16 @@ function sloAnnotations(slo: SloModel, defaults: { summary: string; description:
     ...(slo.alerting.runbook ? { runbook_url: slo.alerting.runbook } : {}),
     ...(slo.grafanaUrl !== undefined ? { dashboard_url: `${slo.grafanaUrl}/d/${dashboardUid("slo", slo.service)}` } : {}),
   };
+}
+
+// An SLO's objective is printed in percent by its rules and its dashboard
+// panels; each time is a new Decimal and a BigInt print. Remembered by the
+// objective itself (a Decimal is immutable), so it is printed once.
+const PERCENTS = new WeakMap<Decimal, string>();
+
+/** The SLO's objective in percent, as its alerts and dashboards print it: 99.95 for 0.9995. */
+export function objectivePercent(slo: Pick<SloModel, "objective">): string {
+  let text = PERCENTS.get(slo.objective);
+  if (text === undefined) PERCENTS.set(slo.objective, (text = slo.objective.times(Decimal.of(100)).toString()));
+  return text;
 }

@@ -44,7 +44,8 @@ interface Acc {
   matchedLabels: Set<string>;
   declaredBuckets: Decimal[] | undefined;
   extraBuckets: Decimal[];
-  readBy: string[];
+  /** In order of first read (a Set: a metric many SLOs read is not searched once per read). */
+  readBy: Set<string>;
   fromSlo: boolean;
   /** Read by a latency SLI as a native histogram. */
   native?: boolean;
@@ -92,7 +93,7 @@ function contractOf(service: string, slos: readonly SloModel[], alerts: readonly
         matchedLabels: new Set(),
         declaredBuckets: undefined,
         extraBuckets: [],
-        readBy: [],
+        readBy: new Set(),
         fromSlo,
       };
       metrics.set(read.name, acc);
@@ -105,13 +106,14 @@ function contractOf(service: string, slos: readonly SloModel[], alerts: readonly
     if (read.kind === "histogram") {
       for (const m of read.matchers) if (m.name === "le" && m.op === "=" && m.value !== "+Inf") acc.extraBuckets.push(parseBound(m.value));
     }
-    if (!acc.readBy.includes(ref)) acc.readBy.push(ref);
+    acc.readBy.add(ref);
     return acc;
   };
 
   for (const slo of slos) {
+    const ref = sloRef(slo);
     for (const read of sliReads(slo.sli)) {
-      const acc = add(read, sloRef(slo), true);
+      const acc = add(read, ref, true);
       if (!acc) continue;
       const inst = slo.instrumentation;
       if (inst?.labels !== undefined && acc.declaredLabels === undefined) acc.declaredLabels = [...inst.labels];
@@ -124,7 +126,8 @@ function contractOf(service: string, slos: readonly SloModel[], alerts: readonly
     }
   }
   for (const alert of alerts) {
-    for (const read of alertReads(alert)) add(read, alertRef(alert), false);
+    const ref = alertRef(alert);
+    for (const read of alertReads(alert)) add(read, ref, false);
   }
 
   // A counter read as `x_count` or `x_sum` of a declared histogram x is that histogram's.
@@ -133,7 +136,7 @@ function contractOf(service: string, slos: readonly SloModel[], alerts: readonly
     if (acc.type === "counter" && part && metrics.get(part[1]!)?.type === "histogram") {
       const h = metrics.get(part[1]!)!;
       for (const l of acc.matchedLabels) h.matchedLabels.add(l);
-      for (const r of acc.readBy) if (!h.readBy.includes(r)) h.readBy.push(r);
+      for (const r of acc.readBy) h.readBy.add(r);
       metrics.delete(acc.name);
     }
   }
@@ -146,7 +149,7 @@ function contractOf(service: string, slos: readonly SloModel[], alerts: readonly
       type: acc.type,
       help: acc.help ?? defaultHelp(acc),
       labels,
-      readBy: acc.readBy,
+      readBy: [...acc.readBy],
     };
     if (acc.type === "histogram") {
       const base = acc.declaredBuckets ?? PROM_CLIENT_DEFAULT_BUCKETS.map((b) => Decimal.of(b));
@@ -164,7 +167,7 @@ function contractOf(service: string, slos: readonly SloModel[], alerts: readonly
 
 function defaultHelp(acc: Acc): string {
   const what = acc.type === "counter" ? "Counter" : acc.type === "histogram" ? "Histogram (seconds)" : "0/1 gauge";
-  return `${what} read by ${acc.readBy.map((r) => r.replace(/^.* \((.*)\)$/, "$1")).join(", ")}.`;
+  return `${what} read by ${[...acc.readBy].map((r) => r.replace(/^.* \((.*)\)$/, "$1")).join(", ")}.`;
 }
 
 /** Bounds sorted and deduplicated exactly. */

@@ -29,6 +29,20 @@ export function parseDuration(text: string): number | undefined {
  * and both spellings mean the same to Prometheus.
  */
 export function formatDuration(ms: number): string {
+  let text = PRINTED.get(ms);
+  if (text === undefined) {
+    // Specs name few distinct durations; bounded for a long-lived process all the same.
+    if (PRINTED.size >= 1_000) PRINTED.clear();
+    PRINTED.set(ms, (text = printDuration(ms)));
+  }
+  return text;
+}
+
+// Generated files print the same few durations (windows, periods, intervals,
+// evaluation times) hundreds of thousands of times: each is printed once.
+const PRINTED = new Map<number, string>();
+
+function printDuration(ms: number): string {
   if (ms === 0) return "0s";
   let rest = ms;
   let out = "";

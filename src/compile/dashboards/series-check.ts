@@ -147,7 +147,8 @@ export function addRecordedSeries(known: KnownSeries, groups: readonly RuleGroup
 
 /** A query's shape (literal-shape.ts): queries differing only in label values share one parse. */
 function shapeKey(query: string): string {
-  return literalShape(concreteQuery(query).text);
+  // Every macro starts with "$": most queries (all generated ones) have none and are their own concrete text.
+  return literalShape(query.includes("$") ? concreteQuery(query).text : query);
 }
 
 type Shape = { metrics: (string | undefined)[] } | { problem: string };
@@ -176,17 +177,23 @@ function queryShape(query: string): Shape {
  * about a generated dashboard needs, at a cost that does not grow with the
  * number of SLOs sharing a query's shape.
  */
-export function queryShapeProblems(query: string, known: KnownSeries): string[] {
+export function queryShapeProblems(query: string, known: KnownSeries): readonly string[] {
   const shape = queryShape(query);
   if ("problem" in shape) return [shape.problem];
-  return shape.metrics.flatMap((m) =>
-    m === undefined
-      ? ["selector without a metric name: name the metric so its source can be checked"]
-      : known.has(m)
-        ? []
-        : [`reads ${m}, which no recording rule produces and no spec names; fix the name, or declare the exporter metric under metrics:`],
-  );
+  // Thousands of generated queries have no problem: nothing is allocated for them.
+  let problems: string[] | undefined;
+  for (const m of shape.metrics) {
+    if (m !== undefined && known.has(m)) continue;
+    (problems ??= []).push(
+      m === undefined
+        ? "selector without a metric name: name the metric so its source can be checked"
+        : `reads ${m}, which no recording rule produces and no spec names; fix the name, or declare the exporter metric under metrics:`,
+    );
+  }
+  return problems ?? NO_PROBLEMS;
 }
+
+const NO_PROBLEMS: readonly string[] = [];
 
 export interface QueryProblem {
   /** Offset in the query as written. */

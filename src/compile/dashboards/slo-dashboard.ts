@@ -6,12 +6,10 @@
 // SLI metrics: a 30-day panel then costs one sample per evaluation instead of
 // a 30-day rate over every raw series.
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import { Decimal } from "../../workspace/decimal.js";
 import { formatDuration } from "../../workspace/duration.js";
 import type { SloModel } from "../../workspace/model.js";
 import { quote } from "../../promql/syntax.js";
-import { sloSeries } from "../selectors.js";
-import { SLO_METRICS, ratioWindows } from "../slo-rules.js";
+import { SLO_METRICS, objectivePercent, ratioWindows, sloSeriesOf } from "../slo-rules.js";
 import { COLORS, PROMETHEUS_DATASOURCE, statPanel, timeseriesPanel, type PanelDraft } from "./panels.js";
 import type { Section } from "./layout.js";
 import { dashboardUid } from "./uid.js";
@@ -33,21 +31,32 @@ export function sloDashboard(service: string, slos: readonly SloModel[]): Dashbo
   });
 }
 
-/** A row per SLO: three stats, then the history behind them. */
+/**
+ * A row per SLO: three stats, then the history behind them. The panels share
+ * the selector of the SLO's series (`series`, sloSeriesOf), printed once.
+ */
 export function sloSection(slo: SloModel): Section<PanelDraft> {
+  const series = sloSeriesOf(slo);
   return {
-    title: `${slo.name}: ${percent(slo.objective)}% over ${formatDuration(slo.periodMs)}`,
-    panels: [sloStatPanel(slo), budgetRemainingStatPanel(slo), burnRateStatPanel(slo), sliTimeseriesPanel(slo), burnRateWindowsPanel(slo), budgetBurnDownPanel(slo)],
+    title: `${slo.name}: ${objectivePercent(slo)}% over ${formatDuration(slo.periodMs)}`,
+    panels: [
+      sloStatPanel(slo, series),
+      budgetRemainingStatPanel(slo, series),
+      burnRateStatPanel(slo, series),
+      sliTimeseriesPanel(slo, series),
+      burnRateWindowsPanel(slo, series),
+      budgetBurnDownPanel(slo, series),
+    ],
   };
 }
 
 /** The SLI over the whole period: green at or above the objective, red below it. */
-export function sloStatPanel(slo: SloModel): PanelDraft {
+export function sloStatPanel(slo: SloModel, series = sloSeriesOf(slo)): PanelDraft {
   return statPanel({
-    title: `SLI over ${formatDuration(slo.periodMs)} (objective ${percent(slo.objective)}%)`,
+    title: `SLI over ${formatDuration(slo.periodMs)} (objective ${objectivePercent(slo)}%)`,
     description: slo.description || undefined,
     unit: "ratio",
-    queries: [{ expr: sloSeries(SLO_METRICS.sliPeriod, slo), legend: "SLI" }],
+    queries: [{ expr: series(SLO_METRICS.sliPeriod), legend: "SLI" }],
     steps: [
       { value: null, color: COLORS.critical },
       { value: slo.objective.toNumber(), color: COLORS.ok },
@@ -61,11 +70,11 @@ export function sloStatPanel(slo: SloModel): PanelDraft {
  * Error budget left in the period: red once a quarter or less is left (the
  * point where risky changes usually stop), orange under half.
  */
-export function budgetRemainingStatPanel(slo: SloModel): PanelDraft {
+export function budgetRemainingStatPanel(slo: SloModel, series = sloSeriesOf(slo)): PanelDraft {
   return statPanel({
     title: "Error budget remaining",
     unit: "ratio",
-    queries: [{ expr: sloSeries(SLO_METRICS.budgetRemaining, slo), legend: "budget remaining" }],
+    queries: [{ expr: series(SLO_METRICS.budgetRemaining), legend: "budget remaining" }],
     steps: [
       { value: null, color: COLORS.critical },
       { value: 0.25, color: COLORS.warning },
@@ -79,12 +88,12 @@ export function budgetRemainingStatPanel(slo: SloModel): PanelDraft {
  * Burn rate over the last hour: 1 spends exactly the budget in one period.
  * Orange above 1, red at the fastest tier's factor — the speed that pages.
  */
-export function burnRateStatPanel(slo: SloModel): PanelDraft {
+export function burnRateStatPanel(slo: SloModel, series = sloSeriesOf(slo)): PanelDraft {
   const fastest = Math.max(1, ...slo.alerting.tiers.map((t) => t.factor.toNumber()));
   return statPanel({
     title: "Burn rate (1h)",
     unit: "none",
-    queries: [{ expr: sloSeries(SLO_METRICS.burnRate, slo), legend: "burn rate" }],
+    queries: [{ expr: series(SLO_METRICS.burnRate), legend: "burn rate" }],
     steps: [
       { value: null, color: COLORS.ok },
       { value: 1, color: COLORS.warning },
@@ -95,15 +104,15 @@ export function burnRateStatPanel(slo: SloModel): PanelDraft {
 }
 
 /** The SLI over the period and the last hour, against the objective line. */
-export function sliTimeseriesPanel(slo: SloModel): PanelDraft {
+export function sliTimeseriesPanel(slo: SloModel, series = sloSeriesOf(slo)): PanelDraft {
   return timeseriesPanel({
     title: "SLI vs objective",
     unit: "ratio",
     max: 1,
     queries: [
-      { expr: sloSeries(SLO_METRICS.sliPeriod, slo), legend: `SLI (${formatDuration(slo.periodMs)})` },
-      { expr: `1 - ${sloSeries(SLO_METRICS.errorRatio(HOUR), slo)}`, legend: "SLI (1h)" },
-      { expr: sloSeries(SLO_METRICS.objective, slo), legend: "objective" },
+      { expr: series(SLO_METRICS.sliPeriod), legend: `SLI (${formatDuration(slo.periodMs)})` },
+      { expr: `1 - ${series(SLO_METRICS.errorRatio(HOUR))}`, legend: "SLI (1h)" },
+      { expr: series(SLO_METRICS.objective), legend: "objective" },
     ],
   });
 }
@@ -112,7 +121,7 @@ export function sliTimeseriesPanel(slo: SloModel): PanelDraft {
  * Burn rate in every alert window, with each tier's threshold (its burn-rate
  * factor) drawn: a tier fires when both its long and short window cross it.
  */
-export function burnRateWindowsPanel(slo: SloModel): PanelDraft {
+export function burnRateWindowsPanel(slo: SloModel, series = sloSeriesOf(slo)): PanelDraft {
   const budget = slo.errorBudget.toString();
   const factors = [...new Set(slo.alerting.tiers.map((t) => t.factor.toNumber()))].sort((a, b) => a - b);
   const tierColors = [COLORS.neutral, COLORS.warning, COLORS.critical, COLORS.objective];
@@ -122,7 +131,7 @@ export function burnRateWindowsPanel(slo: SloModel): PanelDraft {
     unit: "none",
     min: 0,
     queries: ratioWindows(slo).map((w) => ({
-      expr: `${sloSeries(SLO_METRICS.errorRatio(w), slo)} / ${budget}`,
+      expr: `${series(SLO_METRICS.errorRatio(w))} / ${budget}`,
       legend: formatDuration(w),
     })),
     steps: [{ value: null, color: COLORS.ok }, ...factors.map((f, i) => ({ value: f, color: tierColors[Math.min(i, tierColors.length - 1)]! }))],
@@ -130,12 +139,12 @@ export function burnRateWindowsPanel(slo: SloModel): PanelDraft {
 }
 
 /** Budget remaining across the period: the burn-down chart of the SRE workbook. */
-export function budgetBurnDownPanel(slo: SloModel): PanelDraft {
+export function budgetBurnDownPanel(slo: SloModel, series = sloSeriesOf(slo)): PanelDraft {
   return timeseriesPanel({
     title: `Error budget burn-down (${formatDuration(slo.periodMs)})`,
     unit: "ratio",
     max: 1,
-    queries: [{ expr: sloSeries(SLO_METRICS.budgetRemaining, slo), legend: "budget remaining" }],
+    queries: [{ expr: series(SLO_METRICS.budgetRemaining), legend: "budget remaining" }],
     steps: [
       { value: null, color: COLORS.critical },
       { value: 0, color: COLORS.ok },
@@ -178,8 +187,4 @@ function runbookOf(slo: SloModel): { title: string; url: string }[] {
 
 function longestPeriod(slos: readonly SloModel[]): number {
   return Math.max(...slos.map((s) => s.periodMs));
-}
-
-function percent(ratio: Decimal): string {
-  return ratio.times(Decimal.of(100)).toString();
 }
