@@ -128,6 +128,15 @@ interface QueryContext {
  * its count and sum matter, and they are the same either way).
  */
 function statsDecodedSelectors(expr: Expr): WeakSet<VectorSelector> {
+  // Expressions are not modified once parsed: a rule queried chunk by chunk walks its tree once.
+  let known = STATS_DECODED.get(expr);
+  if (known === undefined) STATS_DECODED.set(expr, (known = findStatsDecodedSelectors(expr)));
+  return known;
+}
+
+const STATS_DECODED = new WeakMap<Expr, WeakSet<VectorSelector>>();
+
+function findStatsDecodedSelectors(expr: Expr): WeakSet<VectorSelector> {
   const out = new WeakSet<VectorSelector>();
   walk(expr, (n, path) => {
     if (n.type !== "VectorSelector") return;

@@ -284,6 +284,11 @@ export class SeriesStore implements Queryable {
     return this.byKey.size;
   }
 
+  /** The stored series with these labels, created (empty) when there is none. */
+  seriesFor(labels: Labels): MemorySeries {
+    return this.series(labels);
+  }
+
   private series(labels: Labels): MemorySeries {
     let s = this.byKey.get(labels.key);
     if (s === undefined) {

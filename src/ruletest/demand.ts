@@ -70,13 +70,7 @@ export function neededSteps(
   }
   if (inputNames.has("ALERTS") || inputNames.has("ALERTS_FOR_STATE")) return { reason: "input series named ALERTS" };
 
-  // Forward: what each rule's output is, and whether it can be evaluated sparsely.
-  const analysis = new Analysis(input, rules);
-  const safe = new Map<LoadedRule, boolean>();
-  for (const [i, r] of rules.entries()) {
-    const info = analysis.rule(r, i);
-    safe.set(r, info !== undefined && ruleSparseSafe(r, info, rules));
-  }
+  const safe = sparseSafeRules(groups, rules, input);
 
   // Backward: the steps each rule is read at.
   const diffs = new Map<LoadedRule, Int32Array>(rules.map((r) => [r, new Int32Array(steps + 1)]));
@@ -93,12 +87,39 @@ export function neededSteps(
     if (r.kind !== "alert") continue;
     for (const k of alertCheckSteps.get(r.name) ?? []) mark(r, k, k);
   }
+  // Per expression (the caller's reads repeat theirs at many times) and
+  // number of rules it can see, its selector reads and the rules each reads.
+  const targetsCache = new Map<Expr, Map<number, Array<{ rd: SelectorRead; rules: LoadedRule[] }>>>();
+  const targets = (expr: Expr, before: number): Array<{ rd: SelectorRead; rules: LoadedRule[] }> => {
+    let byBefore = targetsCache.get(expr);
+    if (byBefore === undefined) targetsCache.set(expr, (byBefore = new Map()));
+    let out = byBefore.get(before);
+    if (out === undefined) {
+      out = selectorReads(expr).map((rd) => ({ rd, rules: rules.slice(0, before).filter((r) => mayRead(rd.selector, r)) }));
+      byBefore.set(before, out);
+    }
+    return out;
+  };
+  // The runs of set steps of a mask, as first, last pairs.
+  const runsCache = new WeakMap<Uint8Array, number[]>();
+  const runsOf = (at: Uint8Array): number[] => {
+    let rs = runsCache.get(at);
+    if (rs === undefined) {
+      rs = [];
+      for (let k = 0; k < steps; k++) {
+        if (!at[k]) continue;
+        const k0 = k;
+        while (k + 1 < steps && at[k + 1]) k++;
+        rs.push(k0, k);
+      }
+      runsCache.set(at, rs);
+    }
+    return rs;
+  };
   // Reads of `expr` at the steps set in `at` (a mask) or at one absolute time.
   const propagate = (expr: Expr, before: number, at: Uint8Array | number): void => {
-    for (const rd of selectorReads(expr)) {
-      for (let q = 0; q < before; q++) {
-        const r = rules[q]!;
-        if (!mayRead(rd.selector, r)) continue;
+    for (const { rd, rules: read } of targets(expr, before)) {
+      for (const r of read) {
         // ALERTS read by anything: the alert's every step is observable.
         if (r.kind === "alert") {
           dense.add(r);
@@ -111,8 +132,10 @@ export function neededSteps(
           const rel = at - start;
           const first = rd.instant ? Math.floor((rel - rd.lo) / interval) : Math.ceil((rel - rd.hi) / interval);
           mark(r, first, Math.floor((rel - rd.lo) / interval));
-        } else {
-          for (let k = 0; k < steps; k++) if (at[k]) mark(r, k + a, k + b);
+        } else if (b >= a) {
+          // A run of read steps k0..k1 reads k0 + a .. k1 + b (b >= a: the windows of consecutive steps touch).
+          const rs = runsOf(at);
+          for (let i = 0; i < rs.length; i += 2) mark(r, rs[i]! + a, rs[i + 1]! + b);
         }
       }
     }
@@ -141,6 +164,30 @@ export function neededSteps(
     propagate(r.expr, p, mask ?? all);
   }
   return { masks };
+}
+
+/**
+ * Per groups (the same for every test group of a file) and input series
+ * labels (which is all the analysis reads of the input), the rules that can
+ * be evaluated sparsely.
+ */
+const SAFE_RULES = new WeakMap<readonly LoadedRuleGroup[], Map<string, Map<LoadedRule, boolean>>>();
+
+function sparseSafeRules(groups: readonly LoadedRuleGroup[], rules: readonly LoadedRule[], input: readonly InputSamples[]): Map<LoadedRule, boolean> {
+  let byInput = SAFE_RULES.get(groups);
+  if (byInput === undefined) SAFE_RULES.set(groups, (byInput = new Map()));
+  const key = input.map((s) => s.labels.key).join("\u0001");
+  let safe = byInput.get(key);
+  if (safe !== undefined) return safe;
+  // Forward: what each rule's output is, and whether it can be evaluated sparsely.
+  const analysis = new Analysis(input, rules);
+  safe = new Map<LoadedRule, boolean>();
+  for (const [i, r] of rules.entries()) {
+    const info = analysis.rule(r, i);
+    safe.set(r, info !== undefined && ruleSparseSafe(r, info, rules));
+  }
+  byInput.set(key, safe);
+  return safe;
 }
 
 /** A selector and the times it reads relative to the evaluation time t: [t - hi, t - lo], or for an instant read the last sample at or before t - lo. */

@@ -21,6 +21,7 @@
  */
 import { walk, type Expr, type VectorSelector } from "../promql/ast.js";
 import { Engine } from "../promql/engine.js";
+import { typeOf } from "../promql/parser.js";
 import { compareLabels, Labels } from "../promql/labels.js";
 import { staleNaN } from "../promql/storage.js";
 import type { QueryResult } from "../promql/value.js";
@@ -59,6 +60,22 @@ export interface EvalPlan {
    * Unset: every rule at every step.
    */
   reads?: readonly ReadAfter[];
+  /**
+   * Keep each alerting rule's expression results per loop step of the fast
+   * path (EvalResult.alertSteps), for alertExprValue; off unless asked.
+   */
+  keepAlertSteps?: boolean;
+}
+
+/** An alerting rule's expression at the loop steps the fast path evaluated it at. */
+export interface AlertSteps {
+  /** Query time of step 0 (ms), and between steps. */
+  t0: number;
+  interval: number;
+  steps: number;
+  /** The steps evaluated (undefined: all). */
+  mask: Uint8Array | undefined;
+  series: readonly StepSeries[];
 }
 
 export interface AlertSnapshot {
@@ -89,6 +106,45 @@ export interface EvalResult {
    * samples at some loop step (the same set on both paths).
    */
   covered?: Set<LoadedRule>;
+  /** With plan.keepAlertSteps, on the fast path: each alerting rule's expression per step. */
+  alertSteps?: Map<LoadedAlertingRule, AlertSteps>;
+}
+
+/**
+ * What an instant query of `rule`'s expression at query time `time` shows
+ * of it, when the fast path computed that step and it is a vector of at
+ * most one float sample: `{ value }`, that sample's value (undefined: no
+ * sample). Undefined when not known that way (not a loop step, a step not
+ * evaluated, a scalar expression, several samples, a histogram): ask the
+ * engine then.
+ */
+export function alertExprValue(res: EvalResult, rule: LoadedAlertingRule, time: number): { value: number | undefined } | undefined {
+  const a = res.alertSteps?.get(rule);
+  if (a === undefined || typeOf(rule.expr) !== "vector") return undefined;
+  const k = (time - a.t0) / a.interval;
+  if (!Number.isInteger(k) || k < 0 || k >= a.steps || (a.mask !== undefined && !a.mask[k])) return undefined;
+  let value: number | undefined;
+  for (const s of a.series) {
+    const i = stepIndex(s.steps, k);
+    if (i < 0) continue;
+    if (s.h !== undefined || value !== undefined) return undefined;
+    value = s.v[i]!;
+  }
+  return { value };
+}
+
+/** Index of step k in ascending steps, or -1. */
+function stepIndex(steps: readonly number[], k: number): number {
+  let lo = 0;
+  let hi = steps.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const x = steps[mid]!;
+    if (x === k) return mid;
+    if (x < k) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 export type EvalMode = "auto" | "exact" | "fast";
@@ -159,6 +215,17 @@ function recordLabels(rule: LoadedRule, metric: Labels): Labels {
   for (const [k, v] of rule.labels) out = out.with(k, v);
   return out;
 }
+
+/** recordLabels, remembered per rule (a rule evaluated for many test groups writes the same series). */
+function recordLabelsOf(rule: LoadedRule, metric: Labels): Labels {
+  let byMetric = RECORD_LABELS.get(rule);
+  if (byMetric === undefined) RECORD_LABELS.set(rule, (byMetric = new Map()));
+  let out = byMetric.get(metric.key);
+  if (out === undefined) byMetric.set(metric.key, (out = recordLabels(rule, metric)));
+  return out;
+}
+
+const RECORD_LABELS = new WeakMap<LoadedRule, Map<string, Labels>>();
 
 async function snapshot(rt: AlertRuleRuntime): Promise<AlertsAt> {
   const out: AlertsAt = { firing: [], pending: [] };
@@ -397,6 +464,23 @@ class OutputWriter {
       throw e;
     }
   }
+
+  /** append(rule, labels, t[i], v[i]) for the first n floats, in order. */
+  appendFloats(rule: LoadedRule, labels: Labels, t: ArrayLike<number>, v: ArrayLike<number>, stale: Uint8Array, n: number): void {
+    if (n === 0) return;
+    const owner = this.owner.get(labels.key);
+    if (owner !== undefined && owner !== rule) throw new FastPathAbort(`rules ${owner.name} and ${rule.name} write the same series`);
+    if (owner === undefined) {
+      if (this.storage.isInputSeries(labels)) throw new FastPathAbort(`rule ${rule.name} writes input series ${labels.toSeriesString()}`);
+      this.owner.set(labels.key, rule);
+    }
+    try {
+      this.storage.appendFloats(labels, t, v, stale, 0, n);
+    } catch (e) {
+      if (e instanceof AppendError) throw new FastPathAbort(e.message);
+      throw e;
+    }
+  }
 }
 
 async function runFast(plan: EvalPlan): Promise<EvalResult> {
@@ -419,6 +503,7 @@ async function runFast(plan: EvalPlan): Promise<EvalResult> {
   const covered = plan.trackCoverage ? new Set<LoadedRule>() : undefined;
 
   const masks = sparseMasks(plan, steps, checks);
+  const alertSteps = plan.keepAlertSteps ? new Map<LoadedAlertingRule, AlertSteps>() : undefined;
   for (const group of plan.groups) {
     const off = group.queryOffset;
     for (const rule of group.rules) {
@@ -427,11 +512,14 @@ async function runFast(plan: EvalPlan): Promise<EvalResult> {
       if (rule.kind === "record") {
         if (covered !== undefined && series.some((s) => s.steps.length > 0)) covered.add(rule);
         writeRecorded(rule, series, steps, plan.start - off, interval, writer);
-      } else await walkAlerts(alertRt.get(rule)!, plan, series, steps, off, writer, checks, alerts, covered, mask);
+      } else {
+        await walkAlerts(alertRt.get(rule)!, plan, series, steps, off, writer, checks, alerts, covered, mask);
+        if (alertSteps !== undefined) alertSteps.set(rule, { t0: plan.start - off, interval, steps, mask, series });
+      }
     }
   }
   const checksReached = new Set(plan.alertChecks.keys());
-  return { storage, engine, alerts, checksReached, errors: [], path: "fast", fallbackReason: undefined, covered };
+  return { storage, engine, alerts, checksReached, errors: [], path: "fast", fallbackReason: undefined, covered, alertSteps };
 }
 
 /** Per rule, the steps to evaluate it at (undefined: all), when the plan allows (EvalPlan.reads). */
@@ -487,6 +575,17 @@ function rangeSteps(engine: Engine, rule: LoadedRule, t0: number, steps: number,
     for (const s of res.value.series) {
       let acc = bySeries.get(s.metric.key);
       if (acc === undefined) bySeries.set(s.metric.key, (acc = { metric: s.metric, steps: [], v: [], h: undefined }));
+      if (s.h === undefined && acc.h === undefined) {
+        // Floats only: the same, without looking for histograms.
+        const { steps: ks, v: vs } = acc;
+        const st = s.t;
+        const sv = s.v;
+        for (let i = 0; i < st.length; i++) {
+          ks.push(Math.round((st[i]! - t0) / interval));
+          vs.push(sv[i]!);
+        }
+        continue;
+      }
       for (let i = 0; i < s.t.length; i++) {
         const h = s.h?.[i];
         if (h !== undefined) acc.h ??= acc.steps.map(() => undefined);
@@ -513,12 +612,16 @@ interface StepSeries {
 function writeRecorded(rule: LoadedRule, series: StepSeries[], steps: number, t0: number, interval: number, writer: OutputWriter): void {
   const byKey = new Map<string, { labels: Labels; parts: StepSeries[] }>();
   for (const s of series) {
-    const labels = recordLabels(rule, s.metric);
+    const labels = recordLabelsOf(rule, s.metric);
     const entry = byKey.get(labels.key);
     if (entry) entry.parts.push(s);
     else byKey.set(labels.key, { labels, parts: [s] });
   }
   for (const { labels, parts } of byKey.values()) {
+    if (parts.length === 1 && parts[0]!.h === undefined) {
+      writeFloatRun(rule, labels, parts[0]!, steps, t0, interval, writer);
+      continue;
+    }
     const points = parts.length === 1 ? zip(parts[0]!) : parts.flatMap(zip).sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < points.length; i++) {
       if (points[i]![0] === points[i - 1]![0]) throw new FastPathAbort(`rule ${rule.name}: same labelset after applying rule labels`);
@@ -530,6 +633,27 @@ function writeRecorded(rule: LoadedRule, series: StepSeries[], steps: number, t0
       if (k + 1 < steps && next !== k + 1) writer.append(rule, labels, t0 + (k + 1) * interval, staleNaN());
     }
   }
+}
+
+/** One float series' points, each followed by a staleness marker where the next step does not continue it: all in one append. */
+function writeFloatRun(rule: LoadedRule, labels: Labels, s: StepSeries, steps: number, t0: number, interval: number, writer: OutputWriter): void {
+  const ks = s.steps;
+  const vs = s.v;
+  const n = ks.length;
+  const t = new Float64Array(2 * n);
+  const v = new Float64Array(2 * n);
+  const stale = new Uint8Array(2 * n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const k = ks[i]!;
+    t[m] = t0 + k * interval;
+    v[m++] = vs[i]!;
+    if (k + 1 < steps && (i + 1 >= n || ks[i + 1] !== k + 1)) {
+      t[m] = t0 + (k + 1) * interval;
+      stale[m++] = 1;
+    }
+  }
+  writer.appendFloats(rule, labels, t, v, stale, m);
 }
 
 function zip(s: StepSeries): Array<[number, number, FloatHistogram | undefined]> {

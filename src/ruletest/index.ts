@@ -18,7 +18,16 @@ export {
   type FileCoverage,
   type RuleCoverage,
 } from "./coverage.js";
-export { evaluate, fastPathBlocker, type EvalMode, type EvalPlan, type EvalResult } from "./evaluator.js";
+export { alertExprValue, evaluate, fastPathBlocker, type AlertSteps, type EvalMode, type EvalPlan, type EvalResult } from "./evaluator.js";
 export { parseTestFile, type TestFile, type TestGroup } from "./test-file.js";
-export { loadRuleFile, parseRuleFile, resolveRuleFiles, RuleFileError, type LoadedRule, type LoadedRuleGroup } from "./rule-files.js";
+export { loadRuleFile, parseRuleFile, resolveRuleFiles, RuleFileError, type LoadedAlertingRule, type LoadedRule, type LoadedRuleGroup } from "./rule-files.js";
 export { parseInputSeries } from "./input.js";
+export {
+  ruleGroupsFromData,
+  testFileFromData,
+  type ExpectedAlertData,
+  type RuleData,
+  type RuleGroupData,
+  type TestFileData,
+  type TestGroupData,
+} from "./in-memory.js";

@@ -49,31 +49,33 @@ export function parseInputSeries(group: TestGroup): InputSamples[] {
       throw new InputSeriesError(item.line, `input_series[${i}]: ${JSON.stringify(line)}: ${(e as Error).message}`);
     }
     const samples: InputSamples = { labels: desc.labels, t: [], v: [], stale: [] };
-    desc.values.forEach((value, k) => {
+    const values = desc.values;
+    for (let k = 0; k < values.length; k++) {
+      const value = values[k]!;
       const ts = group.startTimestamp + k * group.interval;
       switch (value.kind) {
         case "omitted":
-          return;
+          continue;
         case "histogram":
           samples.h ??= samples.t.map(() => undefined);
           samples.t.push(ts);
           samples.v.push(NaN);
           samples.stale.push(false);
           samples.h.push(value.histogram);
-          return;
+          continue;
         case "stale":
           samples.t.push(ts);
           samples.v.push(NaN);
           samples.stale.push(true);
           samples.h?.push(undefined);
-          return;
+          continue;
         case "value":
           samples.t.push(ts);
           samples.v.push(value.value);
           samples.stale.push(false);
           samples.h?.push(undefined);
       }
-    });
+    }
     bySeries.set(desc.labels.key, samples);
   }
   return [...bySeries.values()];

@@ -198,17 +198,53 @@ type Report = (node: Node | null | undefined, message: string, ruleName: string)
 
 function parseRule(y: YamlReader, node: Node, groupLabels: Array<[string, string, Node]>, report: Report): LoadedRule | undefined {
   const f = y.fields(node, RULE_FIELDS, "rule");
-  const record = y.string(f.get("record")?.value, "record");
-  const alert = y.string(f.get("alert")?.value, "alert");
-  const exprText = y.string(f.get("expr")?.value, "expr");
-  const holdDuration = y.duration(f.get("for")?.value, "for");
-  const keepFiringFor = y.duration(f.get("keep_firing_for")?.value, "keep_firing_for");
-  const ruleLabels = y.stringMap(f.get("labels")?.value, "labels");
-  const annotations = y.stringMap(f.get("annotations")?.value, "annotations");
+  return checkedRule<Node | null>(
+    {
+      record: y.string(f.get("record")?.value, "record"),
+      alert: y.string(f.get("alert")?.value, "alert"),
+      exprText: y.string(f.get("expr")?.value, "expr"),
+      holdDuration: y.duration(f.get("for")?.value, "for"),
+      keepFiringFor: y.duration(f.get("keep_firing_for")?.value, "keep_firing_for"),
+      ruleLabels: y.stringMap(f.get("labels")?.value, "labels"),
+      annotations: y.stringMap(f.get("annotations")?.value, "annotations"),
+      node,
+      recordNode: f.get("record")?.value ?? f.get("alert")?.value ?? node,
+      exprNode: f.get("expr")?.value,
+      file: y.file,
+      line: y.positionOf(node)?.line ?? 0,
+    },
+    groupLabels,
+    report,
+  );
+}
+
+/** A rule's fields as read (from YAML nodes, or from data: then N locates nothing). */
+export interface RuleFields<N> {
+  record: string;
+  alert: string;
+  exprText: string;
+  holdDuration: number;
+  keepFiringFor: number;
+  ruleLabels: Array<[string, string, N]>;
+  annotations: Array<[string, string, N]>;
+  /** Where the rule, its record/alert name and its expr are (for messages). */
+  node: N;
+  recordNode: N;
+  exprNode: N | undefined;
+  file: string;
+  line: number;
+}
+
+/** rulefmt's checks of one rule, and the rule as loaded when they pass (each problem goes to `report`). */
+export function checkedRule<N>(
+  r: RuleFields<N>,
+  groupLabels: ReadonlyArray<readonly [string, string, N]>,
+  report: (node: N | undefined, message: string, ruleName: string) => void,
+): LoadedRule | undefined {
+  const { record, alert, exprText, holdDuration, keepFiringFor, ruleLabels, annotations, node, recordNode } = r;
   const name = alert !== "" ? alert : record;
-  const recordNode = f.get("record")?.value ?? f.get("alert")?.value ?? node;
   let ok = true;
-  const fail = (n: Node | null | undefined, msg: string): void => {
+  const fail = (n: N | undefined, msg: string): void => {
     ok = false;
     report(n, msg, name);
   };
@@ -216,13 +252,13 @@ function parseRule(y: YamlReader, node: Node, groupLabels: Array<[string, string
   if (record !== "" && alert !== "") fail(recordNode, "only one of 'record' and 'alert' must be set");
   if (record === "" && alert === "") fail(node, "one of 'record' or 'alert' must be set");
   let expr: Expr | undefined;
-  if (exprText === "") fail(f.get("expr")?.value ?? node, "field 'expr' must be set in rule");
+  if (exprText === "") fail(r.exprNode ?? node, "field 'expr' must be set in rule");
   else {
     try {
       expr = parsePromQL(exprText);
     } catch (e) {
       if (!(e instanceof PromQLParseError) && !(e instanceof Error)) throw e;
-      fail(f.get("expr")?.value, `could not parse expression: ${(e as Error).message}`);
+      fail(r.exprNode, `could not parse expression: ${(e as Error).message}`);
     }
   }
   if (record !== "") {
@@ -252,14 +288,14 @@ function parseRule(y: YamlReader, node: Node, groupLabels: Array<[string, string
   // FromMaps(group labels, rule labels): the rule's value wins.
   const merged = new Map<string, string>(groupLabels.map(([k, v]) => [k, v]));
   for (const [k, v] of ruleLabels) merged.set(k, v);
-  const base = { name, expr, exprText, labels: [...merged], file: y.file, line: y.positionOf(node)?.line ?? 0 };
+  const base = { name, expr, exprText, labels: [...merged], file: r.file, line: r.line };
   if (alert !== "") {
     return { ...base, kind: "alert", holdDuration, keepFiringFor, annotations: annotations.map(([k, v]) => [k, v]) };
   }
   return { ...base, kind: "record" };
 }
 
-function labelProblems(name: string, value: string): string[] {
+export function labelProblems(name: string, value: string): string[] {
   const out: string[] = [];
   // Prometheus 3 validates names as UTF-8: anything non-empty and well formed.
   if (name === "" || !isValidUTF8(name) || name === "__name__") out.push(`invalid label name: ${name}`);
@@ -287,6 +323,17 @@ export type { Position };
  * without templates (the rule manager sets those on every output series).
  */
 export function mayRead(sel: VectorSelector, rule: LoadedRule): boolean {
+  // Asked for every pair of selector and earlier rule, by the fast path's checks and the demand analysis.
+  let byRule = MAY_READ.get(sel);
+  if (byRule === undefined) MAY_READ.set(sel, (byRule = new WeakMap()));
+  let known = byRule.get(rule);
+  if (known === undefined) byRule.set(rule, (known = computeMayRead(sel, rule)));
+  return known;
+}
+
+const MAY_READ = new WeakMap<VectorSelector, WeakMap<LoadedRule, boolean>>();
+
+function computeMayRead(sel: VectorSelector, rule: LoadedRule): boolean {
   const matchers = allMatchers(sel);
   const fixed = new Map<string, string>(rule.labels.filter(([, v]) => !v.includes("{{")));
   const names = rule.kind === "record" ? [rule.name] : ["ALERTS", "ALERTS_FOR_STATE"];

@@ -67,6 +67,11 @@ export class TestStorage {
       while (k < s.t.length && s.t[k]! <= t) k++;
       this.cursors[i] = k;
       if (k === start) return;
+      if (s.h === undefined && this.increasing(s, start, k)) {
+        // Floats newer than anything stored: nothing can fail, one pass.
+        this.appendFloats(s.labels, s.t, s.v, s.stale, start, k);
+        return;
+      }
       // Append time: a staleness marker becomes a histogram one if the series' committed last sample is a histogram.
       const prevIsHistogram = this.last.get(s.labels.key)?.h !== undefined;
       const isHistogram = (j: number): boolean => s.h?.[j] !== undefined || (s.stale[j]! && prevIsHistogram);
@@ -83,6 +88,14 @@ export class TestStorage {
         }
       }
     });
+  }
+
+  /** Whether input samples [from, to) have increasing timestamps, all after the series' last stored sample. */
+  private increasing(s: InputSamples, from: number, to: number): boolean {
+    const prev = this.last.get(s.labels.key);
+    if (prev !== undefined && !(prev.h === undefined && prev.t < s.t[from]!)) return false;
+    for (let j = from + 1; j < to; j++) if (!(s.t[j - 1]! < s.t[j]!)) return false;
+    return true;
   }
 
   /** Appends a float with TSDB semantics; throws AppendError for out-of-order or conflicting samples. */
@@ -106,6 +119,50 @@ export class TestStorage {
     this.last.set(key, { t, v, h: undefined });
     if (stale) this.store.appendStale(labels, t);
     else this.store.append(labels, t, v);
+  }
+
+  /**
+   * append(labels, t[i], v[i]) for i = from .. to-1 in order (a staleness
+   * marker where stale[i] is set), stopping at the first AppendError, which it
+   * throws, with everything before it appended: the same, in one pass.
+   */
+  appendFloats(labels: Labels, t: ArrayLike<number>, v: ArrayLike<number>, stale: ArrayLike<number | boolean> | null, from: number, to: number): void {
+    if (to <= from) return;
+    const key = labels.key;
+    const prev = this.last.get(key);
+    const marker = staleNaN();
+    if (prev?.h !== undefined) {
+      for (let i = from; i < to; i++) this.append(labels, t[i]!, stale !== null && stale[i] ? marker : v[i]!);
+      return;
+    }
+    const series = this.store.seriesFor(labels);
+    let has = prev !== undefined;
+    let lt = prev?.t ?? 0;
+    let lv = prev?.v ?? 0;
+    let error: AppendError | undefined;
+    for (let i = from; i < to; i++) {
+      const ti = t[i]!;
+      const isMarker = stale !== null && (stale[i] === true || stale[i] === 1);
+      const vi = isMarker ? marker : v[i]!;
+      if (has) {
+        if (ti < lt) {
+          error = new AppendError("out of order sample");
+          break;
+        }
+        if (ti === lt) {
+          if (bits(vi) === bits(lv)) continue;
+          error = new AppendError(duplicateSampleMessage(ti, lv, vi));
+          break;
+        }
+      }
+      if (isMarker || (vi !== vi && isStaleNaN(vi))) series.append(ti, NaN, true);
+      else series.append(ti, vi);
+      has = true;
+      lt = ti;
+      lv = vi;
+    }
+    if (has) this.last.set(key, { t: lt, v: lv, h: undefined });
+    if (error !== undefined) throw error;
   }
 
   /** Appends a native histogram with TSDB semantics (appendableFloatHistogram); throws AppendError. */

@@ -40,10 +40,10 @@ import { newGenerationContext, type GenerationContext } from "./generation-conte
 import { burnRateAlerts, noDataAlerts, severityTiers, SLO_METRICS, sloRuleGroup, windowSource } from "../slo-rules.js";
 import { parseVectorSelector } from "../../promql/syntax.js";
 import { parsePromQL, type Expr } from "../../promql/index.js";
-import { ruleFileYaml, toYaml, type AlertingRule } from "../rules.js";
+import type { AlertingRule } from "../rules.js";
 import { counterValues, nativeCounterValues, nativeLayout, seriesText, type AlertRuleTest, type ExpectedAlert, type InputSeries, type RuleTestGroup } from "./rule-test-file.js";
 import { labelsMatching, matches, selectorMatchers, variantAvoiding, type Selector } from "./synthetic-labels.js";
-import { buildPlan, evaluate, parseRuleFile, parseTestFile } from "../../ruletest/index.js";
+import { alertExprValue, buildPlan, evaluate, ruleGroupsFromData, testFileFromData, type LoadedAlertingRule } from "../../ruletest/index.js";
 
 const MINUTE = 60_000;
 const FIVE_MINUTES = 5 * MINUTE;
@@ -592,9 +592,12 @@ async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Pr
   const full = sloRuleGroup(slo);
   const unread = new Set<string>([SLO_METRICS.errorRatioPeriod, SLO_METRICS.sliPeriod, SLO_METRICS.budgetRemaining, SLO_METRICS.burnRate, SLO_METRICS.objective, SLO_METRICS.info]);
   const group = { ...full, rules: full.rules.filter((r) => !("record" in r) || !unread.has(r.record)) };
-  const ruleGroups = parseRuleFile(file, ruleFileYaml([], [group]));
+  const ruleGroups = ruleGroupsFromData(file, [group]);
   const alerts = burnRateAlerts(slo);
-  const alertExprs: Expr[] = alerts.map((r) => parsePromQL(r.expr));
+  // The alerts are rules of the group: their expressions are parsed already.
+  const parsed = new Map<string, Expr>(ruleGroups.flatMap((g) => g.rules.map((r) => [r.exprText, r.expr] as const)));
+  const alertExprs: Expr[] = alerts.map((r) => parsed.get(r.expr) ?? parsePromQL(r.expr));
+  const loadedAlerts = alerts.map((r) => ruleGroups.flatMap((g) => g.rules).find((l): l is LoadedAlertingRule => l.kind === "alert" && l.exprText === r.expr));
   const notes: string[] = [];
   const perPlan: CheckValues[] = [];
   for (const plan of plans) {
@@ -605,7 +608,7 @@ async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Pr
       input_series: inputSeries(plan.profile, traffic),
       alert_rule_test: plan.checks.map((c) => ({ eval_time: formatDuration(c.atMs), alertname, exp_alerts: [] })),
     };
-    const testFile = parseTestFile("generated.test.yaml", toYaml({ rule_files: [file], evaluation_interval: formatDuration(plan.profile.stepMs), tests: [group] }));
+    const testFile = testFileFromData("generated.test.yaml", { rule_files: [file], evaluation_interval: formatDuration(plan.profile.stepMs), tests: [group] });
     const evalPlan = buildPlan(testFile, testFile.tests[0]!, ruleGroups);
     // What is read below: each alert's expression at its checks (and back over keep_firing_for); the rules are evaluated only where that looks.
     evalPlan.reads = plan.checks.flatMap((c) =>
@@ -616,6 +619,8 @@ async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Pr
         return times.map((time) => ({ expr: alertExprs[i]!, time }));
       }),
     );
+    // The alert expressions' values at the checks, where the rules' evaluation computed them already.
+    evalPlan.keepAlertSteps = true;
     const res = await evaluate(evalPlan);
     const values: CheckValues = new Map();
     for (const check of plan.checks) {
@@ -627,8 +632,15 @@ async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Pr
         // An alert kept firing by keep_firing_for shows the value of the last evaluation its condition held.
         const keep = slo.alerting.tiers.find((t) => t.severity === severity)?.keepFiringForMs ?? 0;
         for (let t = check.atMs; t >= check.atMs - keep; t -= plan.profile.stepMs) {
-          const result = res.engine.instantQuery(rule.expr, t).value;
-          const v = result.type === "vector" ? result.samples[0]?.v : undefined;
+          const i = alerts.indexOf(rule);
+          const loaded = loadedAlerts[i];
+          const known = loaded === undefined ? undefined : alertExprValue(res, loaded, t);
+          let v: number | undefined;
+          if (known !== undefined) v = known.value;
+          else {
+            const result = res.engine.instantQuery(alertExprs[i]!, t).value;
+            v = result.type === "vector" ? result.samples[0]?.v : undefined;
+          }
           if (v !== undefined) {
             perSeverity.set(severity, v);
             break;
