@@ -4,7 +4,7 @@
  */
 import { ExecError, type FuncMap } from "./exec.js";
 import { builtins } from "./funcs.js";
-import { parseTemplates, TemplateParseError } from "./parser.js";
+import { parsePrefix, parseTemplates, TemplateParseError } from "./parser.js";
 import { prometheusFuncs, type QueryFn } from "./prometheus-funcs.js";
 import { Template } from "./template.js";
 import { GoStruct, stringMap, type Value } from "./values.js";
@@ -29,6 +29,9 @@ export interface AlertTemplateInput {
  */
 export const ALERT_TEMPLATE_HEADER =
   "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}";
+
+// The header parsed once: texts after it are parsed on from its end state.
+const HEADER_PREFIX = parsePrefix(ALERT_TEMPLATE_HEADER);
 
 const ALERT_DATA_TYPE =
   "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value interface {} }";
@@ -78,7 +81,7 @@ function parsedAlertTemplate(name: string, text: string): Template {
   let tmpl = cache.get(key);
   if (tmpl === undefined) {
     // Prometheus's default option is missingkey=zero.
-    tmpl = Template.parse(name, text, { funcs: parseTestFuncs, missingKey: "zero" });
+    tmpl = Template.parse(name, text, { funcs: parseTestFuncs, missingKey: "zero", prefix: HEADER_PREFIX });
     if (cache.size >= 10_000) cache.clear();
     cache.set(key, tmpl);
   }
@@ -149,7 +152,7 @@ export function newerFunctionsCalled(text: string): string[] {
     parseTemplates("__alert", ALERT_TEMPLATE_HEADER + text, (fn) => {
       if (FUNCTIONS_NEWER_THAN_PROMETHEUS_3_5.has(fn)) called.add(fn);
       return parseTestFuncs.has(fn) || builtins.has(fn);
-    });
+    }, HEADER_PREFIX);
   } catch (e) {
     if (!(e instanceof TemplateParseError)) throw e;
     return [];

@@ -76,6 +76,12 @@ function isAlphaNumeric(r: number): boolean {
   return /[\p{L}\p{Nd}]/u.test(String.fromCodePoint(r));
 }
 
+/** Whether the (ASCII) string `valid` contains the rune `r`. */
+function oneOf(valid: string, r: number): boolean {
+  for (let i = 0; i < valid.length; i++) if (valid.charCodeAt(i) === r) return true;
+  return false;
+}
+
 function isPrintAscii(r: number): boolean {
   return r >= 0x20 && r < 0x7f;
 }
@@ -106,6 +112,22 @@ export class Lexer {
   private pending: Item[] = [];
 
   constructor(readonly input: string) {}
+
+  /**
+   * A lexer over `input` in the state it reaches after lexing `input`'s
+   * first `at` characters when they end between items in text (just after
+   * a `}}` without a trim marker, or at the start): lexing on from there
+   * gives the same items a lexer from the start gives after `at`. `line` is
+   * the line of position `at`.
+   */
+  static resumeAt(input: string, at: number, line: number): Lexer {
+    const l = new Lexer(input);
+    l.pos = at;
+    l.start = at;
+    l.linePos = at;
+    l.lineNo = line;
+    return l;
+  }
 
   // lineAt's last answer: items come in order, so each counts on from the last.
   private linePos = 0;
@@ -167,23 +189,27 @@ export class Lexer {
   }
 
   accept(valid: string): boolean {
-    const r = this.next();
-    if (r !== EOF && valid.includes(String.fromCodePoint(r))) return true;
+    if (oneOf(valid, this.next())) return true;
     this.backup();
     return false;
   }
 
   acceptRun(valid: string): void {
-    for (;;) {
-      const r = this.next();
-      if (r === EOF || !valid.includes(String.fromCodePoint(r))) break;
-    }
+    while (oneOf(valid, this.next()));
     this.backup();
   }
 
   errorf(msg: string): null {
     this.pending.push(this.item("error", this.start, msg));
     return null;
+  }
+
+  /** Whether a right delimiter, trim-marked or not, starts here. */
+  atAnyRightDelim(): boolean {
+    const s = this.input;
+    const p = this.pos;
+    if (s.charCodeAt(p) === 0x7d) return s.charCodeAt(p + 1) === 0x7d;
+    return isSpace(s.charCodeAt(p)) && s.charCodeAt(p + 1) === 0x2d && s.startsWith(RIGHT_DELIM, p + TRIM_MARKER_LEN);
   }
 
   atRightDelim(): { delim: boolean; trim: boolean } {
@@ -198,8 +224,18 @@ export class Lexer {
   atTerminator(): boolean {
     const r = this.peek();
     if (isSpace(r)) return true;
-    if (r === EOF || ".,|:)(".includes(String.fromCodePoint(r))) return true;
-    return r === RIGHT_DELIM.charCodeAt(0);
+    switch (r) {
+      case EOF:
+      case 0x2e: // .
+      case 0x2c: // ,
+      case 0x7c: // |
+      case 0x3a: // :
+      case 0x29: // )
+      case 0x28: // (
+      case 0x7d: // } (the right delimiter's first character)
+        return true;
+    }
+    return false;
   }
 
   // State plumbing exposed to the state functions below.
@@ -296,8 +332,7 @@ function lexRightDelim(l: Lexer): StateFn | null {
 }
 
 function lexInsideAction(l: Lexer): StateFn | null {
-  const { delim } = l.atRightDelim();
-  if (delim) {
+  if (l.atAnyRightDelim()) {
     if (l.depth === 0) return lexRightDelim;
     return l.errorf("unclosed left paren");
   }
@@ -307,38 +342,37 @@ function lexInsideAction(l: Lexer): StateFn | null {
     l.backup(); // The space may start " -}}".
     return lexSpace;
   }
-  const c = String.fromCodePoint(r);
-  switch (c) {
-    case "=":
+  switch (r) {
+    case 0x3d: // =
       l.emit("assign");
       return lexInsideAction;
-    case ":":
+    case 0x3a: // :
       if (l.next() !== 0x3d) return l.errorf("expected :=");
       l.emit("declare");
       return lexInsideAction;
-    case "|":
+    case 0x7c: // |
       l.emit("pipe");
       return lexInsideAction;
-    case "\"":
+    case 0x22: // "
       return lexQuote;
-    case "`":
+    case 0x60: // `
       return lexRawQuote;
-    case "$":
+    case 0x24: // $
       return lexVariable;
-    case "'":
+    case 0x27: // '
       return lexChar;
-    case "(":
+    case 0x28: // (
       l.emit("leftParen");
       l.depth++;
       return lexInsideAction;
-    case ")":
+    case 0x29: // )
       l.depth--;
       // Go's lexer reports the error instead of the paren.
       if (l.depth < 0) return l.errorf(`unexpected right paren ${formatRuneU(r)}`);
       l.emit("rightParen");
       return lexInsideAction;
   }
-  if (c === ".") {
+  if (r === 0x2e) {
     // ".field" unless a digit follows, which makes it a number.
     if (l.cursor < l.input.length) {
       const n = l.input.charCodeAt(l.cursor);
@@ -347,7 +381,7 @@ function lexInsideAction(l: Lexer): StateFn | null {
     l.backup();
     return lexNumber;
   }
-  if (c === "+" || c === "-" || (c >= "0" && c <= "9")) {
+  if (r === 0x2b || r === 0x2d || (r >= 0x30 && r <= 0x39)) {
     l.backup();
     return lexNumber;
   }

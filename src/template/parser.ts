@@ -191,9 +191,8 @@ class Parser {
     });
   }
 
-  /** Top level: text, actions and {{define}}s up to EOF. */
-  parse(): ListNode {
-    const root: ListNode = { kind: "list", pos: this.peek().pos, nodes: [] };
+  /** Top level: text, actions and {{define}}s up to EOF (after `root`'s nodes when resuming). */
+  parse(root: ListNode = { kind: "list", pos: this.peek().pos, nodes: [] }): ListNode {
     while (this.peek().type !== "eof") {
       if (this.peek().type === "leftDelim") {
         const delim = this.next();
@@ -209,6 +208,26 @@ class Parser {
       root.nodes.push(n);
     }
     return root;
+  }
+
+  /** The state after parsing a prefix (see parsePrefix), with its root. */
+  snapshot(text: string, root: ListNode, line: number): ParsedPrefix {
+    return {
+      text,
+      nodes: root.nodes,
+      rootPos: root.pos,
+      vars: [...this.vars],
+      actionPos: this.actionPos,
+      sharedActionPos: this.shared.actionPos,
+      endLine: line,
+    };
+  }
+
+  /** Continues after `prefix`: its variables and positions, as if this parser had parsed it. */
+  restore(prefix: ParsedPrefix): void {
+    this.vars = [...prefix.vars];
+    this.actionPos = prefix.actionPos;
+    this.shared.actionPos = prefix.sharedActionPos;
   }
 
   add(root: ListNode): void {
@@ -658,11 +677,69 @@ export function newNumber(pos: number, text: string, type: ItemType): NumberNode
 }
 
 /**
- * Parses `text` as the template `name`; returns every template it defines
- * (the top-level one under `name`), or throws TemplateParseError.
+ * A fixed template text parsed once, so that texts starting with it (the
+ * alert header) need only their rest parsed. Its parse cannot depend on
+ * what follows it, on the template name or on the functions.
  */
-export function parseTemplates(name: string, text: string, hasFunction: (name: string) => boolean): Map<string, Tree> {
+export interface ParsedPrefix {
+  readonly text: string;
+  /** Its top-level nodes, shared by every tree parsed after it (nodes are not mutated). */
+  readonly nodes: readonly Node[];
+  readonly rootPos: number;
+  /** The variables in scope at its end. */
+  readonly vars: readonly string[];
+  readonly actionPos: number;
+  readonly sharedActionPos: number;
+  /** The line at its end. */
+  readonly endLine: number;
+}
+
+/**
+ * `text` parsed as a prefix, or undefined when parsing on from its end state
+ * might differ from parsing it together with what follows: when it does not
+ * parse, defines templates, calls functions (their names depend on the map),
+ * produces no nodes, or does not end with a plain `}}` (trailing text would
+ * merge with following text, a `-}}` trims following space).
+ */
+export function parsePrefix(text: string): ParsedPrefix | undefined {
   const treeSet = new Map<string, Tree>();
+  let calls = false;
+  const p = new Parser(new Lexer(text), treeSet, () => (calls = true), "prefix", "prefix");
+  let root: ListNode;
+  try {
+    root = p.parse();
+  } catch {
+    return undefined;
+  }
+  const n = text.length;
+  const last = root.nodes[root.nodes.length - 1];
+  if (calls || treeSet.size > 0 || last === undefined || last.kind === "text") return undefined;
+  if (!text.endsWith("}}") || (n >= 4 && text[n - 3] === "-" && " \t\r\n".includes(text[n - 4]!))) return undefined;
+  let line = 1;
+  for (let i = 0; i < n; i++) if (text.charCodeAt(i) === 0x0a) line++;
+  return p.snapshot(text, root, line);
+}
+
+/**
+ * Parses `text` as the template `name`; returns every template it defines
+ * (the top-level one under `name`), or throws TemplateParseError. When
+ * `text` starts with `prefix`'s text, parsing resumes after it, with the
+ * same result.
+ */
+export function parseTemplates(
+  name: string,
+  text: string,
+  hasFunction: (name: string) => boolean,
+  prefix?: ParsedPrefix,
+): Map<string, Tree> {
+  const treeSet = new Map<string, Tree>();
+  if (prefix !== undefined && text.startsWith(prefix.text)) {
+    const lex = Lexer.resumeAt(text, prefix.text.length, prefix.endLine);
+    const p = new Parser(lex, treeSet, hasFunction, name, name);
+    p.restore(prefix);
+    p.add(p.parse({ kind: "list", pos: prefix.rootPos, nodes: [...prefix.nodes] }));
+    return treeSet;
+  }
   const p = new Parser(new Lexer(text), treeSet, hasFunction, name, name);
   p.add(p.parse());
   return treeSet;

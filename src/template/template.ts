@@ -4,13 +4,15 @@
  */
 import { execute, type FuncMap, type MissingKey } from "./exec.js";
 import { builtins } from "./funcs.js";
-import { parseTemplates, type Tree } from "./parser.js";
+import { parseTemplates, type ParsedPrefix, type Tree } from "./parser.js";
 import type { Value } from "./values.js";
 
 export interface TemplateOptions {
   funcs?: FuncMap;
   /** The missingkey option; Go's default is "invalid" (prints <no value>). */
   missingKey?: MissingKey;
+  /** A prefix the text may start with, parsed once (parsePrefix); the result is the same. */
+  prefix?: ParsedPrefix;
 }
 
 export class Template {
@@ -24,7 +26,7 @@ export class Template {
   /** Parses `text`; throws TemplateParseError with Go's message. */
   static parse(name: string, text: string, opts: TemplateOptions = {}): Template {
     const funcs = opts.funcs ?? new Map();
-    const trees = parseTemplates(name, text, (fn) => funcs.has(fn) || builtins.has(fn));
+    const trees = parseTemplates(name, text, (fn) => funcs.has(fn) || builtins.has(fn), opts.prefix);
     return new Template(name, trees, funcs, opts.missingKey ?? "invalid");
   }
 
