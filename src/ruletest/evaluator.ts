@@ -449,13 +449,18 @@ class OutputWriter {
 
   constructor(private readonly storage: TestStorage) {}
 
-  append(rule: LoadedRule, labels: Labels, t: number, v: number, h?: FloatHistogram): void {
+  /** The series is this rule's alone: no other rule's, and no input series. */
+  private claim(rule: LoadedRule, labels: Labels): void {
     const owner = this.owner.get(labels.key);
     if (owner !== undefined && owner !== rule) throw new FastPathAbort(`rules ${owner.name} and ${rule.name} write the same series`);
     if (owner === undefined) {
       if (this.storage.isInputSeries(labels)) throw new FastPathAbort(`rule ${rule.name} writes input series ${labels.toSeriesString()}`);
       this.owner.set(labels.key, rule);
     }
+  }
+
+  append(rule: LoadedRule, labels: Labels, t: number, v: number, h?: FloatHistogram): void {
+    this.claim(rule, labels);
     try {
       if (h !== undefined) this.storage.appendHistogram(labels, t, h);
       else this.storage.append(labels, t, v);
@@ -468,12 +473,7 @@ class OutputWriter {
   /** append(rule, labels, t[i], v[i]) for the first n floats, in order. */
   appendFloats(rule: LoadedRule, labels: Labels, t: ArrayLike<number>, v: ArrayLike<number>, stale: Uint8Array, n: number): void {
     if (n === 0) return;
-    const owner = this.owner.get(labels.key);
-    if (owner !== undefined && owner !== rule) throw new FastPathAbort(`rules ${owner.name} and ${rule.name} write the same series`);
-    if (owner === undefined) {
-      if (this.storage.isInputSeries(labels)) throw new FastPathAbort(`rule ${rule.name} writes input series ${labels.toSeriesString()}`);
-      this.owner.set(labels.key, rule);
-    }
+    this.claim(rule, labels);
     try {
       this.storage.appendFloats(labels, t, v, stale, 0, n);
     } catch (e) {
