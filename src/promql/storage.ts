@@ -286,10 +286,6 @@ export class SeriesStore implements Queryable {
 
   /** The stored series with these labels, created (empty) when there is none. */
   seriesFor(labels: Labels): MemorySeries {
-    return this.series(labels);
-  }
-
-  private series(labels: Labels): MemorySeries {
     let s = this.byKey.get(labels.key);
     if (s === undefined) {
       s = new MemorySeries(labels);
@@ -303,15 +299,15 @@ export class SeriesStore implements Queryable {
   }
 
   append(labels: Labels, t: number, v: number): void {
-    this.series(labels).append(t, v);
+    this.seriesFor(labels).append(t, v);
   }
 
   appendHistogram(labels: Labels, t: number, h: FloatHistogram): void {
-    this.series(labels).appendHistogram(t, h);
+    this.seriesFor(labels).appendHistogram(t, h);
   }
 
   appendStale(labels: Labels, t: number): void {
-    this.series(labels).append(t, NaN, true);
+    this.seriesFor(labels).append(t, NaN, true);
   }
 
   clear(): void {

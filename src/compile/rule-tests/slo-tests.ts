@@ -595,9 +595,9 @@ async function runPlans(slo: SloModel, plans: Plan[], traffic: TrafficModel): Pr
   const ruleGroups = ruleGroupsFromData(file, [group]);
   const alerts = burnRateAlerts(slo);
   // The alerts are rules of the group: their expressions are parsed already.
-  const parsed = new Map<string, Expr>(ruleGroups.flatMap((g) => g.rules.map((r) => [r.exprText, r.expr] as const)));
-  const alertExprs: Expr[] = alerts.map((r) => parsed.get(r.expr) ?? parsePromQL(r.expr));
-  const loadedAlerts = alerts.map((r) => ruleGroups.flatMap((g) => g.rules).find((l): l is LoadedAlertingRule => l.kind === "alert" && l.exprText === r.expr));
+  const loadedRules = ruleGroups.flatMap((g) => g.rules);
+  const loadedAlerts = alerts.map((r) => loadedRules.find((l): l is LoadedAlertingRule => l.kind === "alert" && l.exprText === r.expr));
+  const alertExprs: Expr[] = alerts.map((r, i) => loadedAlerts[i]?.expr ?? parsePromQL(r.expr));
   const notes: string[] = [];
   const perPlan: CheckValues[] = [];
   for (const plan of plans) {
