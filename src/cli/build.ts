@@ -78,10 +78,10 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     // The generated tests have no findings to report: `monac validate` does not generate them.
     if (output !== undefined) {
       if (!opts.noTests) for await (const a of testFiles(model, opts.generationContext)) output.add(a);
-      plan = output.finish();
+      plan = await output.finish();
     }
   } catch (e) {
-    output?.abort();
+    await output?.abort();
     if (e instanceof TargetCheckError) {
       // A target's problem is a finding about its entry in monac.yaml.
       for (const p of e.targetProblems) io.err(formatDiagnostic(loaded.locator.finding({ file: WORKSPACE_FILE, path: ["targets", p.target] }, p.message)));

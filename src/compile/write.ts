@@ -9,11 +9,12 @@
 // comments). Anything else in its folders is someone's hand-written file:
 // left in place and reported, and one in the way of a file monac writes stops
 // the write altogether.
-// The file system is used synchronously: a build writes thousands of small
-// files, and each fs/promises call costs several times the syscall it makes.
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+// The file system is used synchronously, on a thread of its own while the
+// build goes on (StagedOutput): a build writes thousands of small files, and
+// each fs/promises call costs several times the syscall it makes.
+import { readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { byPath, type Artifact } from "./artifact.js";
 import { GENERATED_MARKER } from "./header.js";
 import { MODULE_MARKER } from "../instrument/module.js";
@@ -95,83 +96,66 @@ export interface OutputPlan {
 export class OutputIOError extends Error {}
 
 /**
- * out/ as a build produces it, all or nothing. Each file is compared with
- * what out/ holds when it is added and, when it changed (and a write was
- * asked for), written at once to a temporary dotfile beside its place, so
- * the build need not hold all of out/ in memory (a 10,000-SLO build makes
- * hundreds of megabytes). `finish` then renames every temporary file into
- * place and removes orphans; or, when a file monac did not write is in the
- * way of one it writes (`blocked`), removes the temporary files and what
- * they needed created, and out/ is as it was. Nothing reads the dotfiles
- * meanwhile: Prometheus, Grafana and this module's listing skip them. A
- * build killed before it finishes leaves its dotfiles behind; the next
- * build that writes removes them.
+ * out/ as a build produces it, all or nothing. Each added file goes to a
+ * staging thread, which compares it with what out/ holds and, when it
+ * changed (and a write was asked for), writes it at once to a temporary
+ * dotfile beside its place: the build need not hold all of out/ in memory (a
+ * 10,000-SLO build makes hundreds of megabytes), and the file system works
+ * while the build makes the next file instead of after it (creating thousands
+ * of files is as slow as making them). `finish` then renames every temporary
+ * file into place and removes orphans; or, when a file monac did not write is
+ * in the way of one it writes (`blocked`), removes the temporary files and
+ * what they needed created, and out/ is as it was. Nothing reads the dotfiles
+ * meanwhile: Prometheus, Grafana and this module's listing skip them. A build
+ * killed before it finishes leaves its dotfiles behind; the next build that
+ * writes removes them.
  *
  * `skip` names managed directories this run does not produce (generated
  * tests under `--no-tests`): their files are neither checked nor removed.
  */
 export class StagedOutput {
-  private readonly changes: OutputChange[] = [];
-  private readonly blocked: string[] = [];
-  private readonly staged: Array<{ temp: string; target: string }> = [];
-  /** Directories created for temporary files: removed again by `abort`. */
-  private readonly created: string[] = [];
-  private readonly made = new Set<string>();
-  /** What each directory of out/ held when the build first wrote there: a fresh build reads nothing. */
-  private readonly listed = new Map<string, Set<string>>();
-  /** SHA-1 of every added file's content, by path (the build cache records them). */
-  readonly hashes: Record<string, string> = {};
+  private readonly paths = new Set<string>();
+  private readonly stager: Stager;
+  private report: StagingReport | undefined;
 
   constructor(
     private readonly outDir: string,
     private readonly write: boolean,
     private readonly skip: readonly string[] = [],
-  ) {}
+    /** Characters of content made and not yet staged beyond which `add` waits for the disk: a bound on what the build holds. */
+    maxPending = 8 * 2 ** 20,
+  ) {
+    this.stager = new Stager({ outDir, write, suffix: `.${process.pid}.tmp` }, maxPending);
+  }
 
   /** How many files were added. */
   get size(): number {
-    return Object.keys(this.hashes).length;
+    return this.paths.size;
+  }
+
+  /** SHA-1 of every added file's content, by path (the build cache records them); known once `finish` returned. */
+  get hashes(): Record<string, string> {
+    if (this.report === undefined) throw new Error("StagedOutput.hashes before finish");
+    return this.report.hashes;
   }
 
   add(a: Artifact): void {
-    if (a.path in this.hashes) throw new Error(`monac produced ${a.path} twice`);
-    // Encoded once, for the hash, the comparison and the write.
-    const bytes = Buffer.from(a.content, "utf8");
-    this.hashes[a.path] = createHash("sha1").update(bytes).digest("hex");
-    const target = path.join(this.outDir, a.path);
-    const dir = path.dirname(target);
-    const current = io(() => (this.holds(dir, path.basename(target)) ? readIfExists(target) : undefined));
-    if (current !== undefined && current.equals(bytes)) return;
-    if (current !== undefined && !isMine(a.path, current.toString("utf8"))) {
-      this.blocked.push(a.path);
-      return;
-    }
-    this.changes.push({ path: a.path, change: current === undefined ? "created" : "updated" });
-    // Once something is in the way nothing will be written: stop staging.
-    if (!this.write || this.blocked.length > 0) return;
-    io(() => {
-      if (!this.made.has(dir)) {
-        const first = mkdirSync(dir, { recursive: true });
-        if (first !== undefined) this.created.push(first);
-        this.made.add(dir);
-      }
-      const temp = path.join(dir, stagedName(path.basename(target)));
-      writeFileSync(temp, bytes);
-      this.staged.push({ temp, target });
-    });
-  }
-
-  private holds(dir: string, name: string): boolean {
-    let names = this.listed.get(dir);
-    if (names === undefined) {
-      names = new Set(listNames(dir));
-      this.listed.set(dir, names);
-    }
-    return names.has(name);
+    if (this.paths.has(a.path)) throw new Error(`monac produced ${a.path} twice`);
+    this.paths.add(a.path);
+    this.stager.file(a.path, a.content);
   }
 
   /** After the last `add`: the plan, carried out unless a file is in the way (or nothing was to be written). */
-  finish(): OutputPlan {
+  async finish(): Promise<OutputPlan> {
+    const report = await this.stager.ask({ kind: "finish" });
+    this.report = report;
+    if (report.error !== undefined) throw new OutputIOError(report.error);
+    const changes: OutputChange[] = report.created.map((p) => ({ path: p, change: "created" }));
+    const blocked: string[] = [];
+    for (const u of report.updated) {
+      if (isMine(u.path, u.current)) changes.push({ path: u.path, change: "updated" });
+      else blocked.push(u.path);
+    }
     const foreign: ForeignFile[] = [];
     const leftovers: string[] = [];
     io(() => {
@@ -184,22 +168,25 @@ export class StagedOutput {
             if (isOrphanedStage(name)) leftovers.push(rel);
             continue;
           }
-          if (rel in this.hashes) continue;
+          if (this.paths.has(rel)) continue;
           const text = readFileSync(path.join(this.outDir, rel), "utf8");
-          if (m.pattern.test(name) && m.mine(name, text)) this.changes.push({ path: rel, change: "removed" });
+          if (m.pattern.test(name) && m.mine(name, text)) changes.push({ path: rel, change: "removed" });
           else foreign.push({ path: rel, note: m.note(name) });
         }
       }
     });
-    const plan = { changes: this.changes.sort(byPath), foreign: foreign.sort(byPath), blocked: this.blocked.sort() };
-    if (!this.write) return plan;
-    if (plan.blocked.length > 0) {
-      this.abort();
+    const plan = { changes: changes.sort(byPath), foreign: foreign.sort(byPath), blocked: blocked.sort() };
+    if (!this.write) {
+      this.stager.close();
       return plan;
     }
+    if (plan.blocked.length > 0) {
+      await this.abort();
+      return plan;
+    }
+    this.stager.close();
     io(() => {
-      for (const s of this.staged) renameSync(s.temp, s.target);
-      this.staged.length = 0;
+      for (const [temp, target] of report.staged) renameSync(temp, target);
       for (const c of plan.changes) if (c.change === "removed") rmSync(path.join(this.outDir, c.path), { force: true });
       for (const rel of leftovers) rmSync(path.join(this.outDir, rel), { force: true });
     });
@@ -207,17 +194,176 @@ export class StagedOutput {
   }
 
   /** Removes what was staged: out/ is left as it was (for a build that stops). */
-  abort(): void {
-    for (const s of this.staged) rmSync(s.temp, { force: true });
-    this.staged.length = 0;
-    for (const dir of this.created.reverse()) rmSync(dir, { recursive: true, force: true });
-    this.created.length = 0;
+  async abort(): Promise<void> {
+    await this.stager.ask({ kind: "abort" });
+    this.stager.close();
   }
 }
 
-/** Where a file is staged: a dotfile beside it, named after it and this process. */
-function stagedName(name: string): string {
-  return `.${name}.${process.pid}.tmp`;
+interface StagingSetup {
+  outDir: string;
+  write: boolean;
+  /** What a staged file's name ends with: a file is staged as a dotfile beside its place, named after it and this process (see isOrphanedStage). */
+  suffix: string;
+}
+
+/** Files go in batches: a message costs more than a small file's bytes. */
+type StagingMessage = { kind: "files"; paths: string[]; contents: string[]; chars: number } | { kind: "finish" } | { kind: "abort" };
+
+/** What the staging thread did, sent when asked to finish (or to abort: then only that it is done). */
+interface StagingReport {
+  /** SHA-1 of each file's content, by path. */
+  hashes: Record<string, string>;
+  /** Files out/ did not have. */
+  created: string[];
+  /** Files out/ had with other content, and that content (whether monac wrote it is the caller's question). */
+  updated: Array<{ path: string; current: string }>;
+  /** [temporary file, its place] of every file written. */
+  staged: Array<[string, string]>;
+  /** The first file system error; after it nothing more was staged. */
+  error?: string;
+}
+
+/** Characters of content in one message to the staging thread. */
+const BATCH = 2 ** 18;
+
+/**
+ * The staging thread, seen from the build: files go to it in order, with no
+ * reply until it is asked to finish or abort. It runs `stagingThread` from its source
+ * (which therefore uses nothing from this module), so it needs no file of its
+ * own beside the compiled one.
+ */
+class Stager {
+  private readonly worker: Worker;
+  /** [0]: characters sent and not yet staged. */
+  private readonly pending = new Int32Array(new SharedArrayBuffer(4));
+  private batch: StagingMessage & { kind: "files" } = { kind: "files", paths: [], contents: [], chars: 0 };
+  /** Why the thread can no longer answer, once it has exited. */
+  private gone: OutputIOError | undefined;
+
+  constructor(
+    setup: StagingSetup,
+    private readonly maxPending: number,
+  ) {
+    this.worker = new Worker(`(${stagingThread.toString()})()`, { eval: true, workerData: { ...setup, pending: this.pending.buffer } });
+    // It keeps nothing alive on its own: a build that throws does not hang on it.
+    this.worker.unref();
+    this.worker.on("error", (e) => (this.gone = new OutputIOError(`the staging thread failed: ${e.message}`)));
+    this.worker.on("exit", () => (this.gone ??= new OutputIOError("the staging thread stopped")));
+  }
+
+  /** Sends a file, with the next ones. */
+  file(path: string, content: string): void {
+    this.batch.paths.push(path);
+    this.batch.contents.push(content);
+    this.batch.chars += content.length;
+    if (this.batch.chars >= BATCH) this.flush();
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    if (batch.paths.length === 0) return;
+    // Too far ahead of the disk: wait for the thread to catch up.
+    for (let now = Atomics.load(this.pending, 0); now > this.maxPending; now = Atomics.load(this.pending, 0)) Atomics.wait(this.pending, 0, now, 50);
+    Atomics.add(this.pending, 0, batch.chars);
+    this.worker.postMessage(batch);
+    this.batch = { kind: "files", paths: [], contents: [], chars: 0 };
+  }
+
+  ask(m: StagingMessage): Promise<StagingReport> {
+    return new Promise((resolve, reject) => {
+      if (this.gone !== undefined) return reject(this.gone);
+      const answered = (r: StagingReport): void => {
+        this.worker.off("exit", died);
+        this.worker.unref();
+        resolve(r);
+      };
+      const died = (): void => {
+        this.worker.off("message", answered);
+        reject(this.gone);
+      };
+      this.worker.ref();
+      this.worker.once("message", answered);
+      this.worker.once("exit", died);
+      this.flush();
+      this.worker.postMessage(m);
+    });
+  }
+
+  close(): void {
+    void this.worker.terminate();
+  }
+}
+
+/** The staging thread's program: compares, hashes and stages each file it is sent (see StagedOutput). */
+function stagingThread(): void {
+  const { parentPort, workerData } = process.getBuiltinModule("node:worker_threads");
+  const fs = process.getBuiltinModule("node:fs");
+  const nodePath = process.getBuiltinModule("node:path");
+  const { createHash } = process.getBuiltinModule("node:crypto");
+  const { outDir, write, suffix, pending } = workerData as StagingSetup & { pending: SharedArrayBuffer };
+  const counter = new Int32Array(pending);
+  const report: StagingReport = { hashes: {}, created: [], updated: [], staged: [] };
+  /** What each directory of out/ held when the build first wrote there: a fresh build reads nothing. */
+  const listed = new Map<string, Set<string>>();
+  const made = new Set<string>();
+  /** Directories created for temporary files: removed again by an abort. */
+  const created: string[] = [];
+  const names = (dir: string): Set<string> => {
+    let have = listed.get(dir);
+    if (have === undefined) {
+      try {
+        have = new Set(fs.readdirSync(dir));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+        have = new Set();
+      }
+      listed.set(dir, have);
+    }
+    return have;
+  };
+  const stage = (rel: string, content: string): void => {
+    // Encoded once, for the hash, the comparison and the write.
+    const bytes = Buffer.from(content, "utf8");
+    report.hashes[rel] = createHash("sha1").update(bytes).digest("hex");
+    if (report.error !== undefined) return;
+    const target = nodePath.join(outDir, rel);
+    const dir = nodePath.dirname(target);
+    const name = nodePath.basename(target);
+    const current = names(dir).has(name) ? fs.readFileSync(target) : undefined;
+    if (current !== undefined && current.equals(bytes)) return;
+    if (current === undefined) report.created.push(rel);
+    else report.updated.push({ path: rel, current: current.toString("utf8") });
+    if (!write) return;
+    if (!made.has(dir)) {
+      const first = fs.mkdirSync(dir, { recursive: true });
+      if (first !== undefined) created.push(first);
+      made.add(dir);
+    }
+    const temp = nodePath.join(dir, `.${name}${suffix}`);
+    fs.writeFileSync(temp, bytes);
+    report.staged.push([temp, target]);
+  };
+  parentPort!.on("message", (m: StagingMessage) => {
+    if (m.kind === "files") {
+      m.paths.forEach((rel, i) => {
+        try {
+          stage(rel, m.contents[i]!);
+        } catch (e) {
+          report.error = (e as Error).message;
+        }
+      });
+      Atomics.sub(counter, 0, m.chars);
+      Atomics.notify(counter, 0);
+    } else if (m.kind === "finish") {
+      parentPort!.postMessage(report);
+    } else {
+      for (const [temp] of report.staged) fs.rmSync(temp, { force: true });
+      for (const dir of created.reverse()) fs.rmSync(dir, { recursive: true, force: true });
+      report.staged = [];
+      parentPort!.postMessage(report);
+    }
+  });
 }
 
 /** A file another build staged, whose process is gone (Ctrl-C, a crash): removed by the next build that writes. */
