@@ -195,6 +195,28 @@ export function isSetOp(op: BinaryOp): op is SetOp {
   return op === "and" || op === "or" || op === "unless";
 }
 
+/** How tightly each binary operator binds (higher first), as in Prometheus's grammar; `^` is right-associative. */
+export const BINARY_PRECEDENCE: Record<BinaryOp, number> = {
+  or: 1,
+  and: 2,
+  unless: 2,
+  "==": 3,
+  "!=": 3,
+  ">": 3,
+  "<": 3,
+  ">=": 3,
+  "<=": 3,
+  "</": 3,
+  ">/": 3,
+  "+": 4,
+  "-": 4,
+  "*": 5,
+  "/": 5,
+  "%": 5,
+  atan2: 5,
+  "^": 6,
+};
+
 /** The metric name a selector pins with an equality matcher, if any. */
 export function selectorMetricName(vs: VectorSelector): string | undefined {
   if (vs.name !== undefined) return vs.name;

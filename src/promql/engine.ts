@@ -47,7 +47,7 @@ import {
   mixedCountingRangeFunction,
 } from "./histogram-range.js";
 import type { FloatHistogram } from "./histogram.js";
-import { hasHistograms, MemorySeries, StatsDecodedSeries, type FloatSamples, type Queryable, type SeriesReader } from "./storage.js";
+import { hasHistograms, MemorySeries, StatsDecodedSeries, upperBound, type FloatSamples, type Queryable, type SeriesReader } from "./storage.js";
 import {
   PromQLEvalError,
   UnsupportedFeatureError,
@@ -1085,18 +1085,6 @@ function repeated(v: number, n: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < n; i++) out.push(v);
   return out;
-}
-
-/** Index of the first timestamp > x in t[lo, hi). */
-function upperBound(t: ArrayLike<number>, x: number, lo: number, hi: number): number {
-  let a = lo;
-  let b = hi;
-  while (a < b) {
-    const mid = (a + b) >> 1;
-    if (t[mid]! <= x) a = mid + 1;
-    else b = mid;
-  }
-  return a;
 }
 
 /**

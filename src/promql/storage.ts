@@ -214,17 +214,7 @@ export class MemorySeries {
   /** Index of the last sample with timestamp <= t, or -1. */
   lastAtOrBefore(t: number): number {
     this.ensureSorted();
-    let lo = 0;
-    let hi = this.n - 1;
-    let ans = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.ts[mid]! <= t) {
-        ans = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return ans;
+    return upperBound(this.ts, t, 0, this.n) - 1;
   }
 
   /**
@@ -408,4 +398,16 @@ export class StatsDecodedSeries implements SeriesReader {
     this.view = { t: Float64Array.from(t), v: Float64Array.from(v), h, length: t.length };
     return this.view;
   }
+}
+
+/** Index of the first element > x in the ascending t[lo, hi) (hi when there is none). */
+export function upperBound(t: ArrayLike<number>, x: number, lo: number, hi: number): number {
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (t[mid]! <= x) a = mid + 1;
+    else b = mid;
+  }
+  return a;
 }

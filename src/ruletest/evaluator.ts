@@ -23,7 +23,7 @@ import { walk, type Expr, type VectorSelector } from "../promql/ast.js";
 import { Engine } from "../promql/engine.js";
 import { typeOf } from "../promql/parser.js";
 import { compareLabels, Labels } from "../promql/labels.js";
-import { staleNaN } from "../promql/storage.js";
+import { staleNaN, upperBound } from "../promql/storage.js";
 import type { QueryResult } from "../promql/value.js";
 import type { FloatHistogram } from "../promql/histogram.js";
 import { AlertRuleState, AlertTemplates, GoFloatHistogram, RuleEvalError, type AlertInput, type OutputSample, type TemplateContext } from "./alerts.js";
@@ -135,16 +135,8 @@ export function alertExprValue(res: EvalResult, rule: LoadedAlertingRule, time: 
 
 /** Index of step k in ascending steps, or -1. */
 function stepIndex(steps: readonly number[], k: number): number {
-  let lo = 0;
-  let hi = steps.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const x = steps[mid]!;
-    if (x === k) return mid;
-    if (x < k) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
+  const i = upperBound(steps, k, 0, steps.length) - 1;
+  return i >= 0 && steps[i] === k ? i : -1;
 }
 
 export type EvalMode = "auto" | "exact" | "fast";

@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { parsePromQL, parsePromQLWithLezer, parseSimplePromQL, PromQLParseError } from "../../src/promql/parser.js";
+import { parsePromQL, parsePromQLWithLezer, PromQLParseError } from "../../src/promql/parser.js";
+import { parseSimplePromQL } from "../../src/promql/parser-fast.js";
 import { sharedPath, itWithShared } from "../support/shared.js";
 import { REPO_ROOT } from "../support/tools.js";
 
