@@ -8,7 +8,9 @@
 //   A. evaluation_interval 5m (8,641 evaluations), as promtool can run it;
 //   B. evaluation_interval 1m (43,201 evaluations): promtool rejects it, the
 //      30d windows load more than its 10,000-sample query limit;
-// and C. the example workspace's generated tests, all of out/prometheus/tests.
+// C. the example workspace's generated tests, all of out/prometheus/tests; and
+// D. the generated tests of the compile benchmark's 1,000-SLO workspace
+//    (1,100 files), with one job and with the default (one per core).
 // Each tool runs in its own process, as users run it: `promtool test rules
 // FILE` and `monac test FILE` (bin/monac.js on dist/, so the figure counts
 // Node's start-up and the loading of the modules `monac test` imports, not
@@ -18,6 +20,8 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { availableParallelism } from "node:os";
+import { generateWorkspace } from "./generate.js";
 import { root } from "./root.js";
 
 /** What one `monac test --verbose FILE` process reported. */
@@ -113,10 +117,10 @@ function runPromtool(...files: string[]): PromtoolRun | undefined {
   return { ms, maxRSSKB, status: ok ? "ok" : "failed", output: (r.stdout + r.stderr).trim().split("\n").slice(0, 6).join("\n") };
 }
 
-function runMonac(file: string): MonacRun {
+function runMonac(file: string, extra: string[] = []): MonacRun {
   if (!existsSync(path.join(root, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: `npm run build` first");
   const timed = existsSync(TIME);
-  const argv = [MONAC, "test", "--verbose", file];
+  const argv = [MONAC, "test", "--verbose", ...extra, file];
   const started = performance.now();
   const r = timed
     ? spawnSync(TIME, ["-f", "%M", process.execPath, ...argv], { encoding: "utf8", maxBuffer: 1 << 26 })
@@ -167,6 +171,7 @@ try {
     }
   }
   exampleTests();
+  generatedTests();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -196,4 +201,32 @@ function exampleTests(): void {
   console.log(`  promtool ${sec(promtool.ms)}, peak RSS ${mb(promtool.maxRSSKB)}, ${promtool.status}`);
   if (promtool.status === "ok") console.log(`  speed-up ${(promtool.ms / monac.wallMs).toFixed(1)}x`);
   else console.log(`  promtool failed:\n${promtool.output.replace(/^/gm, "    ")}`);
+}
+
+/**
+ * D. The generated tests of the compile benchmark's 1,000-SLO workspace
+ * (`monac build`, then `monac test` on its out/prometheus/tests): what a CI
+ * job of a large monorepo runs. promtool would take hours on them (half a
+ * minute a file here, as C shows); monac alone, with one job and with the default.
+ */
+function generatedTests(): void {
+  const ws = mkdtempSync(path.join(tmpdir(), "monac-bench-ruletest-ws-"));
+  try {
+    generateWorkspace(ws, { services: 200, slosPerService: 5, thresholdFiles: 100, alertsPerFile: 5 });
+    const build = spawnSync(process.execPath, [MONAC, "build", "--dir", ws], { encoding: "utf8", maxBuffer: 1 << 26 });
+    if (build.status !== 0) throw new Error(`monac build failed:\n${build.stderr}`);
+    const testsDir = path.join(ws, "out", "prometheus", "tests");
+    const files = readdirSync(testsDir).filter((f) => f.endsWith(".test.yaml")).length;
+    console.log(`\nD. the 1,000-SLO workspace's generated tests: ${files} files (${availableParallelism()} cores)`);
+    const one = runMonac(testsDir, ["--jobs", "1"]);
+    const all = runMonac(testsDir);
+    for (const [label, r] of [["--jobs 1", one], ["default", all]] as const) {
+      const rss = r.maxRSSKB === undefined ? "" : `, peak RSS ${mb(r.maxRSSKB)}`;
+      console.log(`  monac ${label.padEnd(9)} ${sec(r.wallMs)} (${sec(r.groupsMs)} evaluating the test groups)${rss}, ${r.status}`);
+      for (const p of r.problems.slice(0, 5)) console.log(`    ${p}`);
+    }
+    console.log(`  default over one job: ${(one.wallMs / all.wallMs).toFixed(2)}x`);
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * `monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact]
- *   [--coverage] [--min PCT] [--coverage-file FILE] [FILE|DIR...]`:
+ *   [--coverage] [--min PCT] [--coverage-file FILE] [--jobs N] [FILE|DIR...]`:
  * runs promtool rule unit-test files and monac's Alertmanager routing test
  * files (a top-level `config:` and `cases:`; see src/routetest/). Without
  * paths it runs the workspace's out/prometheus/tests/, out/alertmanager/tests/
@@ -8,6 +8,8 @@
  * --dir, default the current directory). Directories are
  * searched recursively for *.yml / *.yaml test files; files there with a
  * top-level `groups:` and no `tests:` are rule files and are skipped.
+ * Rule-test files run --jobs at a time (by default one per core, with at
+ * least 16 files each; see ruletest/pool.ts), reported in order.
  * --coverage appends the rule coverage (see ruletest/coverage.ts) of the rule
  * test files run; --min PCT and --coverage-file FILE imply it.
  * Exit status: 0 all test groups passed, 1 some failed (or the coverage is
@@ -28,10 +30,10 @@ import {
   junitXML,
   mergeCoverage,
   parseMinPercent,
-  runTestFile,
   summarize,
   type FileResult,
 } from "../ruletest/index.js";
+import { defaultJobs, startTestFiles } from "../ruletest/pool.js";
 // The routing-test runner is imported when a routing test file is met: a
 // run of rule tests alone does not load it.
 import type { RoutingFileResult } from "../routetest/index.js";
@@ -52,6 +54,7 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
     coverage?: boolean;
     min?: string;
     "coverage-file"?: string;
+    jobs?: string;
     help?: boolean;
   };
   let positionals: string[];
@@ -67,6 +70,7 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
         coverage: { type: "boolean" },
         min: { type: "string" },
         "coverage-file": { type: "string" },
+        jobs: { type: "string", short: "j" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -104,6 +108,14 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   const coverage = values.coverage === true || min !== undefined || coverageFile !== undefined;
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    if (!/^[1-9]\d{0,3}$/.test(values.jobs)) {
+      io.err(`monac test: invalid --jobs ${JSON.stringify(values.jobs)}: expected a whole number of files to run at once, from 1\n\n${USAGE}`);
+      return 2;
+    }
+    jobs = Number(values.jobs);
+  }
 
   // Explicit paths are the user's, relative to where they stand; --dir only
   // says where the default ones are.
@@ -117,13 +129,19 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
   const files: string[] = [];
   for (const root of roots) files.push(...(await expand(root)));
 
+  const routing = await Promise.all(files.map(isRoutingTestFile));
+  const ruleFiles = files.filter((_, i) => !routing[i]);
+  const running = startTestFiles(ruleFiles, { run, mode: values.exact ? "exact" : "auto", coverage }, jobs ?? defaultJobs(ruleFiles.length));
   const results: FileResult[] = [];
-  for (const file of files) {
-    const r = (await isRoutingTestFile(file))
-      ? routingAsFileResult(await (await import("../routetest/runner.js")).runRoutingTestFile(file, { run }))
-      : await runTestFile(file, { run, mode: values.exact ? "exact" : "auto", coverage });
-    results.push(r);
-    io.out(formatFileResult(r, { verbose: values.verbose ?? false }));
+  try {
+    let k = 0;
+    for (const [i, file] of files.entries()) {
+      const r = routing[i] ? routingAsFileResult(await (await import("../routetest/runner.js")).runRoutingTestFile(file, { run })) : await running.results[k++]!();
+      results.push(r);
+      io.out(formatFileResult(r, { verbose: values.verbose ?? false }));
+    }
+  } finally {
+    running.close();
   }
   io.out(formatSummary(summarize(results)));
   let code = exitCode(results);

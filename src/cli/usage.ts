@@ -48,7 +48,7 @@ Writes the spec files' JSON Schemas, for editor completion.
 
 Exit status: 0 ok, 1 (--check) stale, 2 usage or I/O error.`,
 
-  test: `usage: monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact] [--coverage] [--min PCT] [--coverage-file FILE] [FILE|DIR...]
+  test: `usage: monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact] [--coverage] [--min PCT] [--coverage-file FILE] [--jobs N] [FILE|DIR...]
 
 Runs rule unit-test files in promtool's format, and Alertmanager routing test
 files (*.routing.test.yaml: config + cases; each case counts as a group).
@@ -64,6 +64,8 @@ Directories are searched recursively for *.yml / *.yaml test files.
   --min PCT     exit 1 when the total rule coverage is below PCT (0-100, e.g. 80 or 92.5%), even if every test passed; implies --coverage
   --coverage-file FILE
                 also write the rule coverage as JSON (per-rule entries); implies --coverage
+  -j, --jobs N  rule-test files run at once, each on a thread of its own (default: one per core,
+                with at least 16 files each); the report is in file order whatever N is
 
 Without FILE|DIR: DIR/out/prometheus/tests/, DIR/out/alertmanager/tests/ and
 DIR/test/rules/ (each if present).

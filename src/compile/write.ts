@@ -195,8 +195,13 @@ export class StagedOutput {
 
   /** Removes what was staged: out/ is left as it was (for a build that stops). */
   async abort(): Promise<void> {
-    await this.stager.ask({ kind: "abort" });
-    this.stager.close();
+    try {
+      await this.stager.ask({ kind: "abort" });
+    } catch {
+      // The thread is gone: what it staged is left to the next build, which removes it (isOrphanedStage).
+    } finally {
+      this.stager.close();
+    }
   }
 }
 
@@ -224,6 +229,8 @@ interface StagingReport {
   error?: string;
 }
 
+/** How long the build waits for the staging thread to stage anything before giving up on it. */
+const STALLED_MS = 2 * 60_000;
 /** Characters of content in one message to the staging thread. */
 const BATCH = 2 ** 18;
 
@@ -263,8 +270,10 @@ class Stager {
   private flush(): void {
     const batch = this.batch;
     if (batch.paths.length === 0) return;
-    // Too far ahead of the disk: wait for the thread to catch up.
-    for (let now = Atomics.load(this.pending, 0); now > this.maxPending; now = Atomics.load(this.pending, 0)) Atomics.wait(this.pending, 0, now, 50);
+    // Too far ahead of the disk: wait for the thread to catch up (a thread that stages nothing for minutes is gone).
+    for (let now = Atomics.load(this.pending, 0); now > this.maxPending; now = Atomics.load(this.pending, 0)) {
+      if (Atomics.wait(this.pending, 0, now, STALLED_MS) === "timed-out") throw new OutputIOError(`nothing written for ${STALLED_MS / 60_000} minutes`);
+    }
     Atomics.add(this.pending, 0, batch.chars);
     this.worker.postMessage(batch);
     this.batch = { kind: "files", paths: [], contents: [], chars: 0 };
