@@ -9,8 +9,9 @@
 //   rebuild with one SLO changed (a pull request's build)            reported
 //   the same generator at 5,000 and 10,000 SLOs: linear; 10k         < 10 s, < 1 GB
 //   rules + Alertmanager only (the first target)                     < 2 s, < 300 MB
-// and the startup of `monac --help` and of `monac validate` on the example
-// workspace, reported. BENCH_QUICK=1 skips the 5k and 10k builds.
+// and, reported: `monac lint` of the built workspace at each size (a CI step
+// of every pull request), and the startup of `monac --help` and of `monac
+// validate` on the example workspace. BENCH_QUICK=1 skips the 5k and 10k builds.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,12 +62,12 @@ function best(n: number, f: () => BuildTiming): BuildTiming {
   return Array.from({ length: n }, f).sort((a, b) => a.wallMs - b.wallMs)[0]!;
 }
 
-/** A fresh full build of a generated workspace of `slos` SLOs (5 per service, half as many threshold alerts). */
-function scaledBuild(slos: number): BuildTiming {
+/** A fresh full build of a generated workspace of `slos` SLOs (5 per service, half as many threshold alerts), then its lint. */
+function scaledBuild(slos: number): { build: BuildTiming; lint: BuildTiming } {
   const d = mkdtempSync(path.join(tmpdir(), `monac-bench-${slos}-`));
   try {
     generateWorkspace(d, { services: slos / 5, slosPerService: 5, thresholdFiles: slos / 10, alertsPerFile: 5 });
-    return timedBuild(d);
+    return { build: timedBuild(d), lint: timedRun(["lint", "--dir", d]) };
   } finally {
     rmSync(d, { recursive: true, force: true });
   }
@@ -115,6 +116,7 @@ function fileCreation(out: string): { files: number; mb: number; ms: number } {
 
 const dir = mkdtempSync(path.join(tmpdir(), "monac-bench-"));
 let full: BuildTiming;
+let lint1k: BuildTiming;
 try {
   generateWorkspace(dir, { services: 200, slosPerService: 5, thresholdFiles: 100, alertsPerFile: 5 });
   // Each first into an empty out/ (so the last build's cache, which out/ no longer matches, is no help).
@@ -130,6 +132,7 @@ try {
   if (memOut) rmSync(memOut, { recursive: true, force: true });
   full = best(3, () => fresh());
   const rebuild = best(3, () => timedBuild(dir));
+  lint1k = timedRun(["lint", "--dir", dir]);
   // A pull request's build: one SLO changed, everything regenerated, only its files written.
   const spec = path.join(dir, "slos", "svc-000.yaml");
   const original = readFileSync(spec, "utf8");
@@ -153,6 +156,7 @@ try {
   line("rebuild, one SLO changed:", changed, "reported (all generated; its rules, tests and dashboard written)");
   line("rebuild, nothing changed:", rebuild, "< 500 ms", rebuild.wallMs < 500);
   line("rules + Alertmanager only:", rulesOnly, "< 2000 ms, < 300 MB", rulesOnly.wallMs < 2000 && mb(rulesOnly) < 300);
+  line("monac lint (rules, specs, Alertmanager):", lint1k, "reported (a pull request's CI step)");
   console.log(`  5 SLOs of svc-000 (ratio, latency, boolGauge, ratio-good, raw): ${sample.recording} recording + ${sample.alerting} alert rules`);
 } finally {
   if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
@@ -161,13 +165,18 @@ try {
 
 if (!process.env.BENCH_QUICK) {
   console.log("scaling: the same generator, full build into an empty out/");
-  const runs: [number, BuildTiming][] = [[1000, full], [5000, scaledBuild(5000)], [10000, scaledBuild(10000)]];
+  const scaled = [5000, 10000].map((n) => [n, scaledBuild(n)] as const);
+  const runs: [number, BuildTiming][] = [[1000, full], ...scaled.map(([n, r]): [number, BuildTiming] => [n, r.build])];
   for (const [slos, r] of runs) {
     const perSlo = r.wallMs / slos;
     const ratio = perSlo / (full.wallMs / 1000);
     const target = slos === 10000 ? "< 10000 ms, < 1024 MB, linear" : "linear";
     const ok = slos === 10000 ? r.wallMs < 10000 && mb(r) < 1024 && ratio < 1.25 : ratio < 1.25;
     line(`${slos.toLocaleString("en-US")} SLOs (${perSlo.toFixed(2)} ms/SLO, x${ratio.toFixed(2)} of 1k's):`, r, target, slos === 1000 ? undefined : ok);
+  }
+  console.log("  monac lint of each (rules, specs, Alertmanager):");
+  for (const [slos, r] of [[1000, lint1k] as const, ...scaled.map(([n, x]) => [n, x.lint] as const)]) {
+    line(`  ${slos.toLocaleString("en-US")} SLOs (${(r.wallMs / slos).toFixed(2)} ms/SLO):`, r, "reported");
   }
 }
 

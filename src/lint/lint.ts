@@ -9,7 +9,7 @@ import { ioReason, readYaml, toData } from "../yaml/safe.js";
 import { lintAlertmanagerConfig, looksLikeAlertmanagerConfig } from "./alertmanager.js";
 import { DEFAULT_LINT_CONFIG, LINT_CONFIG_FILE, LintConfigError, parseLintConfig, type LintConfig } from "./config.js";
 import { CHECKS, compareFindings, type Finding } from "./finding.js";
-import { lintRuleGroups, loadRuleFileForLint, type LintedGroup } from "./rules.js";
+import { BundleChecks, lintGroup, loadRuleFileForLint } from "./rules.js";
 import { isSuppressed, parseSuppressions } from "./suppress.js";
 
 /** An input that cannot be read (exit status 2), as opposed to a finding in it. */
@@ -147,7 +147,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     }
   }
 
-  const groups: LintedGroup[] = [];
+  // One file at a time: its own checks at once, and what the bundle's checks need kept (not its rules).
+  const bundle = new BundleChecks();
   const texts = new Map<string, string>();
   for (const input of inputs) {
     files.push(input.file);
@@ -156,10 +157,13 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     else {
       const loaded = loadRuleFileForLint(input.file, input.content);
       findings.push(...loaded.findings);
-      groups.push(...loaded.groups);
+      for (const g of loaded.groups) {
+        findings.push(...lintGroup(g, config));
+        bundle.add(g);
+      }
     }
   }
-  findings.push(...lintRuleGroups(groups, config));
+  findings.push(...bundle.findings());
 
   const suppressions = new Map([...texts].map(([f, t]) => [f, parseSuppressions(t)]));
   const kept: Finding[] = [];

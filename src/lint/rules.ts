@@ -5,11 +5,17 @@ import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from "ya
 import { formatPrometheusDuration } from "../go/duration.js";
 import { selectorMetricName, walk, type Expr } from "../promql/ast.js";
 import { printPromQL } from "../promql/printer.js";
-import { parseRuleFile, RuleFileError, type LoadedRule, type LoadedRuleGroup } from "../ruletest/rule-files.js";
+import { readRuleFile, RuleFileError, type LoadedRule, type LoadedRuleGroup } from "../ruletest/rule-files.js";
 import { YamlReader, type Position } from "../ruletest/yaml-nodes.js";
 import type { LintConfig } from "./config.js";
 import { CHECKS, type CheckName, type Finding } from "./finding.js";
 import { checkExpr } from "./promql-checks.js";
+
+/** A rule file's text, and the position of an offset in it. */
+interface FileText {
+  text: string;
+  position(offset: number): Position;
+}
 
 /** Where a rule's parts are in its file. */
 export interface RulePositions {
@@ -50,13 +56,15 @@ function finding(check: CheckName, file: string, pos: Position, message: string,
 /** Loads one rule file for linting. `display` is the path findings name. */
 export function loadRuleFileForLint(display: string, content: string | Uint8Array): RuleFileLint {
   let groups: LoadedRuleGroup[];
+  let y: YamlReader;
   try {
-    groups = parseRuleFile(display, content);
+    ({ groups, yaml: y } = readRuleFile(display, content));
   } catch (e) {
     if (!(e instanceof RuleFileError)) throw e;
     return { groups: [], findings: e.problems.map((p) => loadProblem(display, p)) };
   }
-  const y = new YamlReader(display, content, "rules");
+  // What `at` needs of the file, without its YAML document: a lint of thousands of files holds every rule.
+  const where: FileText = { text: y.text, position: y.positioner() };
   const top = y.root as YAMLMap<Node, Node | null>;
   const groupNodes = seqItems(mapGet(top, "groups"));
   const linted: LintedGroup[] = groups.map((group, gi) => {
@@ -78,7 +86,7 @@ export function loadRuleFileForLint(display: string, content: string | Uint8Arra
         labels,
         annotations: y.positionOf(mapKey(rNode, "annotations")),
       };
-      return { rule, group: lg, pos, at: (offset: number) => exprPosition(y, pos, offset) };
+      return { rule, group: lg, pos, at: locator(where, pos) };
     });
     return lg;
   });
@@ -113,8 +121,13 @@ function seqItems(node: Node | null | undefined): Node[] {
   return isSeq(node) ? (node.items as Node[]) : [];
 }
 
+/** A rule's `at`, made outside loadRuleFileForLint so that it holds the file's text, not its YAML document. */
+function locator(where: FileText, pos: RulePositions): (offset: number) => Position {
+  return (offset) => exprPosition(where, pos, offset);
+}
+
 /** The file position of a byte offset in an expression: exact for one-line and literal-block (`|`) scalars, the scalar's start otherwise. */
-function exprPosition(y: YamlReader, pos: RulePositions, offset: number): Position {
+function exprPosition(y: FileText, pos: RulePositions, offset: number): Position {
   const node = pos.exprNode;
   if (node === undefined || node.range === undefined || node.range === null) return pos.expr;
   const value = String(node.value);
@@ -254,73 +267,91 @@ export function checkGroupSize(g: LintedGroup, config: LintConfig): Finding[] {
 
 // ------------------------------------------------------------ the bundle
 
-/** Recorded series (names with ':') read but recorded nowhere in the linted files, or in another group (or later in the same one). */
-export function checkRecordingReferences(groups: readonly LintedGroup[]): Finding[] {
-  const recordedAt = new Map<string, Array<{ group: LintedGroup; index: number }>>();
-  for (const g of groups) g.rules.forEach((r, index) => {
-    if (r.rule.kind === "record") recordedAt.set(r.rule.name, [...(recordedAt.get(r.rule.name) ?? []), { group: g, index }]);
-  });
-  const out: Finding[] = [];
-  for (const g of groups) {
+/** A group as the bundle checks remember it: its name and file (its rules are not kept). */
+interface GroupRef {
+  name: string;
+  file: string;
+}
+
+/**
+ * The checks over the bundle of all linted files, fed one file's groups at a
+ * time and keeping only what they need (not the rules: a lint of a
+ * 10,000-SLO bundle would hold every expression):
+ * - recorded series (names with ':') read but recorded nowhere in the linted
+ *   files, or in another group (or later in the same one);
+ * - the same rule twice: double the work, and for alerts double
+ *   notifications or a conflict.
+ */
+export class BundleChecks {
+  /** Where each name is recorded: the first rule of each group recording it, and the first group of each file. */
+  private readonly recordedAt = new Map<string, { inGroup: Map<GroupRef, number>; byFile: Map<string, GroupRef>; first: GroupRef }>();
+  /** Each recorded series a rule reads (once per rule), judged when every file is in. */
+  private readonly reads: Array<{ group: GroupRef; index: number; name: string; rule: string; at: Position; line: number }> = [];
+  /** The first rule of each kind, name, labels and expression. */
+  private readonly seen = new Map<string, { file: string; line: number }>();
+  private readonly duplicates: Finding[] = [];
+
+  add(g: LintedGroup): void {
+    const ref: GroupRef = { name: g.group.name, file: g.file };
     g.rules.forEach((r, index) => {
-      const seen = new Set<string>();
+      if (r.rule.kind === "record") {
+        let at = this.recordedAt.get(r.rule.name);
+        if (at === undefined) this.recordedAt.set(r.rule.name, (at = { inGroup: new Map(), byFile: new Map(), first: ref }));
+        if (!at.inGroup.has(ref)) at.inGroup.set(ref, index);
+        if (!at.byFile.has(ref.file)) at.byFile.set(ref.file, ref);
+      }
+      const names = new Set<string>();
       walk(r.rule.expr, (n) => {
         if (n.type !== "VectorSelector") return;
         const name = selectorMetricName(n);
-        if (name === undefined || !name.includes(":") || seen.has(name)) return;
-        seen.add(name);
-        const defs = recordedAt.get(name);
-        if (defs === undefined) {
-          out.push(finding("rules/undefined-recording", g.file, r.at(n.pos.start), `${ruleName(r)} reads ${name}, which no linted rule records (a typo, or a rule file missing from the lint)`, r.pos.rule.line));
-          return;
-        }
-        if (defs.some((d) => d.group === g && d.index < index)) return;
-        const same = defs.find((d) => d.group === g);
-        if (same) {
-          out.push(finding("rules/recording-other-group", g.file, r.at(n.pos.start), `${ruleName(r)} reads ${name}, recorded later in the same group: it sees the previous evaluation's value`, r.pos.rule.line));
-        } else {
-          const d = defs.find((x) => x.group.file === g.file) ?? defs[0]!;
-          out.push(finding("rules/recording-other-group", g.file, r.at(n.pos.start), `${ruleName(r)} reads ${name}, recorded in group "${d.group.group.name}" (${d.group.file}): it can lag by up to an evaluation interval`, r.pos.rule.line));
-        }
+        if (name === undefined || !name.includes(":") || names.has(name)) return;
+        names.add(name);
+        this.reads.push({ group: ref, index, name, rule: ruleName(r), at: r.at(n.pos.start), line: r.pos.rule.line });
       });
-    });
-  }
-  return out;
-}
-
-/** The same rule twice: double the work, and for alerts double notifications or a conflict. */
-export function checkDuplicates(groups: readonly LintedGroup[]): Finding[] {
-  const first = new Map<string, LintedRule>();
-  const out: Finding[] = [];
-  for (const g of groups) {
-    for (const r of g.rules) {
       const labels = [...r.rule.labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       const key = JSON.stringify([r.rule.kind, r.rule.name, labels, printPromQL(r.rule.expr)]);
-      const prev = first.get(key);
-      if (prev === undefined) first.set(key, r);
-      else out.push(finding("rules/duplicate", g.file, r.pos.rule, `${ruleName(r)} duplicates the rule at ${prev.group.file}:${prev.pos.rule.line} (same name, labels and expression)`, r.pos.rule.line));
-    }
+      const prev = this.seen.get(key);
+      if (prev === undefined) this.seen.set(key, { file: g.file, line: r.pos.rule.line });
+      else this.duplicates.push(finding("rules/duplicate", g.file, r.pos.rule, `${ruleName(r)} duplicates the rule at ${prev.file}:${prev.line} (same name, labels and expression)`, r.pos.rule.line));
+    });
   }
-  return out;
+
+  /** The findings, once every file's groups were added. */
+  findings(): Finding[] {
+    const out: Finding[] = [];
+    for (const read of this.reads) {
+      const { group: g, name } = read;
+      const defs = this.recordedAt.get(name);
+      if (defs === undefined) {
+        out.push(finding("rules/undefined-recording", g.file, read.at, `${read.rule} reads ${name}, which no linted rule records (a typo, or a rule file missing from the lint)`, read.line));
+        continue;
+      }
+      const here = defs.inGroup.get(g);
+      if (here !== undefined && here < read.index) continue;
+      if (here !== undefined) {
+        out.push(finding("rules/recording-other-group", g.file, read.at, `${read.rule} reads ${name}, recorded later in the same group: it sees the previous evaluation's value`, read.line));
+      } else {
+        const d = defs.byFile.get(g.file) ?? defs.first;
+        out.push(finding("rules/recording-other-group", g.file, read.at, `${read.rule} reads ${name}, recorded in group "${d.name}" (${d.file}): it can lag by up to an evaluation interval`, read.line));
+      }
+    }
+    return [...out, ...this.duplicates];
+  }
 }
 
-/** Every rule-file check over the loaded files. */
-export function lintRuleGroups(groups: readonly LintedGroup[], config: LintConfig): Finding[] {
-  const out: Finding[] = [];
-  for (const g of groups) {
-    out.push(...checkGroupInterval(g), ...checkGroupSize(g, config));
-    for (const r of g.rules) {
-      out.push(
-        ...checkRuleExpr(r, config),
-        ...checkAlwaysFiring(r),
-        ...checkAbsentWithoutFor(r),
-        ...checkValueInLabels(r),
-        ...checkMissingAnnotations(r, config),
-        ...checkForRange(r, config),
-        ...checkNaming(r),
-      );
-    }
+/** The checks of one group and its rules (not the bundle's: BundleChecks). */
+export function lintGroup(g: LintedGroup, config: LintConfig): Finding[] {
+  const out: Finding[] = [...checkGroupInterval(g), ...checkGroupSize(g, config)];
+  for (const r of g.rules) {
+    out.push(
+      ...checkRuleExpr(r, config),
+      ...checkAlwaysFiring(r),
+      ...checkAbsentWithoutFor(r),
+      ...checkValueInLabels(r),
+      ...checkMissingAnnotations(r, config),
+      ...checkForRange(r, config),
+      ...checkNaming(r),
+    );
   }
-  out.push(...checkRecordingReferences(groups), ...checkDuplicates(groups));
   return out;
 }

@@ -145,6 +145,11 @@ export function loadRuleFile(file: string): LoadedRuleGroup[] {
 
 /** Parses a rule file, bytes from disk (which must be UTF-8) or text; throws RuleFileError listing every problem. */
 export function parseRuleFile(file: string, content: string | Uint8Array): LoadedRuleGroup[] {
+  return readRuleFile(file, content).groups;
+}
+
+/** parseRuleFile, with the YAML it read (where its nodes are, for a linter). */
+export function readRuleFile(file: string, content: string | Uint8Array): { groups: LoadedRuleGroup[]; yaml: YamlReader } {
   let y: YamlReader;
   try {
     // rulefmt uses yaml.v3 (YAML 1.2 scalars).
@@ -191,7 +196,7 @@ export function parseRuleFile(file: string, content: string | Uint8Array): Loade
     else throw e;
   }
   if (problems.length > 0) throw new RuleFileError(problems);
-  return groups;
+  return { groups, yaml: y };
 }
 
 type Report = (node: Node | null | undefined, message: string, ruleName: string) => void;

@@ -38,6 +38,12 @@ const KINDS = {
   rules: { kind: { name: "rule file", tooDeepIsNot: "a rule file" }, version: "1.2" },
 } as const satisfies Record<string, { kind: YamlFileKind; version: "1.1" | "1.2" }>;
 
+/** 1-based line and column of an offset into a text of `length` characters (clamped to it). */
+function linePosition(lines: LineCounter, length: number, offset: number): Position {
+  const { line, col } = lines.linePos(Math.max(0, Math.min(offset, length)));
+  return { line, column: col };
+}
+
 export class YamlReader {
   private readonly lines: LineCounter;
   private readonly aliases: ReadonlyMap<Alias, Node>;
@@ -69,8 +75,14 @@ export class YamlReader {
   }
 
   position(offset: number): Position {
-    const { line, col } = this.lines.linePos(Math.max(0, Math.min(offset, this.text.length)));
-    return { line, column: col };
+    return linePosition(this.lines, this.text.length, offset);
+  }
+
+  /** `position`, holding only the file's line starts (not its document). */
+  positioner(): (offset: number) => Position {
+    const { lines } = this;
+    const length = this.text.length;
+    return (offset) => linePosition(lines, length, offset);
   }
 
   positionOf(node: Node | Pair | null | undefined): Position | undefined {

@@ -1,7 +1,8 @@
 // Every check of `monac lint` against its fixtures: test/fixtures/lint/fail/<check>.yaml
 // (the check's name with "/" as "_", optionally .<variant>) must report it, and
 // test/fixtures/lint/pass/<check>.yaml must not.
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CHECKS, DEFAULT_LINT_CONFIG, lint, type Finding, type LintConfig } from "../../src/lint/index.js";
@@ -87,6 +88,43 @@ describe("findings say where and what", () => {
       '6:7: route.routes[1] (receiver "team-a-critical") is never reached: route.routes[0] before it matches every alert this one matches (team="a") and has no `continue: true`',
       '10:7: route.routes[3] (receiver "default") is never reached: route.routes[2] before it matches every alert this one matches (severity=~"warning|critical") and has no `continue: true`',
     ]);
+  });
+
+  it("judges recorded series read across files and groups, and duplicates, over the whole bundle", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "monac-lint-bundle-"));
+    try {
+      const rule = (record: string, expr: string) => `      - record: ${record}\n        expr: ${expr}\n`;
+      // a.yaml: g1 reads job:x:rate5m before recording it, and job:v:rate5m after;
+      // g2 reads job:y:rate5m (recorded in g3 of this file and in b.yaml), job:z:rate5m (only in b.yaml) and job:w:rate5m (nowhere).
+      writeFileSync(
+        path.join(dir, "a.yaml"),
+        "groups:\n  - name: g1\n    rules:\n" +
+          rule("job:v:rate5m", "sum by (job) (rate(v_total[5m]))") +
+          rule("job:u:ratio", "job:x:rate5m / job:v:rate5m") +
+          rule("job:x:rate5m", "sum by (job) (rate(x_total[5m]))") +
+          "  - name: g2\n    rules:\n" +
+          rule("job:t:sum", "job:y:rate5m + job:z:rate5m + job:w:rate5m") +
+          "  - name: g3\n    rules:\n" +
+          rule("job:y:rate5m", "sum by (job) (rate(y_total[5m]))"),
+      );
+      writeFileSync(
+        path.join(dir, "b.yaml"),
+        "groups:\n  - name: h1\n    rules:\n" + rule("job:y:rate5m", "sum by (job) (rate(y_total[5m]))") + rule("job:z:rate5m", "sum by (job) (rate(z_total[5m]))") +
+          "  - name: h2\n    rules:\n" + rule("job:v:rate5m", "sum by (job) (rate(v_total[5m]))"),
+      );
+      const { findings } = await lint({ dir, paths: [dir], config: CONFIG });
+      const bundle = findings.filter((f) => f.check.startsWith("rules/")).map((f) => `${path.basename(f.file)}:${f.line}:${f.column}: ${f.check}: ${f.message}`);
+      expect(bundle).toEqual([
+        'a.yaml:7:15: rules/recording-other-group: record "job:u:ratio" reads job:x:rate5m, recorded later in the same group: it sees the previous evaluation\'s value',
+        `a.yaml:13:15: rules/recording-other-group: record "job:t:sum" reads job:y:rate5m, recorded in group "g3" (${path.join(dir, "a.yaml")}): it can lag by up to an evaluation interval`,
+        `a.yaml:13:30: rules/recording-other-group: record "job:t:sum" reads job:z:rate5m, recorded in group "h1" (${path.join(dir, "b.yaml")}): it can lag by up to an evaluation interval`,
+        'a.yaml:13:45: rules/undefined-recording: record "job:t:sum" reads job:w:rate5m, which no linted rule records (a typo, or a rule file missing from the lint)',
+        `b.yaml:4:9: rules/duplicate: record "job:y:rate5m" duplicates the rule at ${path.join(dir, "a.yaml")}:16 (same name, labels and expression)`,
+        `b.yaml:10:9: rules/duplicate: record "job:v:rate5m" duplicates the rule at ${path.join(dir, "a.yaml")}:4 (same name, labels and expression)`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("lints a directory as one bundle: a recorded series defined in another file is found", async () => {
