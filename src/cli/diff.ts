@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { diffBuilds, DiffInputError, loadBuild, renderMarkdown } from "../diff/index.js";
+import { diffBuilds, DiffInputError, loadBuild, renderMarkdown, type ParsedRuleFiles } from "../diff/index.js";
 import { DurationError, parsePrometheusDuration } from "../go/duration.js";
 import { buildCommand } from "./build.js";
 import { EXIT, type CliIO } from "./io.js";
@@ -92,7 +92,9 @@ export async function diffCommand(args: string[], io: CliIO): Promise<number> {
 
     let diff;
     try {
-      diff = diffBuilds(loadBuild(baseOut), loadBuild(headOut), { scrapeIntervalMs });
+      // One parse of each rule file the two builds share.
+      const parsed: ParsedRuleFiles = new Map();
+      diff = diffBuilds(loadBuild(baseOut, parsed), loadBuild(headOut, parsed), { scrapeIntervalMs });
     } catch (e) {
       if (e instanceof DiffInputError) {
         io.err(`monac diff: ${e.message}`);

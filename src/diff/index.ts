@@ -1,6 +1,6 @@
 // `monac diff`'s library: two builds' out/ read (load.ts), compared (diff.ts)
 // and printed for a pull request (markdown.ts).
-export { loadBuild, DiffInputError, RULES_SUBDIR, ALERTMANAGER_FILE, type BuildSnapshot } from "./load.js";
+export { loadBuild, DiffInputError, RULES_SUBDIR, ALERTMANAGER_FILE, type BuildSnapshot, type ParsedRuleFiles } from "./load.js";
 export {
   diffBuilds,
   hasReviewChanges,

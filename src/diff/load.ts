@@ -1,8 +1,9 @@
 // One build's out/ as the diff reads it: the Prometheus rule files and the
 // Alertmanager configuration, parsed (comments, ordering and whitespace gone).
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { parseRuleFile, RuleFileError, type LoadedAlertingRule, type LoadedRecordingRule } from "../ruletest/rule-files.js";
+import { parseRuleFile, RuleFileError, type LoadedAlertingRule, type LoadedRecordingRule, type LoadedRuleGroup } from "../ruletest/rule-files.js";
 import { ConfigError, parseConfig, type AlertmanagerConfig } from "../routetest/index.js";
 import { ioReason } from "../yaml/safe.js";
 
@@ -34,8 +35,17 @@ export class DiffInputError extends Error {
   }
 }
 
-/** Reads DIR/prometheus/rules/*.rules.yaml and DIR/alertmanager/alertmanager.yml. */
-export function loadBuild(dir: string): BuildSnapshot {
+/** Rule files parsed, by name and content (see loadBuild). */
+export type ParsedRuleFiles = Map<string, LoadedRuleGroup[]>;
+
+/**
+ * Reads DIR/prometheus/rules/*.rules.yaml and DIR/alertmanager/alertmanager.yml.
+ * `parsed`, shared by the two builds of a diff, remembers each rule file by
+ * name and content: a file the pull request left alone (nearly all of them) is
+ * parsed once, and both snapshots hold the same rules (whose `file` then names
+ * the first build's copy).
+ */
+export function loadBuild(dir: string, parsed: ParsedRuleFiles = new Map()): BuildSnapshot {
   const rulesDir = path.join(dir, RULES_SUBDIR);
   let names: string[];
   try {
@@ -54,12 +64,16 @@ export function loadBuild(dir: string): BuildSnapshot {
     } catch (e) {
       throw new DiffInputError(`${file}: cannot read: ${ioReason(e)}`);
     }
-    let groups;
-    try {
-      groups = parseRuleFile(file, bytes);
-    } catch (e) {
-      if (e instanceof RuleFileError) throw new DiffInputError(e.message);
-      throw e;
+    const key = `${name}\u0000${createHash("sha1").update(bytes).digest("hex")}`;
+    let groups = parsed.get(key);
+    if (groups === undefined) {
+      try {
+        groups = parseRuleFile(file, bytes);
+      } catch (e) {
+        if (e instanceof RuleFileError) throw new DiffInputError(e.message);
+        throw e;
+      }
+      parsed.set(key, groups);
     }
     for (const g of groups) {
       snapshot.groups++;
