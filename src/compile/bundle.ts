@@ -6,7 +6,7 @@ import { byPath, type Artifact } from "./artifact.js";
 import { generatedHeader } from "./header.js";
 import { alertmanagerConfig, alertmanagerConfigYaml } from "./alertmanager.js";
 import { notificationTemplates, TEMPLATES_FILE } from "./alertmanager-templates.js";
-import { ruleFileYaml, type RuleGroup } from "./rules.js";
+import { ruleFileYaml } from "./rules.js";
 import { sloRuleGroup } from "./slo-rules.js";
 import { thresholdRuleGroup } from "./threshold-rules.js";
 import { dashboardFiles } from "./dashboards/index.js";

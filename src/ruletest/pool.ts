@@ -56,6 +56,10 @@ export function startTestFiles(files: readonly string[], opts: RunOptions, jobs:
     settle[i]!.done = true;
     settle[i]!.resolve(r);
   };
+  const failed = (i: number, e: Error): void => {
+    settle[i]!.done = true;
+    settle[i]!.reject(e);
+  };
   // [0]: the first file no one has taken yet. Every thread takes the next
   // file itself, without waiting for this one (busy running a file) to hand it out.
   const next = new Int32Array(new SharedArrayBuffer(4));
@@ -65,10 +69,10 @@ export function startTestFiles(files: readonly string[], opts: RunOptions, jobs:
     const w = new Worker(WORKER, { workerData: { files, opts, next: next.buffer } satisfies WorkerSetup });
     w.on("message", (m: WorkerReply) => {
       if ("result" in m) finished(m.index, m.result);
-      else settle[m.index]!.reject(new Error(m.error));
+      else failed(m.index, new Error(m.error));
     });
     // A thread that dies takes every unfinished file with it.
-    w.on("error", (e) => settle.forEach((s) => s.reject(e)));
+    w.on("error", (e) => settle.forEach((_, i) => failed(i, e)));
     workers.push(w);
   }
   const result = async (i: number): Promise<FileResult> => {

@@ -167,8 +167,6 @@ const PYRRA: PyrraExample[] = [
 
 // -- building the cases ------------------------------------------------------------------
 
-const notes: string[] = [];
-
 /** monac's rule files of an import, by SLO name. */
 function monacRules(format: ImportFormat, file: string, text: string): Map<string, string> {
   const r = importSpecs(format, [{ path: file, text }], { team: "shop" });

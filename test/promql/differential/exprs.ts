@@ -5,7 +5,7 @@
  * parser and type checker; rejected candidates are regenerated.
  */
 import { parsePromQL, walk, type Expr } from "../../../src/promql/index.js";
-import { CODES, FAMILIES, HISTOGRAM, INSTANCES, JOBS, NATIVE_COUNTER, NATIVE_CUSTOM, NATIVE_FAMILIES, NATIVE_GAUGE } from "./inputs.js";
+import { CODES, FAMILIES, HISTOGRAM, INSTANCES, JOBS, NATIVE_COUNTER, NATIVE_CUSTOM, NATIVE_GAUGE } from "./inputs.js";
 import type { Rng } from "./rng.js";
 
 const RANGES = ["30s", "1m", "90s", "2m", "3m", "5m", "10m"];
