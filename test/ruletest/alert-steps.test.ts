@@ -3,12 +3,10 @@
 // must be what an instant query of the expression there gives (the first
 // sample's float, bit for bit, or no sample). Run on every test group of
 // every test file we have, densely and with sparse reads at the checks.
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { alertExprValue, buildPlan, evaluate, loadTestFile, type LoadedAlertingRule } from "../../src/ruletest/index.js";
-import { REPO_ROOT } from "../support/tools.js";
-import { haveShared, sharedPath, skippedTitle } from "../support/shared.js";
-import { bitsOf, ruleTestFiles } from "./support.js";
+import { alertExprValue, buildPlan, evaluate, type LoadedAlertingRule } from "../../src/ruletest/index.js";
+import { haveShared, sharedPath } from "../support/shared.js";
+import { bitsOf, itEachLoadedTestFile } from "./support.js";
 
 const CONFORMANCE = sharedPath("conformance", "promtool");
 const CONFORMANCE_TITLE = "alert values from the fast path on promtool's conformance fixtures (../shared/conformance/promtool)";
@@ -17,52 +15,43 @@ const haveConformance = haveShared(CONFORMANCE, CONFORMANCE_TITLE);
 const shown = (v: number | undefined): string => (v === undefined ? "none" : bitsOf(v));
 
 describe("alertExprValue is the instant query's value", () => {
-  if (!haveConformance) it.skip(skippedTitle(CONFORMANCE_TITLE, CONFORMANCE), () => {});
   let answered = 0;
-  for (const file of ruleTestFiles(haveConformance, CONFORMANCE)) {
-    it(path.relative(REPO_ROOT, file), async () => {
-      let loaded;
+  itEachLoadedTestFile(haveConformance, CONFORMANCE, CONFORMANCE_TITLE, async (loaded) => {
+    const alertRules = loaded.ruleGroups.flatMap((g) => g.rules.filter((r): r is LoadedAlertingRule => r.kind === "alert"));
+    for (const g of loaded.testFile.tests) {
+      let plan;
       try {
-        loaded = await loadTestFile(file);
+        plan = buildPlan(loaded.testFile, g, loaded.ruleGroups);
       } catch {
-        return; // invalid files are covered by the conformance test
+        continue; // unsupported input
       }
-      const alertRules = loaded.ruleGroups.flatMap((g) => g.rules.filter((r): r is LoadedAlertingRule => r.kind === "alert"));
-      for (const g of loaded.testFile.tests) {
-        let plan;
-        try {
-          plan = buildPlan(loaded.testFile, g, loaded.ruleGroups);
-        } catch {
-          continue; // unsupported input
-        }
-        const checks = [...plan.alertChecks.keys()].map((t) => g.startTimestamp + t);
-        const sparseReads = alertRules.flatMap((r) => checks.map((time) => ({ expr: r.expr, time })));
-        for (const reads of [undefined, sparseReads]) {
-          const res = await evaluate({ ...plan, reads, keepAlertSteps: true });
-          if (res.path !== "fast") expect(res.alertSteps).toBeUndefined();
-          if (res.errors.length > 0) continue;
-          const steps = Math.floor(plan.maxEvalTime / plan.evaluationInterval) + 1;
-          const times = new Set<number>(checks);
-          for (let k = 0; k < steps; k++) times.add(plan.start + k * plan.evaluationInterval);
-          for (const rule of alertRules) {
-            for (const t of times) {
-              const known = alertExprValue(res, rule, t);
-              if (known === undefined) continue;
-              answered++;
-              let want: number | undefined;
-              try {
-                const r = res.engine.instantQuery(rule.expr, t).value;
-                want = r.type === "vector" ? r.samples[0]?.v : undefined;
-              } catch {
-                continue; // the rule's evaluation would have failed; not asked then
-              }
-              expect(shown(known.value), `${rule.name} at ${t}`).toBe(shown(want));
+      const checks = [...plan.alertChecks.keys()].map((t) => g.startTimestamp + t);
+      const sparseReads = alertRules.flatMap((r) => checks.map((time) => ({ expr: r.expr, time })));
+      for (const reads of [undefined, sparseReads]) {
+        const res = await evaluate({ ...plan, reads, keepAlertSteps: true });
+        if (res.path !== "fast") expect(res.alertSteps).toBeUndefined();
+        if (res.errors.length > 0) continue;
+        const steps = Math.floor(plan.maxEvalTime / plan.evaluationInterval) + 1;
+        const times = new Set<number>(checks);
+        for (let k = 0; k < steps; k++) times.add(plan.start + k * plan.evaluationInterval);
+        for (const rule of alertRules) {
+          for (const t of times) {
+            const known = alertExprValue(res, rule, t);
+            if (known === undefined) continue;
+            answered++;
+            let want: number | undefined;
+            try {
+              const r = res.engine.instantQuery(rule.expr, t).value;
+              want = r.type === "vector" ? r.samples[0]?.v : undefined;
+            } catch {
+              continue; // the rule's evaluation would have failed; not asked then
             }
+            expect(shown(known.value), `${rule.name} at ${t}`).toBe(shown(want));
           }
         }
       }
-    }, 120_000);
-  }
+    }
+  });
   it("answered somewhere", () => {
     expect(answered).toBeGreaterThan(0);
   });

@@ -3,12 +3,10 @@
 // run on every test group of every test file we have, and every stored
 // sample (staleness markers included, values bit for bit) and every alert
 // snapshot is compared.
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildPlan, evaluate, fastPathBlocker, loadTestFile, parseRuleFile } from "../../src/ruletest/index.js";
-import { REPO_ROOT } from "../support/tools.js";
-import { haveShared, sharedPath, skippedTitle } from "../support/shared.js";
-import { diffDumps, dumpStorage, ruleTestFiles } from "./support.js";
+import { buildPlan, evaluate, fastPathBlocker, parseRuleFile } from "../../src/ruletest/index.js";
+import { haveShared, sharedPath } from "../support/shared.js";
+import { diffDumps, dumpStorage, itEachLoadedTestFile } from "./support.js";
 
 const CONFORMANCE = sharedPath("conformance", "promtool");
 const CONFORMANCE_TITLE = "fast path on promtool's conformance fixtures (../shared/conformance/promtool)";
@@ -16,38 +14,29 @@ const haveConformance = haveShared(CONFORMANCE, CONFORMANCE_TITLE);
 
 
 describe("fast path equals the exact loop", () => {
-  if (!haveConformance) it.skip(skippedTitle(CONFORMANCE_TITLE, CONFORMANCE), () => {});
-  for (const file of ruleTestFiles(haveConformance, CONFORMANCE)) {
-    it(path.relative(REPO_ROOT, file), async () => {
-      let loaded;
+  itEachLoadedTestFile(haveConformance, CONFORMANCE, CONFORMANCE_TITLE, async (loaded, file) => {
+    let compared = 0;
+    for (const g of loaded.testFile.tests) {
+      let plan;
       try {
-        loaded = await loadTestFile(file);
+        plan = buildPlan(loaded.testFile, g, loaded.ruleGroups);
       } catch {
-        return; // invalid files are covered by the conformance test
+        continue; // unsupported input (native histograms)
       }
-      let compared = 0;
-      for (const g of loaded.testFile.tests) {
-        let plan;
-        try {
-          plan = buildPlan(loaded.testFile, g, loaded.ruleGroups);
-        } catch {
-          continue; // unsupported input (native histograms)
-        }
-        const exact = await evaluate(plan, "exact");
-        if (fastPathBlocker(plan.groups) !== undefined || exact.errors.length > 0) continue;
-        // Odd, small chunks so that range queries start and end everywhere.
-        for (const chunkSteps of [undefined, 7]) {
-          const fast = await evaluate({ ...plan, chunkSteps }, "fast");
-          expect(fast.path).toBe("fast");
-          expect(diffDumps(dumpStorage(exact), dumpStorage(fast))).toBeUndefined();
-          expect(fast.alerts).toEqual(exact.alerts);
-        }
-        compared++;
+      const exact = await evaluate(plan, "exact");
+      if (fastPathBlocker(plan.groups) !== undefined || exact.errors.length > 0) continue;
+      // Odd, small chunks so that range queries start and end everywhere.
+      for (const chunkSteps of [undefined, 7]) {
+        const fast = await evaluate({ ...plan, chunkSteps }, "fast");
+        expect(fast.path).toBe("fast");
+        expect(diffDumps(dumpStorage(exact), dumpStorage(fast))).toBeUndefined();
+        expect(fast.alerts).toEqual(exact.alerts);
       }
-      // Files where every group needs the exact loop (lookahead, errors) compare nothing.
-      if (!/at-modifier|negative-offset|bad-rules|order\.test/.test(file)) expect(compared).toBeGreaterThan(0);
-    }, 120_000);
-  }
+      compared++;
+    }
+    // Files where every group needs the exact loop (lookahead, errors) compare nothing.
+    if (!/at-modifier|negative-offset|bad-rules|order\.test/.test(file)) expect(compared).toBeGreaterThan(0);
+  });
 });
 
 describe("fastPathBlocker", () => {

@@ -4,13 +4,11 @@
 // same rule errors. Run on every test group of every test file we have, with
 // the group's own expression tests as reads and with many more reads of
 // every recorded series (instant, ranges, offsets) at the checked times.
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePromQL, type Expr, type QueryResult } from "../../src/promql/index.js";
-import { buildPlan, evaluate, loadTestFile, parseRuleFile, parseTestFile, type EvalResult } from "../../src/ruletest/index.js";
-import { REPO_ROOT } from "../support/tools.js";
-import { haveShared, sharedPath, skippedTitle } from "../support/shared.js";
-import { bitsOf, ruleTestFiles } from "./support.js";
+import { buildPlan, evaluate, parseRuleFile, parseTestFile, type EvalResult } from "../../src/ruletest/index.js";
+import { haveShared, sharedPath } from "../support/shared.js";
+import { bitsOf, itEachLoadedTestFile } from "./support.js";
 
 const CONFORMANCE = sharedPath("conformance", "promtool");
 const CONFORMANCE_TITLE = "sparse fast path on promtool's conformance fixtures (../shared/conformance/promtool)";
@@ -37,49 +35,40 @@ function query(res: EvalResult, expr: Expr, time: number): QueryResult | Error {
 }
 
 describe("sparse fast path shows what the full loop shows", () => {
-  if (!haveConformance) it.skip(skippedTitle(CONFORMANCE_TITLE, CONFORMANCE), () => {});
-  for (const file of ruleTestFiles(haveConformance, CONFORMANCE)) {
-    it(path.relative(REPO_ROOT, file), async () => {
-      let loaded;
+  itEachLoadedTestFile(haveConformance, CONFORMANCE, CONFORMANCE_TITLE, async (loaded) => {
+    for (const g of loaded.testFile.tests) {
+      let plan;
       try {
-        loaded = await loadTestFile(file);
+        plan = buildPlan(loaded.testFile, g, loaded.ruleGroups);
       } catch {
-        return; // invalid files are covered by the conformance test
+        continue; // unsupported input
       }
-      for (const g of loaded.testFile.tests) {
-        let plan;
+      const own: Array<{ expr: Expr; time: number }> = [];
+      for (const t of g.promqlExprTests) {
         try {
-          plan = buildPlan(loaded.testFile, g, loaded.ruleGroups);
+          own.push({ expr: parsePromQL(t.expr), time: g.startTimestamp + t.evalTime });
         } catch {
-          continue; // unsupported input
-        }
-        const own: Array<{ expr: Expr; time: number }> = [];
-        for (const t of g.promqlExprTests) {
-          try {
-            own.push({ expr: parsePromQL(t.expr), time: g.startTimestamp + t.evalTime });
-          } catch {
-            // the runner reads nothing sparsely then
-          }
-        }
-        const records = [...new Set(plan.groups.flatMap((gr) => gr.rules.filter((r) => r.kind === "record").map((r) => r.name)))];
-        const times = [...new Set([...plan.alertChecks.keys(), ...g.promqlExprTests.map((t) => t.evalTime), plan.maxEvalTime])].map((t) => g.startTimestamp + t);
-        const more = records.flatMap((name) =>
-          [`{__name__="${name}"}`, `count_over_time({__name__="${name}"}[10m])`, `sum_over_time({__name__="${name}"}[1h] offset 1m)`, `{__name__="${name}"} offset 2m`].flatMap((q) =>
-            times.map((time) => ({ expr: parsePromQL(q), time })),
-          ),
-        );
-        const full = await evaluate(plan, "auto");
-        for (const reads of [own, [...own, ...more]]) {
-          const sparse = await evaluate({ ...plan, reads }, "auto");
-          expect(sparse.errors).toEqual(full.errors);
-          expect(sparse.alerts).toEqual(full.alerts);
-          expect(sparse.checksReached).toEqual(full.checksReached);
-          if (full.errors.length > 0) continue;
-          for (const r of reads) expect(shown(query(sparse, r.expr, r.time))).toBe(shown(query(full, r.expr, r.time)));
+          // the runner reads nothing sparsely then
         }
       }
-    }, 120_000);
-  }
+      const records = [...new Set(plan.groups.flatMap((gr) => gr.rules.filter((r) => r.kind === "record").map((r) => r.name)))];
+      const times = [...new Set([...plan.alertChecks.keys(), ...g.promqlExprTests.map((t) => t.evalTime), plan.maxEvalTime])].map((t) => g.startTimestamp + t);
+      const more = records.flatMap((name) =>
+        [`{__name__="${name}"}`, `count_over_time({__name__="${name}"}[10m])`, `sum_over_time({__name__="${name}"}[1h] offset 1m)`, `{__name__="${name}"} offset 2m`].flatMap((q) =>
+          times.map((time) => ({ expr: parsePromQL(q), time })),
+        ),
+      );
+      const full = await evaluate(plan, "auto");
+      for (const reads of [own, [...own, ...more]]) {
+        const sparse = await evaluate({ ...plan, reads }, "auto");
+        expect(sparse.errors).toEqual(full.errors);
+        expect(sparse.alerts).toEqual(full.alerts);
+        expect(sparse.checksReached).toEqual(full.checksReached);
+        if (full.errors.length > 0) continue;
+        for (const r of reads) expect(shown(query(sparse, r.expr, r.time))).toBe(shown(query(full, r.expr, r.time)));
+      }
+    }
+  });
 });
 
 describe("sparse evaluation", () => {

@@ -4,10 +4,12 @@
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { it } from "vitest";
 import { Labels, parseSeriesDescription } from "../../src/promql/index.js";
 import { REPO_ROOT } from "../support/tools.js";
 import { histogramString } from "../../src/promql/histogram.js";
-import type { EvalResult } from "../../src/ruletest/index.js";
+import { loadTestFile, type EvalResult } from "../../src/ruletest/index.js";
+import { skippedTitle } from "../support/shared.js";
 
 /**
  * series key -> points; a point is [t, value] with staleness markers as
@@ -126,6 +128,31 @@ function goFloat(s: string): number {
   if (s === "+Inf") return Infinity;
   if (s === "-Inf") return -Infinity;
   return Number(s);
+}
+
+/**
+ * A test per file of ruleTestFiles that loads (invalid ones are the
+ * conformance test's), running `check` on it; without ../shared's fixtures,
+ * a skipped test says they are missing.
+ */
+export function itEachLoadedTestFile(
+  withConformance: boolean,
+  conformanceDir: string,
+  conformanceTitle: string,
+  check: (loaded: Awaited<ReturnType<typeof loadTestFile>>, file: string) => Promise<void>,
+): void {
+  if (!withConformance) it.skip(skippedTitle(conformanceTitle, conformanceDir), () => {});
+  for (const file of ruleTestFiles(withConformance, conformanceDir)) {
+    it(path.relative(REPO_ROOT, file), async () => {
+      let loaded;
+      try {
+        loaded = await loadTestFile(file);
+      } catch {
+        return; // invalid files are covered by the conformance test
+      }
+      await check(loaded, file);
+    }, 120_000);
+  }
 }
 
 /**
