@@ -127,9 +127,14 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   const files: string[] = [];
-  for (const root of roots) files.push(...(await expand(root)));
+  const routing: boolean[] = [];
+  for (const root of roots) {
+    for (const found of await expand(root)) {
+      files.push(found.file);
+      routing.push(found.routing);
+    }
+  }
 
-  const routing = await Promise.all(files.map(isRoutingTestFile));
   const ruleFiles = files.filter((_, i) => !routing[i]);
   const running = startTestFiles(ruleFiles, { run, mode: values.exact ? "exact" : "auto", coverage }, jobs ?? defaultJobs(ruleFiles.length));
   const results: FileResult[] = [];
@@ -172,34 +177,44 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
   return code;
 }
 
-/** A file as given (even if missing: the runner reports it), or the test files under a directory. */
-async function expand(root: string): Promise<string[]> {
+/**
+ * A file as given (even if missing: the runner reports it), or the test files
+ * under a directory; each read once to say whether it is a routing test file.
+ */
+async function expand(root: string): Promise<Array<{ file: string; routing: boolean }>> {
   let isDir = false;
   try {
     isDir = (await stat(root)).isDirectory();
   } catch {
-    return [root];
+    return [{ file: root, routing: isRoutingTestFile(root, "") }];
   }
-  if (!isDir) return [root];
-  const out: string[] = [];
+  if (!isDir) return [{ file: root, routing: isRoutingTestFile(root, await readText(root)) }];
+  const out: Array<{ file: string; routing: boolean }> = [];
   const entries = (await readdir(root, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const p = path.join(root, e.name);
     if (e.isDirectory()) out.push(...(await expand(p)));
-    else if (/\.ya?ml$/.test(e.name) && !(await isRuleFile(p))) out.push(p);
+    else if (/\.ya?ml$/.test(e.name)) {
+      const text = await readText(p);
+      if (!isRuleFile(text)) out.push({ file: p, routing: isRoutingTestFile(p, text) });
+    }
   }
   return out;
 }
 
-async function isRuleFile(file: string): Promise<boolean> {
-  const text = await readFile(file, "utf8").catch(() => "");
+/** A file's text, "" when it cannot be read (the runner reports that). */
+function readText(file: string): Promise<string> {
+  return readFile(file, "utf8").catch(() => "");
+}
+
+/** A rule file: a top-level `groups:` and no `tests:`. */
+function isRuleFile(text: string): boolean {
   return /^groups\s*:/m.test(text) && !/^tests\s*:/m.test(text);
 }
 
 /** A routing test file: named `*.routing.test.yaml`, or a top-level `config:` and `cases:` and no `tests:`. */
-async function isRoutingTestFile(file: string): Promise<boolean> {
+function isRoutingTestFile(file: string, text: string): boolean {
   if (/\.routing\.test\.ya?ml$|^routing\.test\.ya?ml$/.test(path.basename(file))) return true;
-  const text = await readFile(file, "utf8").catch(() => "");
   return /^cases\s*:/m.test(text) && /^config\s*:/m.test(text) && !/^tests\s*:/m.test(text);
 }
 
