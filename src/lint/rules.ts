@@ -134,11 +134,8 @@ function exprPosition(y: FileText, pos: RulePositions, offset: number): Position
   const before = value.slice(0, offset);
   const newlines = before.split("\n").length - 1;
   if (node.type === "BLOCK_LITERAL") {
-    const lines = y.text.split("\n");
     const header = y.position(node.range[0]).line;
-    const first = lines.slice(header).find((l) => l.trim() !== "") ?? "";
-    const indent = first.length - first.trimStart().length;
-    return { line: header + 1 + newlines, column: indent + 1 + (offset - (before.lastIndexOf("\n") + 1)) };
+    return { line: header + 1 + newlines, column: blockIndent(y.text, node.range[0]) + 1 + (offset - (before.lastIndexOf("\n") + 1)) };
   }
   if (newlines > 0) return pos.expr;
   if (node.type === "PLAIN") return { line: pos.expr.line, column: pos.expr.column + offset };
@@ -146,6 +143,17 @@ function exprPosition(y: FileText, pos: RulePositions, offset: number): Position
   // A quoted scalar without escapes is the text as written.
   if (!src.includes("\\") && !src.includes("''") && !src.includes("\n")) return { line: pos.expr.line, column: pos.expr.column + 1 + offset };
   return pos.expr;
+}
+
+/** The indentation of a block scalar whose header is at `header`: that of its first line with text (read from there, not from the file's start). */
+function blockIndent(text: string, header: number): number {
+  for (let start = text.indexOf("\n", header) + 1; start > 0 && start < text.length; ) {
+    let i = start;
+    while (text[i] === " " || text[i] === "\t") i++;
+    if (i < text.length && text[i] !== "\n" && text[i] !== "\r") return i - start;
+    start = text.indexOf("\n", i) + 1;
+  }
+  return 0;
 }
 
 // ------------------------------------------------------------ per rule

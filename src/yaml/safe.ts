@@ -10,13 +10,15 @@
  *   2. forbiddenCharacter  NUL and other characters YAML does not allow
  *   3. parseYaml           the syntax read without recursion, a depth check,
  *                          then the tree of the one document the file may hold
+ *                          (plain block YAML, like every generated file, is
+ *                          read by simple.ts, several times faster)
  *   4. syntaxProblem       the first syntax error (the rest are guesswork)
  *   5. checkAliases        aliases to no anchor or to a node they sit in,
  *                          keys that are lists or mappings
  *   6. an alias limit      toData (the yaml package's, for specs) or
  *                          aliasExpansionProblem (go-yaml's, for promtool's files)
  *
- * This layer imports nothing from src/; only the yaml package.
+ * This layer imports nothing from src/ but its own simple.ts; only the yaml package.
  */
 import {
   Composer,
@@ -38,6 +40,7 @@ import {
   type ParseOptions,
   type SchemaOptions,
 } from "yaml";
+import { parseSimpleYaml } from "./simple.js";
 
 /**
  * Lists and mappings nested deeper than this are not a file anyone writes
@@ -142,6 +145,8 @@ export interface YamlTree {
    * syntaxProblem).
    */
   problems: YamlProblem[];
+  /** Read by simple.ts: no aliases, anchors, tags or syntax errors to look for. */
+  simple?: boolean;
 }
 
 export interface ParseYamlOptions {
@@ -157,8 +162,6 @@ export interface ParseYamlOptions {
  * second document is a finding, not something to read or ignore.
  */
 export function parseYaml(text: string, kind: YamlFileKind, options: ParseYamlOptions = {}): YamlTree {
-  const lineCounter = new LineCounter();
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
   // logLevel "error": the yaml package must never print its own warnings to stderr.
   const treeOptions: ParseOptions & DocumentOptions & SchemaOptions = {
     prettyErrors: false,
@@ -167,6 +170,10 @@ export function parseYaml(text: string, kind: YamlFileKind, options: ParseYamlOp
     logLevel: "error",
     ...(options.version === undefined ? {} : { version: options.version }),
   };
+  const simple = parseSimpleYaml(text, treeOptions, MAX_NESTING);
+  if (simple !== undefined) return { ...simple, problems: [], simple: true };
+  const lineCounter = new LineCounter();
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
   const composer = new Composer(treeOptions);
   const deep = tooDeepAt(tokens);
   if (deep !== undefined) {
@@ -380,13 +387,14 @@ export function readYaml(content: string | Uint8Array, kind: YamlFileKind, optio
   }
   const forbidden = forbiddenCharacter(text);
   if (forbidden) return { ok: false, text, position: lineColumn(text, forbidden.offset), message: forbidden.message };
-  const { doc, lineCounter, problems } = parseYaml(text, kind, options);
+  const { doc, lineCounter, problems, simple } = parseYaml(text, kind, options);
   const fail = (p: YamlProblem): SafeYaml => {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(p.offset, text.length)));
     return { ok: false, text, position: { line, column: col }, message: p.message };
   };
   const first = problems[0] ?? syntaxProblem(doc);
   if (first) return fail(first);
+  if (simple) return { ok: true, text, doc, lineCounter, aliases: new Map() };
   const aliases = checkAliases(doc);
   if (aliases.problems[0]) return fail(aliases.problems[0]);
   const bomb = aliasExpansionProblem(doc, aliases.targets);
