@@ -1,8 +1,8 @@
 /**
  * The PromQL parser's fast path: a small hand-written parser for the
  * commonest expressions (selectors, ranges, subqueries, offsets, plain numbers,
- * common functions and aggregations, binary operators without modifiers),
- * several times faster than the lezer grammar. It builds exactly the tree the
+ * common functions and aggregations, binary operators with no modifier but
+ * on(...) and ignoring(...)), several times faster than the lezer grammar. It builds exactly the tree the
  * lezer path of parser.ts builds, positions included, and gives up (undefined)
  * on anything else, every invalid text included, so that errors always come
  * from lezer (test/promql/parser-fast-path.test.ts compares the two).
@@ -15,6 +15,7 @@ import {
   type Expr,
   type LabelMatcher,
   type MatchOp,
+  type VectorMatching,
   type VectorSelector,
 } from "./ast.js";
 import { isPrometheusDurationLiteral, parsePrometheusDuration } from "../go/duration.js";
@@ -117,7 +118,7 @@ const FAST_FUNCTIONS = new Set<string>([
   "vector",
 ]);
 
-/** Binary operators the fast path parses (without modifiers), with their precedence (BINARY_PRECEDENCE); `^` is right-associative. */
+/** Binary operators the fast path parses (the only modifiers read are on and ignoring), with their precedence (BINARY_PRECEDENCE); `^` is right-associative. */
 const FAST_BINARY: Record<string, BinaryOp> = {
   "+": "+",
   "-": "-",
@@ -142,7 +143,7 @@ const BAIL: unique symbol = Symbol("bail");
 /**
  * The tree of an expression written with the commonest syntax (selectors,
  * ranges, subqueries, offsets, plain numbers, common functions and aggregations, binary
- * operators without modifiers), built exactly as the lezer path builds it (positions
+ * operators with no modifier but on/ignoring), built exactly as the lezer path builds it (positions
  * included), or undefined for anything else: any other syntax, comments,
  * escapes, and every invalid text, so that errors always come from lezer.
  * Not type checked.
@@ -286,6 +287,15 @@ class SimpleParser {
       if (prec < minPrec) return lhs;
       this.i += tok.length;
       this.ws();
+      const matching: VectorMatching = { card: isSetOp(op) ? "many-to-many" : "one-to-one", on: false, labels: [], include: [] };
+      // on(...) and ignoring(...); group_left, group_right, bool and fill are lezer's to read.
+      const on = this.keywordAt("on");
+      if (on || this.keywordAt("ignoring")) {
+        this.i += on ? 2 : 8;
+        matching.on = on;
+        matching.labels = this.labelList();
+        this.ws();
+      }
       // A sign after an operator (`a - -1`, `a * +b`) is lezer's to read.
       const next = this.peek();
       if (next === 45 || next === 43) throw BAIL;
@@ -296,7 +306,7 @@ class SimpleParser {
         lhs,
         rhs,
         returnBool: false,
-        matching: { card: isSetOp(op) ? "many-to-many" : "one-to-one", on: false, labels: [], include: [] },
+        matching,
         pos: { start: lhs.pos.start, end: rhs.pos.end },
       };
     }
@@ -370,7 +380,9 @@ class SimpleParser {
     if (!isPrometheusDurationLiteral(text)) throw BAIL;
     const ms = parsePrometheusDuration(text);
     this.i += text.length;
-    if (isIdentPart(this.peek()) || this.peek() === 46) throw BAIL;
+    // A duration runs into no letter, digit or dot; a colon after one is a subquery's.
+    const next = this.peek();
+    if ((isIdentPart(next) && next !== 58) || next === 46) throw BAIL;
     return ms;
   }
 
@@ -499,20 +511,25 @@ class SimpleParser {
     } else {
       return undefined;
     }
+    return { grouping: this.labelList(), without };
+  }
+
+  /** A parenthesized list of label names: `(a, b)`, `()`. */
+  private labelList(): string[] {
     this.expect(40);
-    const grouping: string[] = [];
+    const labels: string[] = [];
     this.ws();
     if (this.peek() === 41) {
       this.i++;
-      return { grouping, without };
+      return labels;
     }
     for (;;) {
       this.ws();
-      grouping.push(this.labelName());
+      labels.push(this.labelName());
       this.ws();
       const c = this.peek();
       this.i++;
-      if (c === 41) return { grouping, without };
+      if (c === 41) return labels;
       if (c !== 44) throw BAIL;
     }
   }

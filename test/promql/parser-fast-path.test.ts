@@ -469,6 +469,19 @@ describe("parsePromQL fast path", () => {
     expect(r.fast).toBeGreaterThan(80);
   });
 
+  it("reads subqueries and on/ignoring matching itself (monac's SLO rules are made of them)", () => {
+    const texts = [
+      'sum_over_time(slo:sli_errors:increase5m{service="a", slo="b"}[30d:5m])',
+      "foo[1h30m:]",
+      "a > 1 and on() b",
+      "a / on(job, instance) b",
+      "a + ignoring(le) b",
+      "a and on () sum(increase(x[1h])) > 10",
+    ];
+    for (const t of texts) expect(parseSimplePromQL(t), t).toBeDefined();
+    expect(compareAll(texts).mismatches).toEqual([]);
+  });
+
   it("builds the lezer tree for generated selectors and expressions", () => {
     const texts = generated();
     const r = compareAll(texts);
