@@ -475,22 +475,28 @@ class SimpleParser {
     return vs;
   }
 
-  private args(): Expr[] {
+  /** A parenthesized, comma-separated list, `(x, y)` or `()`, each item read by `item`. */
+  private list<T>(item: () => T): T[] {
     this.expect(40);
-    const args: Expr[] = [];
+    const items: T[] = [];
     this.ws();
     if (this.peek() === 41) {
       this.i++;
-      return args;
+      return items;
     }
     for (;;) {
-      args.push(this.expr(0));
+      this.ws();
+      items.push(item());
       this.ws();
       const c = this.peek();
       this.i++;
-      if (c === 41) return args;
+      if (c === 41) return items;
       if (c !== 44) throw BAIL;
     }
+  }
+
+  private args(): Expr[] {
+    return this.list(() => this.expr(0));
   }
 
   private call(start: number, func: string): Expr {
@@ -516,22 +522,7 @@ class SimpleParser {
 
   /** A parenthesized list of label names: `(a, b)`, `()`. */
   private labelList(): string[] {
-    this.expect(40);
-    const labels: string[] = [];
-    this.ws();
-    if (this.peek() === 41) {
-      this.i++;
-      return labels;
-    }
-    for (;;) {
-      this.ws();
-      labels.push(this.labelName());
-      this.ws();
-      const c = this.peek();
-      this.i++;
-      if (c === 41) return labels;
-      if (c !== 44) throw BAIL;
-    }
+    return this.list(() => this.labelName());
   }
 
   private aggregate(start: number, op: AggregateOp): Expr {

@@ -157,14 +157,24 @@ class SimpleReader {
       } else {
         seq.items.push(this.inline(this.at, p - line.start, depth + 1, col));
       }
-      this.skipBlank();
-      if (this.at >= this.lines.length) break;
-      const next = this.lines[this.at]!;
-      if (next.indent > col) throw GIVE_UP;
-      if (next.indent < col) break;
+      if (!this.entryFollows(col)) break;
     }
     seq.range = [start, this.valueEnd, this.valueEnd];
     return seq;
+  }
+
+  /**
+   * After an entry of a collection at column `col`: whether the next line with
+   * something on it starts at that column (another entry, or the end of a
+   * list that sits at its key's column). A line indented deeper than the
+   * entries is for the full parser.
+   */
+  private entryFollows(col: number): boolean {
+    this.skipBlank();
+    if (this.at >= this.lines.length) return false;
+    const next = this.lines[this.at]!;
+    if (next.indent > col) throw GIVE_UP;
+    return next.indent === col;
   }
 
   /** After a line's break (or at the text's end). */
@@ -250,11 +260,7 @@ class SimpleReader {
         value = this.value(line, p, col);
       }
       map.items.push(new Pair(key, value));
-      this.skipBlank();
-      if (this.at >= this.lines.length) break;
-      const next = this.lines[this.at]!;
-      if (next.indent > col) throw GIVE_UP;
-      if (next.indent < col) break;
+      if (!this.entryFollows(col)) break;
     }
     map.range = [start, this.valueEnd, this.valueEnd];
     return map;
