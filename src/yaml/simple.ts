@@ -61,6 +61,8 @@ class SimpleReader {
   private readonly lines: Line[] = [];
   private readonly doc: Document.Parsed;
   private readonly tags: ReadonlyArray<{ default?: boolean | "key"; test?: RegExp; resolve: (value: string, onError: (m: string) => void, options: unknown) => unknown; format?: string; collection?: string }>;
+  /** The tag of strings, for plain scalars no other tag's test matches. */
+  private readonly stringTag: SimpleReader["tags"][number];
   /** The next line to read. */
   private at = 0;
   /** After the line break of the last line read that holds a value: where the collections around it end. */
@@ -76,6 +78,7 @@ class SimpleReader {
     // A schema that warns about values two YAML versions read differently: the full parser says so.
     if (schema.compat) throw GIVE_UP;
     this.tags = schema.tags;
+    this.stringTag = (this.doc.schema as unknown as Record<symbol, SimpleReader["tags"][number]>)[SCALAR_TAG]!;
   }
 
   read(): { doc: Document.Parsed; lineCounter: LineCounter } {
@@ -234,9 +237,9 @@ class SimpleReader {
       if (colon === undefined) throw GIVE_UP;
       // An implicit key is at most 1024 characters long (the yaml package's limit).
       if (colon - keyStart > 1000) throw GIVE_UP;
-      const kc = this.text[keyStart]!;
-      // Explicit (`? `) keys, keys with trailing spaces or starting with an indicator: for the full parser.
-      if (this.text[colon - 1] === " " || ((kc === "?" || kc === ":") && this.separates(line, keyStart + 1)) || ",[]{}#&*!|>%@`".includes(kc)) throw GIVE_UP;
+      const quoted = this.text[keyStart] === '"' || this.text[keyStart] === "'";
+      // Keys with trailing spaces, explicit (`? `) keys, list entries (`- a: 1` among keys) and other indicators: for the full parser.
+      if (this.text[colon - 1] === " " || (!quoted && !this.plainStartsAt(line, keyStart))) throw GIVE_UP;
       const key = this.scalarAt(keyStart, colon, true);
       const id = key.value;
       // A repeated key, or a key that is not text (the full parser words both).
@@ -291,8 +294,7 @@ class SimpleReader {
       after = offset + 2;
     } else {
       // A plain scalar: up to a comment, without trailing spaces.
-      if ("-?:".includes(c) && this.separates(line, offset + 1)) throw GIVE_UP;
-      if (",[]{}#&*!|>'\"%@`".includes(c)) throw GIVE_UP;
+      if (!this.plainStartsAt(line, offset)) throw GIVE_UP;
       let stop = offset;
       while (stop < line.end && !(this.text.charCodeAt(stop) === 0x23 /* # */ && this.text.charCodeAt(stop - 1) === 0x20)) stop++;
       while (stop > offset && this.text.charCodeAt(stop - 1) === 0x20) stop--;
@@ -310,6 +312,18 @@ class SimpleReader {
     this.at++;
     this.valueEnd = this.lineEnd(line.end);
     return node;
+  }
+
+  /**
+   * Whether a plain scalar may start at the offset: not at an indicator (a
+   * quote, a flow bracket, an anchor, a tag, a comment, a block header...),
+   * nor at `-`, `?` or `:` followed by a space (a list entry, an explicit key
+   * or value).
+   */
+  private plainStartsAt(line: Line, offset: number): boolean {
+    const c = this.char(line, offset);
+    if (c === "" || ",[]{}#&*!|>'\"%@`".includes(c)) return false;
+    return !("-?:".includes(c) && this.separates(line, offset + 1));
   }
 
   /** The offset just past a quoted scalar's closing quote, or undefined when it does not close on its line. */
@@ -359,8 +373,7 @@ class SimpleReader {
 
   /** A plain scalar typed by the schema's tests, like the yaml package's composeScalar. */
   private resolvedPlain(value: string, atKey: boolean): Scalar {
-    const schema = this.doc.schema as unknown as Record<symbol, SimpleReader["tags"][number]>;
-    const tag = this.tags.find((t) => (t.default === true || (atKey && t.default === "key")) && t.test?.test(value)) ?? schema[SCALAR_TAG]!;
+    const tag = this.tags.find((t) => (t.default === true || (atKey && t.default === "key")) && t.test?.test(value)) ?? this.stringTag;
     // `<<` and other keys with a meaning of their own.
     if (tag.default === "key" || tag.collection) throw GIVE_UP;
     const res = tag.resolve(

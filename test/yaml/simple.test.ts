@@ -136,6 +136,8 @@ describe("the fast YAML reader", () => {
     ["tabs", "a:\t1\n"],
     ["carriage returns", "a: 1\r\nb: 2\r\n"],
     ["mapping indented under a list entry", "- a: 1\n    b: 2\n"],
+    ["a list entry among keys", "a: 1\n- b: 2\n"],
+    ["keys starting with an indicator", "-a: 1\n?b: 2\n'c': 3\n"],
     ["deep nesting", Array.from({ length: 120 }, (_, i) => `${" ".repeat(2 * i)}k:\n`).join("") + `${" ".repeat(240)}v: 1\n`],
     ["unicode", "a: héllo wörld ✓\nb: \"\\ud83d\\ude00\"\nc: 😀\n"],
     ["long key", `${"k".repeat(1100)}: 1\n`],
@@ -157,6 +159,30 @@ describe("the fast YAML reader", () => {
       compare(text, "1.2", name);
     });
   }
+
+  it("agrees on random edits of the cases and of a generated rule file", () => {
+    const rules = yamlFiles(ROOT).find((f) => /out\/prometheus\/rules\/.*\.rules\.yaml$/.test(f));
+    const seeds = [...cases.map(([, t]) => t), ...(rules ? [readFileSync(rules, "utf8").slice(0, 3000)] : [])].filter((t) => parseSimpleYaml(t, options("1.2"), 100) !== undefined);
+    const alphabet = ' \n-:#\'"|[]{}&*!?,>%@`ab1';
+    // mulberry32: deterministic.
+    let state = 2024;
+    const rand = (n: number): number => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    let read = 0;
+    for (let k = 0; k < 4000; k++) {
+      const seed = seeds[rand(seeds.length)]!;
+      const at = rand(seed.length + 1);
+      const c = alphabet[rand(alphabet.length)]!;
+      const edit = rand(3);
+      const text = edit === 0 ? seed.slice(0, at) + c + seed.slice(at) : edit === 1 ? seed.slice(0, at) + c + seed.slice(at + 1) : seed.slice(0, at) + seed.slice(at + 1);
+      if (compare(text, k % 2 === 0 ? "1.2" : "1.1", `edit ${k}: ${JSON.stringify(text.slice(Math.max(0, at - 20), at + 20))}`).read) read++;
+    }
+    expect(read).toBeGreaterThan(1000);
+  });
 
   it("reads the common cases itself (else it would be no faster)", () => {
     for (const name of ["plain scalars of every type", "quoted scalars", "comments everywhere", "indentless list", "lists of mappings", "literal blocks", "empty collections", "values with flow indicators"]) {
