@@ -13,6 +13,7 @@ import { parsePromQL, parsePromQLWithLezer, PromQLParseError } from "../../src/p
 import { parseSimplePromQL } from "../../src/promql/parser-fast.js";
 import { sharedPath, itWithShared } from "../support/shared.js";
 import { REPO_ROOT } from "../support/tools.js";
+import { randomEdits } from "../support/random.js";
 
 type Outcome = { tree: string } | { error: string };
 
@@ -514,23 +515,7 @@ describe("parsePromQL fast path", () => {
 
   it("builds the lezer tree, or the lezer error, for random edits of fast-path expressions", () => {
     const seeds = [...EDGE_CASES, ...generated()].filter((t) => parseSimplePromQL(t) !== undefined);
-    const alphabet = ' \n()[]{},:"\'`\\=!~<>+-*/^%#@.0123456789abdmorsy_';
-    // mulberry32: deterministic, and its low bits are as good as its high ones.
-    let state = 12345;
-    const rand = (n: number): number => {
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) % n;
-    };
-    const texts: string[] = [];
-    for (let k = 0; k < 6000; k++) {
-      const seed = seeds[rand(seeds.length)]!;
-      const at = rand(seed.length + 1);
-      const c = alphabet[rand(alphabet.length)]!;
-      const edit = rand(3);
-      texts.push(edit === 0 ? seed.slice(0, at) + c + seed.slice(at) : edit === 1 ? seed.slice(0, at) + c + seed.slice(at + 1) : seed.slice(0, at) + seed.slice(at + 1));
-    }
+    const texts = randomEdits(seeds, ' \n()[]{},:"\'`\\=!~<>+-*/^%#@.0123456789abdmorsy_', 6000, 12345);
     const r = compareAll(texts);
     expect(r.mismatches).toEqual([]);
     expect(r.fast).toBeGreaterThan(1000);

@@ -12,3 +12,22 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * `count` texts, each one of `seeds` with one character inserted, replaced
+ * (by one of `alphabet`) or deleted at a random place: near misses of valid
+ * input, for comparing a fast path with the reader it stands in for.
+ */
+export function randomEdits(seeds: readonly string[], alphabet: string, count: number, seed: number): string[] {
+  const next = mulberry32(seed);
+  const pick = (n: number): number => Math.floor(next() * n);
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const text = seeds[pick(seeds.length)]!;
+    const at = pick(text.length + 1);
+    const c = alphabet[pick(alphabet.length)]!;
+    const edit = pick(3);
+    out.push(edit === 0 ? text.slice(0, at) + c + text.slice(at) : edit === 1 ? text.slice(0, at) + c + text.slice(at + 1) : text.slice(0, at) + text.slice(at + 1));
+  }
+  return out;
+}

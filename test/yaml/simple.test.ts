@@ -9,6 +9,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Composer, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type Node } from "yaml";
 import { parseSimpleYaml } from "../../src/yaml/simple.js";
+import { randomEdits } from "../support/random.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const SHARED = path.resolve(ROOT, "../shared");
@@ -163,24 +164,10 @@ describe("the fast YAML reader", () => {
   it("agrees on random edits of the cases and of a generated rule file", () => {
     const rules = yamlFiles(ROOT).find((f) => /out\/prometheus\/rules\/.*\.rules\.yaml$/.test(f));
     const seeds = [...cases.map(([, t]) => t), ...(rules ? [readFileSync(rules, "utf8").slice(0, 3000)] : [])].filter((t) => parseSimpleYaml(t, options("1.2"), 100) !== undefined);
-    const alphabet = ' \n-:#\'"|[]{}&*!?,>%@`ab1';
-    // mulberry32: deterministic.
-    let state = 2024;
-    const rand = (n: number): number => {
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) % n;
-    };
     let read = 0;
-    for (let k = 0; k < 4000; k++) {
-      const seed = seeds[rand(seeds.length)]!;
-      const at = rand(seed.length + 1);
-      const c = alphabet[rand(alphabet.length)]!;
-      const edit = rand(3);
-      const text = edit === 0 ? seed.slice(0, at) + c + seed.slice(at) : edit === 1 ? seed.slice(0, at) + c + seed.slice(at + 1) : seed.slice(0, at) + seed.slice(at + 1);
-      if (compare(text, k % 2 === 0 ? "1.2" : "1.1", `edit ${k}: ${JSON.stringify(text.slice(Math.max(0, at - 20), at + 20))}`).read) read++;
-    }
+    randomEdits(seeds, ' \n-:#\'"|[]{}&*!?,>%@`ab1', 4000, 2024).forEach((text, k) => {
+      if (compare(text, k % 2 === 0 ? "1.2" : "1.1", `edit ${k}: ${JSON.stringify(text)}`).read) read++;
+    });
     expect(read).toBeGreaterThan(1000);
   });
 
