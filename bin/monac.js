@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm install` (the prepare script).
-import { main } from "../dist/cli/main.js";
+// Thin launcher: the CLI is compiled and bundled into dist/bundle/ by `npm install` (the prepare script).
+import { main } from "../dist/bundle/main.js";
 
 // `monac test | head`: a reader that stops early is not an error.
 for (const stream of [process.stdout, process.stderr]) {

@@ -1,4 +1,4 @@
-// `monac test --jobs N` as users run it: the compiled CLI (dist/), whose
+// `monac test --jobs N` as users run it: the compiled CLI (dist/bundle/), whose
 // worker threads exist only there (from the TypeScript sources the files run
 // on one thread). Whatever N, the report is the same, in file order, with
 // the same exit code. Needs a dist/ built from the current sources: `npm ci`
@@ -15,8 +15,15 @@ import { run } from "../support/cli.js";
 import { isCI } from "../support/tools.js";
 import { REPO_ROOT } from "../support/workspace.js";
 
-/** Why dist/ cannot stand for the sources (a source newer than its compiled file), or undefined. */
+/** Why dist/ cannot stand for the sources (a source newer than its compiled file or than the CLI's bundle), or undefined. */
 function staleDist(): string | undefined {
+  const bundle = path.join(REPO_ROOT, "dist", "bundle", "main.js");
+  let bundleMs: number;
+  try {
+    bundleMs = statSync(bundle).mtimeMs;
+  } catch {
+    return `${bundle} is missing`;
+  }
   const walk = (dir: string): string | undefined => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const src = path.join(dir, e.name);
@@ -31,7 +38,9 @@ function staleDist(): string | undefined {
         } catch {
           return `${built} is missing`;
         }
-        if (builtMs < statSync(src).mtimeMs) return `${built} is older than ${src}`;
+        const srcMs = statSync(src).mtimeMs;
+        if (builtMs < srcMs) return `${built} is older than ${src}`;
+        if (bundleMs < srcMs) return `${bundle} is older than ${src}`;
       }
     }
     return undefined;
