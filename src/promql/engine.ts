@@ -464,10 +464,12 @@ class Evaluator implements StepGrid {
     // whenever a step's window starts after the previous step's end.
     const seekPoints: number[] = [];
     const refs = stepRefs();
+    let until = -Infinity;
     refs.forEach((r, k) => {
       if (k === 0 || r - window > refs[k - 1]!) seekPoints.push(r - window);
+      if (r > until) until = r;
     });
-    return series.map((s) => (s.hasHistograms ? new StatsDecodedSeries(s, seekPoints) : s));
+    return series.map((s) => (s.hasHistograms ? new StatsDecodedSeries(s, seekPoints, until) : s));
   }
 
   /**
@@ -736,7 +738,7 @@ class Evaluator implements StepGrid {
           // the series' prefix arrays include the histograms' placeholders.
           let anyHistogram = false;
           const from = LAST_TWO_SAMPLE_FUNCTIONS.has(e.func) ? Math.max(lo, hi - 2) : lo;
-          for (let k = from; k < hi; k++) if (srcHs[k] !== undefined) anyHistogram = true;
+          for (let k = from; k < hi && !anyHistogram; k++) anyHistogram = srcHs[k] !== undefined;
           if (anyHistogram) {
             const h = evalHistogramRangeFunction(w, {
               func: e.func,

@@ -40,8 +40,21 @@ function windowHistograms(w: Window, ctx: HistogramRangeContext): Array<{ t: num
   return out;
 }
 
+/** Windows up to this many samples are checked histogram by histogram; longer ones use the series' reset counts. */
+const DIRECT_SCAN_LIMIT = 8;
+
 export function evalHistogramRangeFunction(w: Window, ctx: HistogramRangeContext): FloatHistogram | undefined {
   if (LAST_TWO_SAMPLE_FUNCTIONS.has(ctx.func)) return instantValue(w, ctx, ctx.func === "irate");
+  if ((ctx.func === "rate" || ctx.func === "increase") && w.hi - w.lo > DIRECT_SCAN_LIMIT && w.index.pays(w.lo, w.hi) && w.index.histogramResets(w.lo, w.hi) === 0) {
+    // What histogramRate computes for such a window, without looking at the histograms between.
+    const first = { t: w.samples.t[w.lo]!, h: w.samples.h![w.lo]! };
+    const last = { t: w.samples.t[w.hi - 1]!, h: w.samples.h![w.hi - 1]! };
+    const h = new HistogramBuilder(last.h);
+    h.sub(first.h);
+    h.setCounterResetHint("gauge");
+    h.compact(0);
+    return extrapolate(w, h, first, last, w.hi - w.lo - 1, ctx, true, ctx.func === "rate");
+  }
   const points = windowHistograms(w, ctx);
   if (points === undefined || points.length === 0) return undefined;
   switch (ctx.func) {
@@ -158,8 +171,22 @@ function extrapolatedHistogramRate(
   if (n1 === 0) return undefined;
   const result = histogramRate(points, isCounter, ctx);
   if (result === undefined) return undefined;
-  const firstT = points[0]!.t;
-  const lastT = points[n1]!.t;
+  return extrapolate(w, result, points[0]!, points[n1]!, n1, ctx, isCounter, isRate);
+}
+
+/** The rest of extrapolatedRate: the difference `result` of the window's histograms (first to last, n1 intervals) extrapolated to its bounds. */
+function extrapolate(
+  w: Window,
+  result: HistogramBuilder,
+  first: { t: number; h: FloatHistogram },
+  last: { t: number; h: FloatHistogram },
+  n1: number,
+  ctx: HistogramRangeContext,
+  isCounter: boolean,
+  isRate: boolean,
+): FloatHistogram {
+  const firstT = first.t;
+  const lastT = last.t;
   let durationToStart = (firstT - w.rangeStart) / 1000;
   let durationToEnd = (w.rangeEnd - lastT) / 1000;
   const sampledInterval = (lastT - firstT) / 1000;
@@ -168,7 +195,7 @@ function extrapolatedHistogramRate(
   if (durationToStart >= extrapolationThreshold) durationToStart = averageDurationBetweenSamples / 2;
   if (isCounter && ctx.extrapolationToZero) {
     let durationToZero = durationToStart;
-    if (result.count > 0 && points[0]!.h.count >= 0) durationToZero = sampledInterval * (points[0]!.h.count / result.count);
+    if (result.count > 0 && first.h.count >= 0) durationToZero = sampledInterval * (first.h.count / result.count);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
   }
   if (durationToEnd >= extrapolationThreshold) durationToEnd = averageDurationBetweenSamples / 2;

@@ -15,12 +15,16 @@
  * precision; where the window's sum is that close to a boundary it is
  * scanned. What depends on the order of the additions is always scanned:
  * averages (sum/count + compensation/count of Prometheus's running sum) and
- * counter-reset corrections (added one by one).
+ * counter-reset corrections (added one by one). Native histogram counters
+ * get the same for their reset checks (SeriesIndex.histogramResets): a
+ * window without a reset is its last histogram minus its first.
  */
 import { kahanInc } from "./float-compare.js";
+import { customBucketBoundsMatch } from "./histogram/buckets.js";
 import type { Labels } from "./labels.js";
 import { sampleQuantile } from "./quantile.js";
 import type { FloatSamples } from "./storage.js";
+import type { FloatHistogram } from "./histogram.js";
 
 /** Windows up to this many samples are scanned; longer ones use prefix arrays. */
 const DIRECT_SCAN_LIMIT = 64;
@@ -78,6 +82,10 @@ export class SeriesIndex {
   private nonFinite?: Int32Array;
   private resetCount?: Int32Array;
   private changeCount?: Int32Array;
+  /** Histogram counter resets, as resetCount; undefined when the series does not qualify (histogramResets). */
+  private histogramResetCount?: Int32Array | null;
+  /** Float samples in a series holding histograms, as a prefix count. */
+  private floatCount?: Int32Array;
 
   /** Samples scanned in long windows so far (see `pays`). */
   private scanned = 0;
@@ -156,6 +164,34 @@ export class SeriesIndex {
       this.resetCount = p;
     }
     return this.resetCount[hi]! - this.resetCount[lo + 1]!;
+  }
+
+  /**
+   * For a series of native histogram counters: the number of counter resets
+   * (a histogram's detectReset against the one before it) among samples
+   * [lo, hi); undefined where the window must be looked at histogram by
+   * histogram: it holds a float sample, or the series' histograms differ in
+   * schema or custom bucket bounds, or one has the gauge hint (each of which
+   * a window's rate reports or reconciles).
+   */
+  histogramResets(lo: number, hi: number): number | undefined {
+    const hs = this.s.h;
+    if (hs === undefined) return undefined;
+    if (this.histogramResetCount === undefined) {
+      const n = this.s.length;
+      this.floatCount = prefixCount(n, (i) => hs[i] === undefined);
+      let first: FloatHistogram | undefined;
+      let qualifies = true;
+      for (let i = 0; i < n && qualifies; i++) {
+        const h = hs[i];
+        if (h === undefined) continue;
+        first ??= h;
+        qualifies = h.counterResetHint !== "gauge" && h.schema === first.schema && customBucketBoundsMatch(h.customValues, first.customValues);
+      }
+      this.histogramResetCount = qualifies ? prefixCount(n, (i) => i > 0 && hs[i] !== undefined && hs[i - 1] !== undefined && hs[i]!.detectReset(hs[i - 1]!)) : null;
+    }
+    if (this.histogramResetCount === null || this.floatCount![hi] !== this.floatCount![lo]) return undefined;
+    return this.histogramResetCount[hi]! - this.histogramResetCount[lo + 1]!;
   }
 
   changes(lo: number, hi: number): number {

@@ -324,20 +324,32 @@ export type SeriesReader = Pick<MemorySeries, "labels" | "length" | "lastAtOrBef
  * ("reset" or "not-reset"). A pass starts at each seek point (the iterator
  * forgets the previous histogram when a seek moves it) and reads every
  * sample from there on.
+ *
+ * Only the samples the query can read are decoded: after the first seek
+ * point (where the first pass starts, forgetting what came before) and up to
+ * the last step's reference time, `until`. A rule test queries a days-long
+ * series in chunks of steps, each of which would otherwise decode all of it.
  */
 export class StatsDecodedSeries implements SeriesReader {
   private readonly hs: Array<FloatHistogram | undefined>;
   private view: FloatSamples | null = null;
+  /** The decoded samples [lo, hi): no query reads any other. */
+  private readonly lo: number;
+  private readonly hi: number;
 
   constructor(
     private readonly inner: MemorySeries,
     seekPoints: readonly number[],
+    until: number,
   ) {
     const n = inner.length;
     this.hs = new Array<FloatHistogram | undefined>(n);
+    const { t } = inner.arrays();
+    this.lo = seekPoints.length > 0 ? upperBound(t, seekPoints[0]!, 0, n) : 0;
+    this.hi = Math.max(this.lo, upperBound(t, until, this.lo, n));
     let seek = 0;
     let last: FloatHistogram | undefined;
-    for (let i = 0; i < n; i++) {
+    for (let i = this.lo; i < this.hi; i++) {
       const t = inner.timestamp(i);
       while (seek < seekPoints.length && seekPoints[seek]! <= t) {
         seek++;
@@ -389,7 +401,7 @@ export class StatsDecodedSeries implements SeriesReader {
     const t: number[] = [];
     const v: number[] = [];
     const h: Array<FloatHistogram | undefined> = [];
-    for (let i = 0; i < this.inner.length; i++) {
+    for (let i = this.lo; i < this.hi; i++) {
       if (this.inner.isStale(i)) continue;
       t.push(this.inner.timestamp(i));
       v.push(this.inner.value(i));
