@@ -14,10 +14,15 @@
  * that this module rules out rather than detects: an evaluation error. The
  * exact loop stops at the first step where a rule fails; a step never
  * evaluated cannot fail. So a rule is only evaluated sparsely when its
- * expression provably cannot fail at any step (sparseSafe: float input, at
- * most one output series, label matching that cannot find duplicates, only
- * functions and aggregations that never throw). Every other rule, and every
- * rule one of those reads, is evaluated at every step as before.
+ * expression provably cannot fail at any step (sparseSafe: at most one
+ * output series of floats, label matching that cannot find duplicates, only
+ * functions and aggregations that never throw). Native histograms are
+ * followed only through rate() and increase() into the functions that read
+ * floats off them (histogram_count, histogram_sum, histogram_avg,
+ * histogram_fraction), which never throw: a rule computing a latency SLI
+ * from a native histogram records floats, and the burn-rate rules reading it
+ * are as sparse as over classic buckets. Every other rule, and every rule one
+ * of those reads, is evaluated at every step as before.
  *
  * Why sparse output reads the same: a recording rule's series gets a
  * staleness marker at the step after each of its points that the next step
@@ -58,7 +63,6 @@ export function neededSteps(
   steps: number,
   interval: number,
 ): { masks: Map<LoadedRule, Uint8Array | undefined> } | { reason: string } {
-  if (input.some((s) => s.h !== undefined)) return { reason: "native histogram input" };
   if (groups.some((g) => g.queryOffset !== 0 || g.limit > 0)) return { reason: "query_offset or limit" };
   const rules = groups.flatMap((g) => g.rules);
   const inputNames = new Set(input.map((s) => s.labels.get(METRIC_NAME)));
@@ -176,7 +180,7 @@ const SAFE_RULES = new WeakMap<readonly LoadedRuleGroup[], Map<string, Map<Loade
 function sparseSafeRules(groups: readonly LoadedRuleGroup[], rules: readonly LoadedRule[], input: readonly InputSamples[]): Map<LoadedRule, boolean> {
   let byInput = SAFE_RULES.get(groups);
   if (byInput === undefined) SAFE_RULES.set(groups, (byInput = new Map()));
-  const key = input.map((s) => s.labels.key).join("\u0001");
+  const key = input.map((s) => (s.h === undefined ? s.labels.key : `${s.labels.key}\u0002`)).join("\u0001");
   let safe = byInput.get(key);
   if (safe !== undefined) return safe;
   // Forward: what each rule's output is, and whether it can be evaluated sparsely.
@@ -246,10 +250,12 @@ function selectorReads(expr: Expr): SelectorRead[] {
  * What is known about an expression's value at every step. For a vector:
  * `one`, at most one series; `labels`, when one and known, its labels
  * without the metric name; `distinct`, its series' label sets differ even
- * without their metric names. Undefined (from Analysis.expr): the expression
- * may fail at some step.
+ * without their metric names; `hist`, it may hold native histograms (only
+ * what follows them through rate() or increase() to a function reading
+ * floats off them says so: anything else given one is undefined). Undefined
+ * (from Analysis.expr): the expression may fail at some step.
  */
-type Info = { kind: "scalar" } | { kind: "string" } | { kind: "vector"; one: boolean; labels: Labels | undefined; distinct: boolean };
+type Info = { kind: "scalar" } | { kind: "string" } | { kind: "vector"; one: boolean; labels: Labels | undefined; distinct: boolean; hist?: true };
 type VectorInfo = Extract<Info, { kind: "vector" }>;
 
 /** Range functions that never fail on float samples; the engine drops the metric name of all but last/first_over_time. */
@@ -272,15 +278,32 @@ const SAFE_RANGE_FUNCTIONS = new Set([
 /** Per-sample functions of one vector argument (and scalars) that never fail on floats and drop the metric name. */
 const SAFE_VECTOR_FUNCTIONS = new Set(["abs", "ceil", "floor", "exp", "sqrt", "ln", "log2", "log10", "sgn", "clamp_min", "clamp_max"]);
 const SAFE_AGGREGATIONS = new Set(["sum", "avg", "min", "max", "count", "group", "stddev", "stdvar"]);
+/** Range functions that never fail on native histograms either (a window mixing floats in has no result and an annotation). */
+const SAFE_HISTOGRAM_RANGE_FUNCTIONS = new Set(["rate", "increase"]);
+/**
+ * Functions reading a float off each native histogram (and skipping float
+ * samples), with their scalar arguments first; they never fail and drop the
+ * metric name.
+ */
+const HISTOGRAM_FLOAT_FUNCTIONS = new Map([
+  ["histogram_count", 0],
+  ["histogram_sum", 0],
+  ["histogram_avg", 0],
+  ["histogram_fraction", 2],
+]);
 
 class Analysis {
-  /** Recording rules' outputs: at most one series, and its labels when known. */
-  private readonly outputs = new Map<LoadedRule, { one: boolean; labels: Labels | undefined }>();
+  /** Recording rules' outputs: at most one series, its labels when known, and whether it may hold native histograms. */
+  private readonly outputs = new Map<LoadedRule, { one: boolean; labels: Labels | undefined; hist: boolean }>();
+  /** Whether any input series holds a native histogram: a rule nothing is known of may then record one. */
+  private readonly histogramInput: boolean;
 
   constructor(
     private readonly input: readonly InputSamples[],
     private readonly rules: readonly LoadedRule[],
-  ) {}
+  ) {
+    this.histogramInput = input.some((s) => s.h !== undefined);
+  }
 
   /** The rule's expression, recording what its output is (for later selectors). */
   rule(r: LoadedRule, index: number): VectorInfo | undefined {
@@ -288,7 +311,7 @@ class Analysis {
     if (r.kind === "record") {
       // A recorded series: the result's labels, the record name and the rule's labels.
       const labels = info?.one && info.labels !== undefined ? recordLabels(r, info.labels) : undefined;
-      this.outputs.set(r, { one: info?.one ?? false, labels });
+      this.outputs.set(r, { one: info?.one ?? false, labels, hist: info === undefined ? this.histogramInput : info.hist === true });
     }
     return info;
   }
@@ -315,12 +338,12 @@ class Analysis {
         if (v === undefined || v.kind === "string") return undefined;
         if (v.kind === "scalar" || e.op === "+") return v;
         // Negation drops the metric name.
-        return v.distinct ? { ...v, labels: v.labels } : undefined;
+        return v.distinct && !v.hist ? { ...v, labels: v.labels } : undefined;
       }
       case "AggregateExpr": {
         if (e.param !== undefined || !SAFE_AGGREGATIONS.has(e.op)) return undefined;
         const v = this.expr(e.expr, before);
-        if (v === undefined || v.kind !== "vector") return undefined;
+        if (v === undefined || v.kind !== "vector" || v.hist) return undefined;
         if (!e.without && e.grouping.length === 0) return { kind: "vector", one: true, labels: Labels.EMPTY, distinct: true };
         if (v.one) return { kind: "vector", one: true, labels: v.labels === undefined ? undefined : groupingLabels(v.labels, e.grouping, e.without), distinct: true };
         return { kind: "vector", one: false, labels: undefined, distinct: true };
@@ -341,7 +364,7 @@ class Analysis {
     }
     if (e.func === "scalar") {
       const a = e.args[0] && this.expr(e.args[0], before);
-      return a?.kind === "vector" ? { kind: "scalar" } : undefined;
+      return a?.kind === "vector" && !a.hist ? { kind: "scalar" } : undefined;
     }
     if (e.func === "time" && e.args.length === 0) return { kind: "scalar" };
     if (SAFE_RANGE_FUNCTIONS.has(e.func)) {
@@ -352,13 +375,22 @@ class Analysis {
       if (arg.type === "MatrixSelector") v = this.selector(arg.selector, before);
       else if (arg.type === "SubqueryExpr") v = this.expr(arg.expr, before);
       if (v === undefined || v.kind !== "vector" || !v.distinct) return undefined;
+      if (v.hist && (arg.type !== "MatrixSelector" || !SAFE_HISTOGRAM_RANGE_FUNCTIONS.has(e.func))) return undefined;
       return v;
     }
     if (SAFE_VECTOR_FUNCTIONS.has(e.func)) {
       const args = e.args.map((a) => this.expr(a, before));
       const [v, ...rest] = args;
-      if (v === undefined || v.kind !== "vector" || !v.distinct || rest.some((a) => a?.kind !== "scalar")) return undefined;
+      if (v === undefined || v.kind !== "vector" || !v.distinct || v.hist || rest.some((a) => a?.kind !== "scalar")) return undefined;
       return v;
+    }
+    const scalars = HISTOGRAM_FLOAT_FUNCTIONS.get(e.func);
+    if (scalars !== undefined) {
+      if (e.args.length !== scalars + 1) return undefined;
+      const args = e.args.map((a) => this.expr(a, before));
+      const v = args[scalars];
+      if (v === undefined || v.kind !== "vector" || !v.distinct || args.slice(0, scalars).some((a) => a?.kind !== "scalar")) return undefined;
+      return { kind: "vector", one: v.one, labels: v.labels, distinct: true };
     }
     return undefined;
   }
@@ -368,6 +400,7 @@ class Analysis {
     const lhs = this.expr(lhsExpr, before);
     const rhs = this.expr(rhsExpr, before);
     if (lhs === undefined || rhs === undefined || lhs.kind === "string" || rhs.kind === "string") return undefined;
+    if ((lhs.kind === "vector" && lhs.hist) || (rhs.kind === "vector" && rhs.hist)) return undefined;
     if (lhs.kind === "scalar" && rhs.kind === "scalar") return { kind: "scalar" };
     const dropsName = changesMetricSchema(op as never) || (returnBool && isComparisonOp(op as never));
     if (lhs.kind === "scalar" || rhs.kind === "scalar") {
@@ -413,15 +446,18 @@ class Analysis {
     const matchesLabels = (l: Labels): boolean => matchers.every((m) => m.test(l.get(m.name)));
     let sources = 0;
     let labels: Labels | undefined;
+    let hist = false;
     for (const s of this.input) {
       if (!matchesLabels(s.labels)) continue;
       sources++;
       labels = s.labels.withoutMetricName();
+      if (s.h !== undefined) hist = true;
     }
     for (let q = 0; q < before; q++) {
       const r = this.rules[q]!;
       if (!mayRead(sel, r)) continue;
       const out = this.outputs.get(r);
+      if (out?.hist) hist = true;
       if (r.kind === "alert" || out === undefined || !out.one) {
         sources += 2;
         continue;
@@ -432,7 +468,8 @@ class Analysis {
     }
     const one = sources <= 1;
     const named = allMatchers(sel).some((m) => m.name === METRIC_NAME && m.op === "=");
-    return { kind: "vector", one, labels: one && sources === 1 ? labels : undefined, distinct: one || named };
+    const info: VectorInfo = { kind: "vector", one, labels: one && sources === 1 ? labels : undefined, distinct: one || named };
+    return hist ? { ...info, hist } : info;
   }
 }
 
@@ -445,7 +482,7 @@ function recordLabels(rule: LoadedRule, metric: Labels): Labels {
 /** Whether evaluating `r` at only some steps can hide nothing: it cannot fail at any step. */
 function ruleSparseSafe(r: LoadedRule, info: VectorInfo, rules: readonly LoadedRule[]): boolean {
   // Several series: their order in the storage would follow the steps evaluated.
-  if (!info.one) return false;
+  if (!info.one || info.hist) return false;
   if (r.kind === "record") return true;
   if (r.holdDuration > 0 || r.keepFiringFor > 0) return false;
   if (r.labels.some(([, v]) => v.includes("{{"))) return false;
