@@ -17,6 +17,7 @@
 //   "How the alerts behave"). Which labels make two threshold alerts "the
 //   same target" is the compiler's choice (identity labels), so the cases
 //   give both sides the same labels and never test that choice.
+import { wallClock } from "../go/time.js";
 import type { RoutingModel, SloModel, ThresholdAlertModel, WorkspaceModel } from "../workspace/model.js";
 import { SEVERITIES } from "../workspace/schema.js";
 import type { Artifact } from "./artifact.js";
@@ -204,11 +205,8 @@ function rfc3339(location: string, at: { dayOffset: number; minute: number }): s
 
 /** The zone's offset from UTC at an instant (wall clock minus UTC). */
 function offsetMs(location: string, instant: number): number {
-  const f = new Intl.DateTimeFormat("en-US", { timeZone: location, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23" });
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(new Date(instant))) if (part.type !== "literal") p[part.type] = Number(part.value);
-  const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!);
-  return wall - Math.floor(instant / 60_000) * 60_000;
+  const w = wallClock(instant, location);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(instant / 60_000) * 60_000;
 }
 
 /** The routing test file for the workspace. */

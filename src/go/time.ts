@@ -1,9 +1,10 @@
 /**
- * Go's time package as Prometheus and promtool use it, in UTC only: the civil
+ * Go's time package as Prometheus and promtool use it, in UTC: the civil
  * calendar over the whole int64 seconds range (far beyond what a JS Date can
  * represent), Time.Format with Go's reference-time layouts, and promtool's
  * parseTime. The PromQL date functions and the template's time.Time values
- * both read their calendar fields from GoTime here.
+ * both read their calendar fields from GoTime here. In other zones (Time.In,
+ * as Alertmanager's time intervals read the clock), `wallClock`.
  */
 
 export const NS_PER_SEC = 1_000_000_000n;
@@ -266,4 +267,51 @@ export function parseTestTimestamp(text: string): number | undefined {
   if (m === null) return undefined;
   const ms = Date.parse(trimmed);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+// --- wall clocks in IANA zones (Time.In) ---
+
+export interface WallClock {
+  year: number;
+  /** 1..12 */
+  month: number;
+  day: number;
+  /** 0 = Sunday, as Go's time.Weekday. */
+  weekday: number;
+  hour: number;
+  minute: number;
+}
+
+/** One formatter per zone: making one costs as much as hundreds of uses. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock fields of an instant in an IANA zone ("Local" is this process's zone, undefined UTC). */
+export function wallClock(instantMs: number, location: string | undefined): WallClock {
+  const zone = location === undefined ? "UTC" : location === "Local" ? Intl.DateTimeFormat().resolvedOptions().timeZone : location;
+  let f = formatters.get(zone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      weekday: "long",
+      hourCycle: "h23",
+      era: "short",
+    });
+    formatters.set(zone, f);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of f.formatToParts(new Date(instantMs))) parts[p.type] = p.value;
+  const year = parts.era === "BC" ? 1 - Number(parts.year) : Number(parts.year);
+  return {
+    year,
+    month: Number(parts.month),
+    day: Number(parts.day),
+    weekday: WEEKDAY_NAMES.indexOf(parts.weekday!),
+    hour: Number(parts.hour) % 24,
+    minute: Number(parts.minute),
+  };
 }

@@ -3,7 +3,8 @@
 // and time intervals (timeinterval/timeinterval.go ContainsTime), and the
 // `*.routing.test.yaml` format that states what each alert must reach.
 export { parseMatcherLine, matches, matchesAll, newMatcher, formatMatcher, MatcherError, type Matcher, type MatchType, type Labels } from "./matchers.js";
-export { containsTime, anyContains, parseTimeInterval, wallClock, TimeIntervalError, type TimeInterval, type WallClock } from "./timeinterval.js";
+export { containsTime, anyContains, parseTimeInterval, TimeIntervalError, type TimeInterval } from "./timeinterval.js";
+export { wallClock, type WallClock } from "../go/time.js";
 export {
   parseConfig,
   configFromData,

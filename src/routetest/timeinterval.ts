@@ -5,6 +5,7 @@
 // the official images): `times` as [start, end) minutes of the day,
 // `weekdays`, `days_of_month` (negative counts from the month's end, clamped to
 // the month as Alertmanager does), `months` and `years` as inclusive ranges.
+import { wallClock } from "../go/time.js";
 
 export interface Range {
   begin: number;
@@ -116,50 +117,6 @@ export function parseTimeInterval(raw: unknown, where: string): TimeInterval {
     out.location = r.location;
   }
   return out;
-}
-
-export interface WallClock {
-  year: number;
-  /** 1..12 */
-  month: number;
-  day: number;
-  /** 0 = Sunday, as Go's time.Weekday. */
-  weekday: number;
-  hour: number;
-  minute: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall-clock fields of an instant in an IANA zone ("Local" is this process's zone). */
-export function wallClock(instantMs: number, location: string | undefined): WallClock {
-  const zone = location === undefined ? "UTC" : location === "Local" ? Intl.DateTimeFormat().resolvedOptions().timeZone : location;
-  let f = formatters.get(zone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      weekday: "long",
-      hourCycle: "h23",
-      era: "short",
-    });
-    formatters.set(zone, f);
-  }
-  const parts: Record<string, string> = {};
-  for (const p of f.formatToParts(new Date(instantMs))) parts[p.type] = p.value;
-  const year = parts.era === "BC" ? 1 - Number(parts.year) : Number(parts.year);
-  return {
-    year,
-    month: Number(parts.month),
-    day: Number(parts.day),
-    weekday: WEEKDAYS.indexOf(parts.weekday!.toLowerCase()),
-    hour: Number(parts.hour) % 24,
-    minute: Number(parts.minute),
-  };
 }
 
 function daysInMonth(year: number, month: number): number {
