@@ -62,12 +62,17 @@ function best(n: number, f: () => BuildTiming): BuildTiming {
   return Array.from({ length: n }, f).sort((a, b) => a.wallMs - b.wallMs)[0]!;
 }
 
-/** A fresh full build of a generated workspace of `slos` SLOs (5 per service, half as many threshold alerts), then its lint. */
+/** The faster of two fresh full builds of a generated workspace of `slos` SLOs (5 per service, half as many threshold alerts), then its lint. */
 function scaledBuild(slos: number): { build: BuildTiming; lint: BuildTiming } {
   const d = mkdtempSync(path.join(tmpdir(), `monac-bench-${slos}-`));
   try {
     generateWorkspace(d, { services: slos / 5, slosPerService: 5, thresholdFiles: slos / 10, alertsPerFile: 5 });
-    return { build: timedBuild(d), lint: timedRun(["lint", "--dir", d]) };
+    const build = best(2, () => {
+      rmSync(path.join(d, "out"), { recursive: true, force: true });
+      spawnSync("sync");
+      return timedBuild(d);
+    });
+    return { build, lint: timedRun(["lint", "--dir", d]) };
   } finally {
     rmSync(d, { recursive: true, force: true });
   }

@@ -41,11 +41,11 @@ function windowHistograms(w: Window, ctx: HistogramRangeContext): Array<{ t: num
 }
 
 /** Windows up to this many samples are checked histogram by histogram; longer ones use the series' reset counts. */
-const DIRECT_SCAN_LIMIT = 8;
+const HISTOGRAM_SCAN_LIMIT = 8;
 
 export function evalHistogramRangeFunction(w: Window, ctx: HistogramRangeContext): FloatHistogram | undefined {
   if (LAST_TWO_SAMPLE_FUNCTIONS.has(ctx.func)) return instantValue(w, ctx, ctx.func === "irate");
-  if ((ctx.func === "rate" || ctx.func === "increase") && w.hi - w.lo > DIRECT_SCAN_LIMIT && w.index.pays(w.lo, w.hi) && w.index.histogramResets(w.lo, w.hi) === 0) {
+  if ((ctx.func === "rate" || ctx.func === "increase") && w.hi - w.lo > HISTOGRAM_SCAN_LIMIT && w.index.pays(w.lo, w.hi) && w.index.histogramResets(w.lo, w.hi) === 0) {
     // What histogramRate computes for such a window, without looking at the histograms between.
     const first = { t: w.samples.t[w.lo]!, h: w.samples.h![w.lo]! };
     const last = { t: w.samples.t[w.hi - 1]!, h: w.samples.h![w.hi - 1]! };
