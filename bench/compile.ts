@@ -57,6 +57,14 @@ function timedRun(args: string[], cwd = root): BuildTiming {
 
 const timedBuild = (dir: string, extra: string[] = []): BuildTiming => timedRun(["build", "--dir", dir, ...extra]);
 
+/** A build into an empty out/ (so the last build's cache, which out/ no longer matches, is no help). */
+function freshBuild(dir: string, extra: string[] = []): BuildTiming {
+  rmSync(path.join(dir, "out"), { recursive: true, force: true });
+  // The last build's files still being flushed to disk would slow this one's.
+  spawnSync("sync");
+  return timedBuild(dir, extra);
+}
+
 /** The faster of n runs (the machine is shared; the minimum is the least disturbed). */
 function best(n: number, f: () => BuildTiming): BuildTiming {
   return Array.from({ length: n }, f).sort((a, b) => a.wallMs - b.wallMs)[0]!;
@@ -67,12 +75,7 @@ function scaledBuild(slos: number): { build: BuildTiming; lint: BuildTiming } {
   const d = mkdtempSync(path.join(tmpdir(), `monac-bench-${slos}-`));
   try {
     generateWorkspace(d, { services: slos / 5, slosPerService: 5, thresholdFiles: slos / 10, alertsPerFile: 5 });
-    const build = best(2, () => {
-      rmSync(path.join(d, "out"), { recursive: true, force: true });
-      spawnSync("sync");
-      return timedBuild(d);
-    });
-    return { build, lint: timedRun(["lint", "--dir", d]) };
+    return { build: best(2, () => freshBuild(d)), lint: timedRun(["lint", "--dir", d]) };
   } finally {
     rmSync(d, { recursive: true, force: true });
   }
@@ -124,18 +127,11 @@ let full: BuildTiming;
 let lint1k: BuildTiming;
 try {
   generateWorkspace(dir, { services: 200, slosPerService: 5, thresholdFiles: 100, alertsPerFile: 5 });
-  // Each first into an empty out/ (so the last build's cache, which out/ no longer matches, is no help).
-  const fresh = (extra: string[] = []): BuildTiming => {
-    rmSync(path.join(dir, "out"), { recursive: true, force: true });
-    // The last build's files still being flushed to disk would slow this one's.
-    spawnSync("sync");
-    return timedBuild(dir, extra);
-  };
-  const rulesOnly = fresh(["--no-tests", "--no-dashboards"]);
+  const rulesOnly = freshBuild(dir, ["--no-tests", "--no-dashboards"]);
   const memOut = existsSync("/dev/shm") ? mkdtempSync("/dev/shm/monac-bench-out-") : undefined;
   const inMemory = memOut ? best(3, () => (rmSync(memOut, { recursive: true, force: true }), timedBuild(dir, ["--out", memOut]))) : undefined;
   if (memOut) rmSync(memOut, { recursive: true, force: true });
-  full = best(3, () => fresh());
+  full = best(3, () => freshBuild(dir));
   const rebuild = best(3, () => timedBuild(dir));
   lint1k = timedRun(["lint", "--dir", dir]);
   // A pull request's build: one SLO changed, everything regenerated, only its files written.
@@ -194,8 +190,7 @@ line("monac validate (example workspace):", best(3, () => timedRun(["validate", 
   const example = mkdtempSync(path.join(tmpdir(), "monac-bench-example-"));
   try {
     for (const entry of ["monac.yaml", "slos", "alerts", "dashboards"]) cpSync(path.join(root, entry), path.join(example, entry), { recursive: true });
-    const fresh = (): BuildTiming => (rmSync(path.join(example, "out"), { recursive: true, force: true }), timedBuild(example));
-    line("monac build (example workspace, empty out/):", best(3, fresh), "reported (a realistic workspace: its SLOs share no numbers)");
+    line("monac build (example workspace, empty out/):", best(3, () => freshBuild(example)), "reported (a realistic workspace: its SLOs share no numbers)");
   } finally {
     rmSync(example, { recursive: true, force: true });
   }
