@@ -11,8 +11,8 @@
 // `./test-worker.js` beside its own module. Commands load their code when
 // run (dynamic imports), so each becomes a chunk of its own. The bundle reads
 // nothing relative to itself but ../../package.json (as dist/cli/ does), and
-// build-cache.ts hashes all of dist/, bundle included, for the compiler's
-// identity.
+// build-cache.ts hashes the bundle's folder, which holds all it runs, for the
+// compiler's identity.
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
 import path from "node:path";

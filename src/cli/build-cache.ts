@@ -154,13 +154,17 @@ export function saveBuild(dir: string, outDir: string, entry: Omit<CacheEntry, "
 let identity: string | undefined;
 
 /**
- * monac's own code (every file of the directory this module was loaded from,
- * dist/ or src/, but source maps and type declarations), the versions of the
- * packages it depends on, and the Node version: what else decides the output.
+ * monac's own code (every file of the tree this module was loaded from:
+ * dist/bundle/ for the CLI, which holds all it runs, else dist/ or src/; but
+ * source maps and type declarations), the versions of the packages it
+ * depends on, and the Node version: what else decides the output.
  */
 export function compilerIdentity(): string {
   if (identity !== undefined) return identity;
-  const codeDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const codeDir = path.basename(here) === "bundle" ? here : path.dirname(here);
+  // The package's root, two folders up from either (its package.json, node_modules).
+  const root = path.dirname(path.dirname(here));
   const h = createHash("sha256");
   h.update(`${process.version}\0`);
   const walk = (dir: string): void => {
@@ -176,7 +180,6 @@ export function compilerIdentity(): string {
     }
   };
   walk(codeDir);
-  const root = path.dirname(codeDir);
   let dependencies: Record<string, string> = {};
   try {
     dependencies = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> }).dependencies ?? {};
