@@ -54,8 +54,13 @@ export { DashboardCheckError } from "./compile/dashboards/index.js";
 export { RecordedSeriesCheckError } from "./compile/recorded-series-check.js";
 /** The generated promtool rule unit tests (out/prometheus/tests), one file per SLO and per service's alerts. */
 export { ruleTestArtifacts } from "./compile/rule-tests/index.js";
-/** The same test files one at a time, as they are made (an async generator). */
-export { ruleTestFiles } from "./compile/rule-tests/index.js";
+/**
+ * The same test files one at a time, as they are made (an async generator).
+ * Given a TestReuse, each file carries the key of its inputs (`inputs`), and
+ * one whose key the TestReuse knows is taken from it instead of made (a
+ * rebuild's unchanged SLOs, as `monac build` does from its cache).
+ */
+export { ruleTestFiles, type TestReuse } from "./compile/rule-tests/index.js";
 
 // -- PromQL ------------------------------------------------------------------------
 

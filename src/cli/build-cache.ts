@@ -12,14 +12,24 @@
 // printed, and write nothing. Any difference — a spec edited, a file in out/
 // touched, removed or added, another monac — is a full build. A cache that
 // cannot be read or written is a full build too, never an error.
+//
+// A full build still takes from out/ the generated test files whose inputs
+// did not change (reusableTests): they are most of a build's time, and a pull
+// request changes a few SLOs of many. The entry records, for each test file,
+// the key of the models and numbers it was made from (Artifact.inputs); a
+// later build by the same monac (its code, dependencies and Node: the
+// compiler's identity) whose generator names the same key for that file, and
+// finds it in out/ with the recorded SHA-1, uses it as it is. Anything else
+// is made again.
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { TestReuse } from "../compile/rule-tests/index.js";
 import { isOrphanedStage, MANAGED_DIRS } from "../compile/write.js";
 
-const FORMAT = "monac build cache 1";
+const FORMAT = "monac build cache 2";
 
 export interface CacheEntry {
   format: string;
@@ -38,6 +48,10 @@ export interface CacheEntry {
   count: number;
   /** Managed folders of out/ the build did not produce (--no-tests, --no-dashboards): not checked. */
   skip: string[];
+  /** compilerIdentity() of the monac that made the build. */
+  identity: string;
+  /** Generated test files, relative to out/, with the key of the inputs each was made from. */
+  tests: Record<string, string>;
 }
 
 export interface BuildKeyInput {
@@ -86,16 +100,49 @@ function prune(dir: string): void {
   }
 }
 
-/** The entry for this key, if there is one and out/ holds exactly what it says was written. */
-export function cachedBuild(dir: string, outDir: string, key: string): CacheEntry | undefined {
-  let entry: CacheEntry;
+/** The recorded build of `dir` into `outDir`, if there is one in this format. */
+function readEntry(dir: string, outDir: string): CacheEntry | undefined {
   try {
-    entry = JSON.parse(readFileSync(cacheFile(dir, outDir), "utf8")) as CacheEntry;
+    const entry = JSON.parse(readFileSync(cacheFile(dir, outDir), "utf8")) as CacheEntry;
+    return entry.format === FORMAT && typeof entry.count === "number" && typeof entry.files === "object" && typeof entry.tests === "object" ? entry : undefined;
   } catch {
     return undefined;
   }
-  if (entry.format !== FORMAT || entry.key !== key || typeof entry.count !== "number") return undefined;
+}
+
+/** The entry for this key, if there is one and out/ holds exactly what it says was written. */
+export function cachedBuild(dir: string, outDir: string, key: string): CacheEntry | undefined {
+  const entry = readEntry(dir, outDir);
+  if (entry === undefined || entry.key !== key) return undefined;
   return outMatches(outDir, entry) ? entry : undefined;
+}
+
+/**
+ * The generated test files the recorded build of `dir` into `outDir` made
+ * that a build now may take from out/: made by this monac, from inputs with
+ * the key the generator names, and in out/ with the content recorded.
+ */
+export function reusableTests(dir: string, outDir: string): TestReuse {
+  const entry = readEntry(dir, outDir);
+  const tests = entry !== undefined && entry.identity === compilerIdentity() ? entry.tests : {};
+  return {
+    reused(rel, inputs) {
+      const sha = entry?.files[rel];
+      if (tests[rel] !== inputs || sha === undefined) return undefined;
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(path.join(outDir, rel));
+      } catch {
+        return undefined;
+      }
+      return sha1(bytes) === sha ? bytes.toString("utf8") : undefined;
+    },
+  };
+}
+
+/** How the staging thread hashes what it writes (write.ts). */
+function sha1(bytes: Buffer): string {
+  return createHash("sha1").update(bytes).digest("hex");
 }
 
 function outMatches(outDir: string, entry: CacheEntry): boolean {
@@ -131,14 +178,14 @@ function outMatches(outDir: string, entry: CacheEntry): boolean {
     } catch {
       return false;
     }
-    if (createHash("sha1").update(bytes).digest("hex") !== sha) return false;
+    if (sha1(bytes) !== sha) return false;
   }
   return true;
 }
 
 /** Records a build that wrote out/ cleanly; best effort. */
-export function saveBuild(dir: string, outDir: string, entry: Omit<CacheEntry, "format">): void {
-  const data: CacheEntry = { format: FORMAT, ...entry };
+export function saveBuild(dir: string, outDir: string, entry: Omit<CacheEntry, "format" | "identity">): void {
+  const data: CacheEntry = { format: FORMAT, identity: compilerIdentity(), ...entry };
   const file = cacheFile(dir, outDir);
   try {
     mkdirSync(path.dirname(file), { recursive: true });

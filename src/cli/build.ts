@@ -1,10 +1,10 @@
 // `monac build` and `monac validate`.
 import path from "node:path";
 import { formatDiagnostic, isError } from "../workspace/diagnostics.js";
-import type { GenerationContext } from "../compile/rule-tests/index.js";
+import type { GenerationContext, TestReuse } from "../compile/rule-tests/index.js";
 import { ROUTING_TESTS_DIR, TESTS_DIR } from "../compile/paths.js";
 import { OutputIOError, StagedOutput, type OutputPlan } from "../compile/write.js";
-import { buildKey, cachedBuild, saveBuild } from "./build-cache.js";
+import { buildKey, cachedBuild, reusableTests, saveBuild } from "./build-cache.js";
 import { reportHandWritten } from "./hand-written.js";
 import { EXIT, type CliIO } from "./io.js";
 import { loadAndCheck, readWorkspace } from "./workspace-dir.js";
@@ -69,6 +69,8 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
   const output = opts.write ? new StagedOutput(outDir, !opts.check, skip) : undefined;
   const warnings: string[] = [];
   let plan: OutputPlan | undefined;
+  /** Each generated test file's inputs key, for the next build to reuse it by (build-cache.ts). */
+  const tests: Record<string, string> = {};
   try {
     for (const a of compileFiles(model, { dashboards: !opts.noDashboards, warnings })) output?.add(a);
     for (const w of warnings) {
@@ -77,7 +79,12 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     }
     // The generated tests have no findings to report: `monac validate` does not generate them.
     if (output !== undefined) {
-      if (!opts.noTests) for await (const a of testFiles(model, opts.generationContext)) output.add(a);
+      if (!opts.noTests) {
+        for await (const a of testFiles(model, opts.generationContext, reusableTests(opts.dir, outDir))) {
+          output.add(a);
+          if (a.inputs !== undefined) tests[a.path] = a.inputs;
+        }
+      }
       plan = await output.finish();
     }
   } catch (e) {
@@ -108,7 +115,7 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
   }
   // Hand-written files in out/: warnings, unless one is where monac writes.
   if (reportHandWritten(outDir, plan, opts.check, io)) return EXIT.findings;
-  if (!opts.check && plan.foreign.length === 0) saveBuild(opts.dir, outDir, { key: key!, messages, summary, files: output.hashes, count: output.size, skip });
+  if (!opts.check && plan.foreign.length === 0) saveBuild(opts.dir, outDir, { key: key!, messages, summary, files: output.hashes, count: output.size, skip, tests });
   const changes = plan.changes;
   if (opts.check) {
     if (changes.length === 0) {
@@ -124,11 +131,15 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
   return EXIT.ok;
 }
 
-/** The routing tests and the rule tests, one file at a time (loaded only by a build that writes them: the rule tests bring the PromQL engine). */
-async function* testFiles(model: WorkspaceModel, ctx: GenerationContext | undefined): AsyncGenerator<Artifact> {
+/**
+ * The routing tests and the rule tests, one file at a time (loaded only by a
+ * build that writes them: the rule tests bring the PromQL engine); rule test
+ * files whose inputs did not change since the last build are taken from out/.
+ */
+async function* testFiles(model: WorkspaceModel, ctx: GenerationContext | undefined, reuse: TestReuse): AsyncGenerator<Artifact> {
   const [{ routingTestArtifact }, { ruleTestFiles }] = await Promise.all([import("../compile/routing-tests.js"), import("../compile/rule-tests/index.js")]);
   yield routingTestArtifact(model);
-  yield* ruleTestFiles(model, ctx);
+  yield* ruleTestFiles(model, ctx, reuse);
 }
 
 function plural(n: number, what: string): string {

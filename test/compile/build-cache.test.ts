@@ -2,8 +2,12 @@
 // changed says what the last build said without compiling, and anything that
 // changed — a spec, a file in out/, a file added to out/, the options — is a
 // full build. Whether a build was served from the cache is told by editing
-// the recorded summary: only a cached answer repeats it.
+// the recorded summary: only a cached answer repeats it. A full build takes
+// from out/ the generated test files whose inputs did not change: whether it
+// did is told by marking such a file (and its recorded hash, as if the last
+// build had made it so): only a reused file keeps the mark.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cp, mkdtemp, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -129,5 +133,90 @@ describe("build cache", () => {
     const r = await build("--out", other);
     expect(r.out).not.toContain("MARKED");
     expect(await snapshotDir(other)).toEqual(await snapshotDir(out));
+  });
+
+  describe("generated tests of unchanged SLOs and alerts", () => {
+    const tests = (name: string) => `prometheus/tests/${name}.test.yaml`;
+    const MARK = "# reused\n";
+    /** Appends MARK to each file and records the result as what the last build wrote (or, with record false, leaves the record). */
+    async function markFiles(rels: string[], record = true): Promise<void> {
+      const file = cacheFile(ws, out);
+      const entry = JSON.parse(await readFile(file, "utf8")) as { files: Record<string, string> };
+      for (const rel of rels) {
+        const text = `${await readFile(path.join(out, rel), "utf8")}${MARK}`;
+        await writeFile(path.join(out, rel), text);
+        if (record) entry.files[rel] = createHash("sha1").update(text).digest("hex");
+      }
+      await writeFile(file, JSON.stringify(entry));
+    }
+    const marked = async (rel: string) => (await readFile(path.join(out, rel), "utf8")).endsWith(MARK);
+    async function edit(rel: string, from: string, to: string): Promise<void> {
+      const spec = path.join(ws, rel);
+      const text = await readFile(spec, "utf8");
+      expect(text).toContain(from);
+      await writeFile(spec, text.replace(from, to));
+    }
+
+    it("are taken from out/, and the result is the fresh build's", async () => {
+      expect((await run("build", "--dir", ws)).code).toBe(0);
+      // Every generated test file is keyed: all the example's models (latency, native, gauge and raw SLIs, thresholds) are plain data.
+      const recorded = JSON.parse(await readFile(cacheFile(ws, out), "utf8")) as { tests: Record<string, string> };
+      const made = (await readdir(path.join(out, "prometheus", "tests"))).map((n) => `prometheus/tests/${n}`);
+      expect(Object.keys(recorded.tests).sort()).toEqual(made.sort());
+      const kept = [tests("payments.transaction-success.slo"), tests("node.alerts")];
+      const remade = [tests("checkout.availability.slo"), tests("redis.alerts")];
+      await markFiles([...kept, ...remade]);
+      // One SLO and one threshold alert change; the rest of their files' neighbours do not.
+      await edit("slos/checkout.yaml", "objective: 99.9", "objective: 99.5");
+      await edit("alerts/redis.yaml", "critical: 95", "critical: 97");
+      const r = await run("build", "--dir", ws);
+      expect(r.code).toBe(0);
+      for (const rel of kept) expect(await marked(rel), rel).toBe(true);
+      for (const rel of remade) {
+        expect(await marked(rel), rel).toBe(false);
+        expect(r.out).toContain(`updated ${path.join(out, rel)}`);
+      }
+      // Without the marks, out/ is what a build from nothing makes.
+      const fresh = path.join(ws, "fresh-out");
+      expect((await run("build", "--dir", ws, "--out", fresh)).code).toBe(0);
+      const now = await snapshotDir(out);
+      for (const rel of kept) now[rel] = now[rel]!.slice(0, -MARK.length);
+      expect(now).toEqual(await snapshotDir(fresh));
+      // --check reads the same way: out/ (marks and all) is up to date.
+      expect((await run("build", "--dir", ws, "--check")).code).toBe(0);
+    });
+
+    it("are made again when out/ does not hold them as recorded, or another monac made them", async () => {
+      await run("build", "--dir", ws);
+      const rel = tests("payments.transaction-success.slo");
+      // Edited in out/ since: made again (and so put back).
+      await markFiles([rel], false);
+      await edit("slos/checkout.yaml", "objective: 99.9", "objective: 99.5");
+      const edited = await run("build", "--dir", ws);
+      expect(await marked(rel)).toBe(false);
+      expect(edited.out).toContain(`updated ${path.join(out, rel)}`);
+      // Recorded by another monac (its code, dependencies or Node): made again.
+      await markFiles([rel]);
+      const file = cacheFile(ws, out);
+      await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, "utf8")), identity: "another monac" }));
+      await edit("slos/checkout.yaml", "objective: 99.5", "objective: 99.9");
+      await run("build", "--dir", ws);
+      expect(await marked(rel)).toBe(false);
+      // Gone from out/: made again.
+      await unlink(path.join(out, rel));
+      await edit("slos/checkout.yaml", "objective: 99.9", "objective: 99.5");
+      const removed = await run("build", "--dir", ws);
+      expect(removed.out).toContain(`created ${path.join(out, rel)}`);
+    });
+
+    it("are not taken after a build without tests", async () => {
+      await run("build", "--dir", ws);
+      await build();
+      const rel = tests("payments.transaction-success.slo");
+      await writeFile(path.join(out, rel), `${await readFile(path.join(out, rel), "utf8")}${MARK}`);
+      const r = await run("build", "--dir", ws);
+      expect(await marked(rel)).toBe(false);
+      expect(r.out).toContain(`updated ${path.join(out, rel)}`);
+    });
   });
 });
