@@ -71,9 +71,9 @@ export async function* ruleTestFiles(model: WorkspaceModel, ctx: GenerationConte
   };
   /** The file at `path` made from `inputs` by `make`: reused when it can be, keyed when asked. */
   const keyed = async (path: string, inputs: unknown, make: () => Promise<Artifact | undefined>): Promise<Artifact | undefined> => {
-    const key = reuse && inputsKey(inputs);
-    if (!key) return make();
-    const kept = reuse!.reused(path, key);
+    const key = reuse === undefined ? undefined : inputsKey(inputs);
+    if (reuse === undefined || key === undefined) return make();
+    const kept = reuse.reused(path, key);
     if (kept !== undefined) return { path, content: kept, inputs: key };
     const made = await make();
     return made && { ...made, inputs: key };
