@@ -104,7 +104,8 @@ function prune(dir: string): void {
 function readEntry(dir: string, outDir: string): CacheEntry | undefined {
   try {
     const entry = JSON.parse(readFileSync(cacheFile(dir, outDir), "utf8")) as CacheEntry;
-    return entry.format === FORMAT && typeof entry.count === "number" && typeof entry.files === "object" && typeof entry.tests === "object" ? entry : undefined;
+    const isRecord = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
+    return isRecord(entry) && entry.format === FORMAT && typeof entry.count === "number" && isRecord(entry.files) && isRecord(entry.tests) ? entry : undefined;
   } catch {
     return undefined;
   }

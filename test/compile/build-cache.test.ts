@@ -209,6 +209,18 @@ describe("build cache", () => {
       expect(removed.out).toContain(`created ${path.join(out, rel)}`);
     });
 
+    it("are made when the record is in another shape, never an error", async () => {
+      await run("build", "--dir", ws);
+      const file = cacheFile(ws, out);
+      const entry = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+      for (const broken of ["null", "[]", JSON.stringify({ ...entry, tests: null }), JSON.stringify({ ...entry, files: null }), JSON.stringify({ ...entry, tests: [] })]) {
+        await writeFile(file, broken);
+        const r = await run("build", "--dir", ws);
+        expect(r.code, broken.slice(0, 40)).toBe(0);
+        expect(r.err).toBe("");
+      }
+    });
+
     it("are not taken after a build without tests", async () => {
       await run("build", "--dir", ws);
       await build();
