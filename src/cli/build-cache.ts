@@ -14,7 +14,7 @@
 // cannot be read or written is a full build too, never an error.
 //
 // A full build still takes from out/ the generated test files whose inputs
-// did not change (reusableTests): they are most of a build's time, and a pull
+// did not change (reusableTests): they are about half of a build's time, and a pull
 // request changes a few SLOs of many. The entry records, for each test file,
 // the key of the models and numbers it was made from (Artifact.inputs); a
 // later build by the same monac (its code, dependencies and Node: the
