@@ -118,15 +118,22 @@ export function cachedBuild(dir: string, outDir: string, key: string): CacheEntr
   return outMatches(outDir, entry) ? entry : undefined;
 }
 
+/** Test files taken from out/, and the SHA-1 of each (what out/ holds, so nothing to compare or write: StagedOutput.unchanged). */
+export interface OutTestReuse extends TestReuse {
+  readonly taken: ReadonlyMap<string, string>;
+}
+
 /**
  * The generated test files the recorded build of `dir` into `outDir` made
  * that a build now may take from out/: made by this monac, from inputs with
  * the key the generator names, and in out/ with the content recorded.
  */
-export function reusableTests(dir: string, outDir: string): TestReuse {
+export function reusableTests(dir: string, outDir: string): OutTestReuse {
   const entry = readEntry(dir, outDir);
   const tests = entry !== undefined && entry.identity === compilerIdentity() ? entry.tests : {};
+  const taken = new Map<string, string>();
   return {
+    taken,
     reused(rel, inputs) {
       const sha = entry?.files[rel];
       if (tests[rel] !== inputs || sha === undefined) return undefined;
@@ -136,7 +143,9 @@ export function reusableTests(dir: string, outDir: string): TestReuse {
       } catch {
         return undefined;
       }
-      return sha1(bytes) === sha ? bytes.toString("utf8") : undefined;
+      if (sha1(bytes) !== sha) return undefined;
+      taken.set(rel, sha);
+      return bytes.toString("utf8");
     },
   };
 }

@@ -115,6 +115,8 @@ export class OutputIOError extends Error {}
  */
 export class StagedOutput {
   private readonly paths = new Set<string>();
+  /** SHA-1 by path of the files the caller said out/ holds as made (`unchanged`): never sent to the thread. */
+  private readonly kept: Record<string, string> = {};
   private readonly stager: Stager;
   private report: StagingReport | undefined;
 
@@ -136,13 +138,27 @@ export class StagedOutput {
   /** SHA-1 of every added file's content, by path (the build cache records them); known once `finish` returned. */
   get hashes(): Record<string, string> {
     if (this.report === undefined) throw new Error("StagedOutput.hashes before finish");
-    return this.report.hashes;
+    return { ...this.report.hashes, ...this.kept };
   }
 
   add(a: Artifact): void {
-    if (this.paths.has(a.path)) throw new Error(`monac produced ${a.path} twice`);
-    this.paths.add(a.path);
+    this.claim(a.path);
     this.stager.file(a.path, a.content);
+  }
+
+  /**
+   * A file of this build that out/ already holds as the build makes it (the
+   * caller has checked: its content has this SHA-1): nothing to compare or
+   * write, and not an orphan. A rebuild's reused test files (build-cache.ts).
+   */
+  unchanged(path: string, sha1: string): void {
+    this.claim(path);
+    this.kept[path] = sha1;
+  }
+
+  private claim(path: string): void {
+    if (this.paths.has(path)) throw new Error(`monac produced ${path} twice`);
+    this.paths.add(path);
   }
 
   /** After the last `add`: the plan, carried out unless a file is in the way (or nothing was to be written). */

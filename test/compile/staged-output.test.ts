@@ -70,6 +70,23 @@ describe("StagedOutput", () => {
     expect(tree(out)).toEqual(before);
   });
 
+  it("a file the caller says out/ holds as made: not compared, written or removed, and its hash reported", async () => {
+    const first = new StagedOutput(out, true);
+    for (const i of [1, 2]) first.add(rule(i));
+    await first.finish();
+    const before = tree(out);
+    const again = new StagedOutput(out, true);
+    again.add(rule(1));
+    again.unchanged(rule(2).path, "0123456789abcdef0123456789abcdef01234567");
+    const plan = await again.finish();
+    expect(plan.changes).toEqual([]);
+    expect(tree(out)).toEqual(before);
+    expect(again.size).toBe(2);
+    expect(again.hashes[rule(2).path]).toBe("0123456789abcdef0123456789abcdef01234567");
+    expect(again.hashes[rule(1).path]).toBe(createHash("sha1").update(rule(1).content).digest("hex"));
+    expect(() => again.unchanged(rule(1).path, "x")).toThrow(/twice/);
+  });
+
   it("a file monac did not write in the way: nothing is written, and what was staged is gone", async () => {
     mkdirSync(path.join(out, "prometheus/rules"), { recursive: true });
     writeFileSync(path.join(out, rule(7).path), "groups: [] # by hand\n");
