@@ -137,13 +137,8 @@ export function reusableTests(dir: string, outDir: string): OutTestReuse {
     reused(rel, inputs) {
       const sha = entry?.files[rel];
       if (tests[rel] !== inputs || sha === undefined) return undefined;
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(path.join(outDir, rel));
-      } catch {
-        return undefined;
-      }
-      if (sha1(bytes) !== sha) return undefined;
+      const bytes = asRecorded(outDir, rel, sha);
+      if (bytes === undefined) return undefined;
       taken.set(rel, sha);
       return bytes.toString("utf8");
     },
@@ -181,16 +176,19 @@ function outMatches(outDir: string, entry: CacheEntry): boolean {
     if (have.length !== want.size || have.some((name) => !want.has(name))) return false;
   }
   // ... and every recorded file with its recorded content.
-  for (const [rel, sha] of Object.entries(entry.files)) {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path.join(outDir, rel));
-    } catch {
-      return false;
-    }
-    if (sha1(bytes) !== sha) return false;
-  }
+  for (const [rel, sha] of Object.entries(entry.files)) if (asRecorded(outDir, rel, sha) === undefined) return false;
   return true;
+}
+
+/** The bytes of `rel` in out/, if it is there with the recorded SHA-1. */
+function asRecorded(outDir: string, rel: string, sha: string): Buffer | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path.join(outDir, rel));
+  } catch {
+    return undefined;
+  }
+  return sha1(bytes) === sha ? bytes : undefined;
 }
 
 /** Records a build that wrote out/ cleanly; best effort. */
