@@ -100,8 +100,8 @@ function prune(dir: string): void {
   }
 }
 
-/** The recorded build of `dir` into `outDir`, if there is one in this format. */
-function readEntry(dir: string, outDir: string): CacheEntry | undefined {
+/** The recorded build of `dir` into `outDir`, if there is one in this format (read once per build: for cachedBuild, then reusableTests). */
+export function recordedBuild(dir: string, outDir: string): CacheEntry | undefined {
   try {
     const entry = JSON.parse(readFileSync(cacheFile(dir, outDir), "utf8")) as CacheEntry;
     const isRecord = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -111,9 +111,8 @@ function readEntry(dir: string, outDir: string): CacheEntry | undefined {
   }
 }
 
-/** The entry for this key, if there is one and out/ holds exactly what it says was written. */
-export function cachedBuild(dir: string, outDir: string, key: string): CacheEntry | undefined {
-  const entry = readEntry(dir, outDir);
+/** The recorded build, if it has this key and out/ holds exactly what it says was written. */
+export function cachedBuild(entry: CacheEntry | undefined, outDir: string, key: string): CacheEntry | undefined {
   if (entry === undefined || entry.key !== key) return undefined;
   return outMatches(outDir, entry) ? entry : undefined;
 }
@@ -124,12 +123,11 @@ export interface OutTestReuse extends TestReuse {
 }
 
 /**
- * The generated test files the recorded build of `dir` into `outDir` made
- * that a build now may take from out/: made by this monac, from inputs with
- * the key the generator names, and in out/ with the content recorded.
+ * The generated test files the recorded build made that a build now may take
+ * from out/: made by this monac, from inputs with the key the generator
+ * names, and in out/ with the content recorded.
  */
-export function reusableTests(dir: string, outDir: string): OutTestReuse {
-  const entry = readEntry(dir, outDir);
+export function reusableTests(entry: CacheEntry | undefined, outDir: string): OutTestReuse {
   const tests = entry !== undefined && entry.identity === compilerIdentity() ? entry.tests : {};
   const taken = new Map<string, string>();
   return {

@@ -4,7 +4,7 @@ import { formatDiagnostic, isError } from "../workspace/diagnostics.js";
 import type { GenerationContext, TestReuse } from "../compile/rule-tests/index.js";
 import { ROUTING_TESTS_DIR, TESTS_DIR } from "../compile/paths.js";
 import { OutputIOError, StagedOutput, type OutputPlan } from "../compile/write.js";
-import { buildKey, cachedBuild, reusableTests, saveBuild } from "./build-cache.js";
+import { buildKey, cachedBuild, recordedBuild, reusableTests, saveBuild } from "./build-cache.js";
 import { reportHandWritten } from "./hand-written.js";
 import { EXIT, type CliIO } from "./io.js";
 import { loadAndCheck, readWorkspace } from "./workspace-dir.js";
@@ -36,7 +36,8 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
   const skip = [...(opts.noTests ? [TESTS_DIR, ROUTING_TESTS_DIR] : []), ...(opts.noDashboards ? ["grafana/dashboards", "grafana/provisioning"] : [])];
   // Nothing changed since the last build into outDir, and out/ is as it left it: say what it said (build-cache.ts).
   const key = opts.write ? buildKey({ files, options: { noTests: !!opts.noTests, noDashboards: !!opts.noDashboards } }) : undefined;
-  const cached = key !== undefined ? cachedBuild(opts.dir, outDir, key) : undefined;
+  const recorded = key !== undefined ? recordedBuild(opts.dir, outDir) : undefined;
+  const cached = key !== undefined ? cachedBuild(recorded, outDir, key) : undefined;
   if (cached) {
     for (const m of cached.messages) io.err(m);
     if (opts.check) io.out(`ok: ${outDir} is up to date (${cached.summary})`);
@@ -80,7 +81,7 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
     // The generated tests have no findings to report: `monac validate` does not generate them.
     if (output !== undefined) {
       if (!opts.noTests) {
-        const reuse = reusableTests(opts.dir, outDir);
+        const reuse = reusableTests(recorded, outDir);
         for await (const a of testFiles(model, opts.generationContext, reuse)) {
           // A file taken from out/ is there as made: not sent to be compared again.
           const kept = reuse.taken.get(a.path);
