@@ -120,7 +120,8 @@ export async function buildCommand(opts: BuildOptions, io: CliIO): Promise<numbe
   }
   // Hand-written files in out/: warnings, unless one is where monac writes.
   if (reportHandWritten(outDir, plan, opts.check, io)) return EXIT.findings;
-  if (!opts.check && plan.foreign.length === 0) saveBuild(opts.dir, outDir, { key: key!, messages, summary, files: output.hashes, count: output.size, skip, tests });
+  // out/ now holds what this build makes (written, or found so by --check): the next build may trust it.
+  if (plan.foreign.length === 0 && plan.blocked.length === 0 && (!opts.check || plan.changes.length === 0)) saveBuild(opts.dir, outDir, { key: key!, messages, summary, files: output.hashes, count: output.size, skip, tests });
   const changes = plan.changes;
   if (opts.check) {
     if (changes.length === 0) {

@@ -51,6 +51,20 @@ describe("build cache", () => {
     expect((await build("--check")).out).toBe(`ok: ${out} is up to date (MARKED)`);
   });
 
+  it("records a --check that finds out/ up to date, and not one that finds it stale", async () => {
+    await build();
+    await rm(cacheFile(ws, out));
+    expect((await build("--check")).out).toBe(`ok: ${out} is up to date (9 SLOs, 19 threshold alerts)`);
+    await mark();
+    expect((await build("--check")).out).toBe(`ok: ${out} is up to date (MARKED)`);
+    // A stale out/ is not recorded: the cached answer would say it is up to date.
+    await rm(cacheFile(ws, out));
+    const rules = path.join(out, "prometheus", "rules", "checkout.availability.slo.rules.yaml");
+    await writeFile(rules, `${await readFile(rules, "utf8")}# edited\n`);
+    expect((await build("--check")).code).toBe(1);
+    await expect(readFile(cacheFile(ws, out))).rejects.toThrow(/ENOENT/);
+  });
+
   it("rebuilds when a spec changes", async () => {
     await build();
     await mark();
