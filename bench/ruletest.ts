@@ -10,14 +10,16 @@
 //      30d windows load more than its 10,000-sample query limit;
 // C. the example workspace's generated tests, all of out/prometheus/tests; and
 // D. the generated tests of the compile benchmark's 1,000-SLO workspace
-//    (1,100 files), with one job and with the default (one per core).
+//    (1,100 files), with one job and with the default (one per core); then
+//    with --cache, as a CI run that keeps the results cache: filling it, after
+//    one SLO changed, and with nothing changed.
 // Each tool runs in its own process, as users run it: `promtool test rules
 // FILE` and `monac test FILE` (bin/monac.js on dist/, so the figure counts
 // Node's start-up and the loading of the modules `monac test` imports, not
 // the whole library). The figures are that process's wall time and peak RSS
 // (both via /usr/bin/time, where installed).
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { availableParallelism } from "node:os";
@@ -33,6 +35,8 @@ interface MonacRun {
   maxRSSKB: number | undefined;
   paths: string[];
   problems: string[];
+  /** Files reported from the results cache (--cache). */
+  cached: number;
 }
 
 const SLOTH_RULES = path.resolve(root, "..", "shared", "reference", "sloth", "_gen_getting-started.yml");
@@ -117,14 +121,13 @@ function runPromtool(...files: string[]): PromtoolRun | undefined {
   return { ms, maxRSSKB, status: ok ? "ok" : "failed", output: (r.stdout + r.stderr).trim().split("\n").slice(0, 6).join("\n") };
 }
 
-function runMonac(file: string, extra: string[] = []): MonacRun {
+function runMonac(file: string, extra: string[] = [], env: Record<string, string> = {}): MonacRun {
   if (!existsSync(path.join(root, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: `npm run build` first");
   const timed = existsSync(TIME);
   const argv = [MONAC, "test", "--verbose", ...extra, file];
   const started = performance.now();
-  const r = timed
-    ? spawnSync(TIME, ["-f", "%M", process.execPath, ...argv], { encoding: "utf8", maxBuffer: 1 << 26 })
-    : spawnSync(process.execPath, argv, { encoding: "utf8", maxBuffer: 1 << 26 });
+  const options = { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, ...env } } as const;
+  const r = timed ? spawnSync(TIME, ["-f", "%M", process.execPath, ...argv], options) : spawnSync(process.execPath, argv, options);
   const wallMs = performance.now() - started;
   const errLines = r.stderr.trim().split("\n");
   const maxRSSKB = timed ? Number(errLines.pop()) : undefined;
@@ -139,6 +142,7 @@ function runMonac(file: string, extra: string[] = []): MonacRun {
     maxRSSKB,
     paths: groups.map((m) => (m[2] === "fast path" ? "fast" : "exact")),
     problems,
+    cached: Number(/^\d+ passed, .*\((\d+) of \d+ rule test files cached\)$/m.exec(r.stdout)?.[1] ?? 0),
   };
 }
 
@@ -226,6 +230,27 @@ function generatedTests(): void {
       for (const p of r.problems.slice(0, 5)) console.log(`    ${p}`);
     }
     console.log(`  default over one job: ${(one.wallMs / all.wallMs).toFixed(2)}x`);
+    // A pull request's CI run that keeps the results cache (--cache; README, "In CI"): the run
+    // before it filled the cache, then one SLO changed and out/ was rebuilt.
+    const env = { XDG_CACHE_HOME: path.join(ws, "cache") };
+    const filled = runMonac(testsDir, ["--cache"], env);
+    const spec = path.join(ws, "slos", readdirSync(path.join(ws, "slos")).sort()[0]!);
+    writeFileSync(spec, readFileSync(spec, "utf8").replace(/objective: [\d.]+/, "objective: 99.7"));
+    const rebuild = spawnSync(process.execPath, [MONAC, "build", "--dir", ws], { encoding: "utf8", maxBuffer: 1 << 26 });
+    if (rebuild.status !== 0) throw new Error(`monac build failed:\n${rebuild.stderr}`);
+    const changed = runMonac(testsDir, ["--cache"], env);
+    const again = runMonac(testsDir, ["--cache"], env);
+    const cachedRuns = [
+      ["--cache, cache empty", filled],
+      ["--cache, one SLO changed", changed],
+      ["--cache, nothing changed", again],
+    ] as const;
+    for (const [label, r] of cachedRuns) {
+      const rss = r.maxRSSKB === undefined ? "" : `, peak RSS ${mb(r.maxRSSKB)}`;
+      console.log(`  monac ${label.padEnd(25)} ${sec(r.wallMs)}${rss}, ${r.cached} of ${files} files cached, ${r.status}`);
+      for (const p of r.problems.slice(0, 5)) console.log(`    ${p}`);
+    }
+    console.log(`  one SLO changed, --cache over the default: ${(changed.wallMs / all.wallMs).toFixed(3)}x`);
   } finally {
     rmSync(ws, { recursive: true, force: true });
   }

@@ -80,18 +80,20 @@ export function cacheFile(dir: string, outDir: string): string {
   return path.join(cacheDir(), `build-${which}.json`);
 }
 
-function cacheDir(): string {
+/** monac's folder in the user's cache directory: the build's entries (here) and the test results (test-cache.ts). */
+export function cacheDir(): string {
   const base = process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(homedir(), ".cache");
   return path.join(base, "monac");
 }
 
-/** Entries not used for this long are removed when a build saves one. */
-const KEEP_MS = 30 * 24 * 3600_000;
+/** Entries not used for this long are removed when a build (or a test run) saves one. */
+export const KEEP_MS = 30 * 24 * 3600_000;
 
+/** Removes the entries (build-*, test-*) of `dir` not used for KEEP_MS. */
 function prune(dir: string): void {
   const now = Date.now();
   for (const name of readdirSync(dir)) {
-    if (!name.startsWith("build-")) continue;
+    if (!name.startsWith("build-") && !name.startsWith("test-")) continue;
     try {
       if (now - statSync(path.join(dir, name)).mtimeMs > KEEP_MS) rmSync(path.join(dir, name), { force: true });
     } catch {
@@ -192,15 +194,19 @@ function asRecorded(outDir: string, rel: string, sha: string): Buffer | undefine
 /** Records a build that wrote out/ cleanly; best effort. */
 export function saveBuild(dir: string, outDir: string, entry: Omit<CacheEntry, "format" | "identity">): void {
   const data: CacheEntry = { format: FORMAT, identity: compilerIdentity(), ...entry };
-  const file = cacheFile(dir, outDir);
+  writeCacheEntry(cacheFile(dir, outDir), JSON.stringify(data));
+}
+
+/** Replaces the cache entry `file` (in cacheDir) at once, and prunes the others; best effort. */
+export function writeCacheEntry(file: string, text: string): void {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(data));
+    writeFileSync(temp, text);
     renameSync(temp, file);
     prune(path.dirname(file));
   } catch {
-    // A read-only workspace builds without a cache.
+    // A read-only cache directory: runs without a cache.
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact]
- *   [--coverage] [--min PCT] [--coverage-file FILE] [--jobs N] [FILE|DIR...]`:
+ *   [--coverage] [--min PCT] [--coverage-file FILE] [--jobs N] [--cache] [FILE|DIR...]`:
  * runs promtool rule unit-test files and monac's Alertmanager routing test
  * files (a top-level `config:` and `cases:`; see src/routetest/). Without
  * paths it runs the workspace's out/prometheus/tests/, out/alertmanager/tests/
@@ -11,7 +11,8 @@
  * Rule-test files run --jobs at a time (by default one per core, with at
  * least 16 files each; see ruletest/pool.ts), reported in order.
  * --coverage appends the rule coverage (see ruletest/coverage.ts) of the rule
- * test files run; --min PCT and --coverage-file FILE imply it.
+ * test files run; --min PCT and --coverage-file FILE imply it. --cache
+ * reports the passes of earlier runs of unchanged files (see test-cache.ts).
  * Exit status: 0 all test groups passed, 1 some failed (or the coverage is
  * below --min), 2 a test file could not be read or is invalid, or bad usage.
  */
@@ -55,6 +56,7 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
     min?: string;
     "coverage-file"?: string;
     jobs?: string;
+    cache?: boolean;
     help?: boolean;
   };
   let positionals: string[];
@@ -71,6 +73,7 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
         min: { type: "string" },
         "coverage-file": { type: "string" },
         jobs: { type: "string", short: "j" },
+        cache: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -136,7 +139,8 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
   }
 
   const ruleFiles = files.filter((_, i) => !routing[i]);
-  const running = startTestFiles(ruleFiles, { run, mode: values.exact ? "exact" : "auto", coverage }, jobs ?? defaultJobs(ruleFiles.length));
+  const cache = values.cache ? (await import("./test-cache.js")).openTestCache() : undefined;
+  const running = startTestFiles(ruleFiles, { run, mode: values.exact ? "exact" : "auto", coverage, known: cache?.known }, jobs ?? defaultJobs(ruleFiles.length));
   const results: FileResult[] = [];
   try {
     let k = 0;
@@ -148,7 +152,9 @@ export async function testCommand(argv: string[], io: CliIO): Promise<number> {
   } finally {
     running.close();
   }
-  io.out(formatSummary(summarize(results)));
+  const cached = results.filter((r) => r.cached).length;
+  io.out(`${formatSummary(summarize(results))}${cached > 0 ? ` (${cached} of ${ruleFiles.length} rule test files cached)` : ""}`);
+  cache?.save(results);
   let code = exitCode(results);
   if (coverage) {
     const report = mergeCoverage(results);

@@ -48,7 +48,7 @@ Writes the spec files' JSON Schemas, for editor completion.
 
 Exit status: 0 ok, 1 (--check) stale, 2 usage or I/O error.`,
 
-  test: `usage: monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact] [--coverage] [--min PCT] [--coverage-file FILE] [--jobs N] [FILE|DIR...]
+  test: `usage: monac test [--dir DIR] [--run REGEX]... [--junit FILE] [--verbose] [--exact] [--coverage] [--min PCT] [--coverage-file FILE] [--jobs N] [--cache] [FILE|DIR...]
 
 Runs rule unit-test files in promtool's format, and Alertmanager routing test
 files (*.routing.test.yaml: config + cases; each case counts as a group).
@@ -66,6 +66,9 @@ Directories are searched recursively for *.yml / *.yaml test files.
                 also write the rule coverage as JSON (per-rule entries); implies --coverage
   -j, --jobs N  rule-test files run at once, each on a thread of its own (default: one per core,
                 with at least 16 files each); the report is in file order whatever N is
+  --cache       do not run again a rule-test file that passed before with the same content, rule
+                files, options and monac (its result is reported, marked "cached"); keeps the passes
+                in ~/.cache/monac (or $XDG_CACHE_HOME/monac)
 
 Without FILE|DIR: DIR/out/prometheus/tests/, DIR/out/alertmanager/tests/ and
 DIR/test/rules/ (each if present).

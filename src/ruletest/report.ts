@@ -29,7 +29,7 @@ function groupLines(g: GroupResult, verbose: boolean): string[] {
 export function formatFileResult(r: FileResult, opts: ReportOptions = {}): string {
   const lines: string[] = [];
   const n = r.groups.length;
-  if (r.status === "ok") lines.push(`ok   ${r.file} (${n} group${n === 1 ? "" : "s"})`);
+  if (r.status === "ok") lines.push(`ok   ${r.file} (${n} group${n === 1 ? "" : "s"}${r.cached ? ", cached" : ""})`);
   else lines.push(`FAIL ${r.file}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   lines.push(...indent(r.errors, "  "));

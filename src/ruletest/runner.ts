@@ -3,6 +3,7 @@
  * each selected test group evaluates the rules and checks the expected
  * alerts and expression results, in promtool's order of checks.
  */
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { ioReason } from "../yaml/safe.js";
 import type { Expr } from "../promql/ast.js";
@@ -12,7 +13,8 @@ import { compareAlerts, compareSamples, ExpectedSampleError, expectedAlerts, exp
 import { evaluate, type EvalMode, type EvalPlan, type EvalResult } from "./evaluator.js";
 import { formatPrometheusDuration } from "../go/duration.js";
 import { InputSeriesError, parseInputSeries, type InputSamples } from "./input.js";
-import { loadRuleFile, resolveRuleFiles, RuleFileError, type LoadedRule, type LoadedRuleGroup } from "./rule-files.js";
+import { loadRuleFile, parseRuleFile, resolveRuleFiles, RuleFileError, type LoadedRule, type LoadedRuleGroup } from "./rule-files.js";
+import { resultKey } from "./result-key.js";
 import { ruleCoverageEntries, type RuleCoverage } from "./coverage.js";
 import { parseTestFile, testGroupName, YamlFileError, type TestFile, type TestGroup } from "./test-file.js";
 
@@ -23,6 +25,18 @@ export interface RunOptions {
   mode?: EvalMode;
   /** Track rule coverage (FileResult.coverage); off by default, and then free. */
   coverage?: boolean;
+  /**
+   * Results of earlier runs that passed, by key (result-key.ts; `salt` goes
+   * into every key): a file whose key is here is not run again, and this is
+   * its result (FileResult.cached). With it, every result that can be keyed
+   * carries its key (FileResult.key).
+   */
+  known?: KnownResults;
+}
+
+export interface KnownResults {
+  salt: string;
+  results: Readonly<Record<string, FileResult>>;
 }
 
 export type GroupStatus = "passed" | "failed" | "error";
@@ -55,6 +69,10 @@ export interface FileResult {
    * when the rule files were not loaded (no group selected, or invalid).
    */
   coverage?: RuleCoverage[];
+  /** With RunOptions.known: the key of what this result depends on (result-key.ts), when the file and its rule files could be read. */
+  key?: string;
+  /** This result is RunOptions.known's: the file was not run again. */
+  cached?: boolean;
 }
 
 export async function runTestFile(file: string, opts: RunOptions = {}): Promise<FileResult> {
@@ -67,8 +85,10 @@ export async function runTestFile(file: string, opts: RunOptions = {}): Promise<
   };
 
   let tf: TestFile;
+  let bytes: Uint8Array;
   try {
-    tf = parseTestFile(file, await readFile(file));
+    bytes = await readFile(file);
+    tf = parseTestFile(file, bytes);
   } catch (e) {
     result.status = "invalid";
     result.errors.push(e instanceof YamlFileError ? e.message : `${file}: cannot read: ${ioReason(e)}`);
@@ -79,11 +99,25 @@ export async function runTestFile(file: string, opts: RunOptions = {}): Promise<
   if (selected.length === 0) return finish();
 
   const { files, warnings } = resolveRuleFiles(file, tf.ruleFiles);
+  // Each rule file read once: for the key, then to load (one that cannot be read is loadRuleFile's to report).
+  const ruleBytes = files.map((f) => {
+    try {
+      return readFileSync(f);
+    } catch {
+      return undefined;
+    }
+  });
+  if (opts.known !== undefined && ruleBytes.every((b) => b !== undefined)) {
+    const options = { run: opts.run, mode: opts.mode ?? "auto", coverage: opts.coverage ?? false };
+    result.key = resultKey({ salt: opts.known.salt, file, bytes, ruleFiles: files.map((f, i) => ({ file: f, bytes: ruleBytes[i]! })), options });
+    const known = Object.hasOwn(opts.known.results, result.key) ? opts.known.results[result.key] : undefined;
+    if (known !== undefined) return { ...known, file, key: result.key, cached: true };
+  }
   result.warnings.push(...warnings);
   let groups: LoadedRuleGroup[] | undefined;
   let coverage: Map<LoadedRule, RuleCoverage> | undefined;
   try {
-    const loaded = files.flatMap((f) => loadRuleFile(f));
+    const loaded = files.flatMap((f, i) => (ruleBytes[i] === undefined ? loadRuleFile(f) : parseRuleFile(f, ruleBytes[i])));
     groups = orderGroups(loaded, tf.groupEvalOrder);
     if (opts.coverage) {
       coverage = ruleCoverageEntries(loaded);

@@ -52,7 +52,11 @@ const stale = staleDist();
 if (stale && !isCI()) console.warn(`SKIPPED: monac test --jobs on the compiled CLI: ${stale}; run \`npm run build\``);
 
 function cli(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, "bin", "monac.js"), ...args], { encoding: "utf8", cwd: REPO_ROOT });
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, "bin", "monac.js"), ...args], { encoding: "utf8", cwd: REPO_ROOT, env: { ...process.env, ...env } });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
@@ -102,6 +106,20 @@ describe.skipIf(stale !== undefined && !isCI())("monac test --jobs (compiled CLI
       expect(one.out).toMatch(/^FAIL .*wrong\.test\.yaml$/m);
       expect(one.out).toMatch(/^ok   .*b\/redis\.alerts\.test\.yaml/m);
       expect(four).toEqual(one);
+    });
+
+    it("with --cache, reports the passes of the last run from every thread, marked, and runs the rest", () => {
+      const env = { XDG_CACHE_HOME: path.join(dir, "cache") };
+      const args = ["test", "--cache", "--jobs", "3", path.join(dir, "a"), path.join(dir, "b")];
+      const first = cliWith(env, ...args);
+      const second = cliWith(env, ...args);
+      expect(first.out).not.toContain("cached");
+      expect(second.code).toBe(first.code);
+      // A file with no test group runs nothing: there is nothing to cache.
+      const passes = first.out.match(/^ok   .* \([1-9]\d* groups?\)$/gm)!.length;
+      expect(passes).toBeGreaterThan(20);
+      const marked = first.out.replace(/^(ok +\S+ \([1-9]\d* groups?)\)$/gm, "$1, cached)").replace(/^(\d+ passed, \d+ failed, 1 invalid file)$/m, `$1 (${passes} of ${first.out.match(/^(ok|FAIL) /gm)!.length} rule test files cached)`);
+      expect(second.out).toBe(marked);
     });
   });
 
