@@ -16,8 +16,8 @@
  * Exit status: 0 all test groups passed, 1 some failed (or the coverage is
  * below --min), 2 a test file could not be read or is invalid, or bad usage.
  */
-import { existsSync } from "node:fs";
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -194,23 +194,27 @@ async function expand(root: string): Promise<Array<{ file: string; routing: bool
   } catch {
     return [{ file: root, routing: isRoutingTestFile(root, "") }];
   }
-  if (!isDir) return [{ file: root, routing: isRoutingTestFile(root, await readText(root)) }];
+  if (!isDir) return [{ file: root, routing: isRoutingTestFile(root, readText(root)) }];
   const out: Array<{ file: string; routing: boolean }> = [];
   const entries = (await readdir(root, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const p = path.join(root, e.name);
     if (e.isDirectory()) out.push(...(await expand(p)));
     else if (/\.ya?ml$/.test(e.name)) {
-      const text = await readText(p);
+      const text = readText(p);
       if (!isRuleFile(text)) out.push({ file: p, routing: isRoutingTestFile(p, text) });
     }
   }
   return out;
 }
 
-/** A file's text, "" when it cannot be read (the runner reports that). */
-function readText(file: string): Promise<string> {
-  return readFile(file, "utf8").catch(() => "");
+/** A file's text, "" when it cannot be read (the runner reports that); read at once, as the runner reads it. */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
 }
 
 /** A rule file: a top-level `groups:` and no `tests:`. */
