@@ -2,10 +2,10 @@
  * `monac test --cache`: a rule test file that passed is not run again while
  * nothing its result depends on changed (as `go test` caches passing
  * packages). A result depends on the test file, the rule files it loads, the
- * run's options and the code that ran it: their key (ruletest/result-key.ts,
- * salted with compilerIdentity: monac's code, its dependencies, Node) finds
- * the result of an earlier run, and the report says "cached". Only passes
- * are kept: a failing or invalid file runs (and reports) every time.
+ * run's options and the code that ran it (ruletest/result-key.ts, salted with
+ * compilerIdentity: monac's code, its dependencies, Node): the result of an
+ * earlier run where all of them were the same is reported, marked "cached".
+ * Only passes are kept: a failing or invalid file runs (and reports) every time.
  *
  * The results live in the user's cache directory, one entry per directory
  * monac test is run from (CI keeps it between runs: README, "In CI"); a
@@ -17,7 +17,7 @@ import path from "node:path";
 import type { FileResult, KnownResults } from "../ruletest/runner.js";
 import { cacheDir, compilerIdentity, KEEP_MS, writeCacheEntry } from "./build-cache.js";
 
-const FORMAT = "monac test cache 1";
+const FORMAT = "monac test cache 2";
 
 /** Results kept at most per directory: more than any workspace's files under a few options. */
 const MAX_RESULTS = 50_000;
@@ -52,10 +52,10 @@ export function openTestCache(cwd: string = process.cwd()): TestCache {
       const kept = Object.entries(stored).filter(([, e]) => now - e.used < KEEP_MS);
       const next = new Map(kept);
       for (const r of run) {
-        if (r.key === undefined || r.status !== "ok") continue;
-        const { key, cached: _cached, ...result } = r;
-        next.delete(key);
-        next.set(key, { used: now, result });
+        if (r.stamp === undefined || r.status !== "ok") continue;
+        const { cached: _cached, ...result } = r;
+        next.delete(r.stamp.key);
+        next.set(r.stamp.key, { used: now, result });
       }
       // The least recently used go first.
       const entries = [...next].sort((a, b) => a[1].used - b[1].used).slice(-MAX_RESULTS);
@@ -114,5 +114,11 @@ function isPass(v: unknown): v is FileResult {
     (c.kind === "alert" || c.kind === "record") &&
     typeof c.line === "number" &&
     typeof c.covered === "boolean";
-  return v.groups.every(group) && (v.coverage === undefined || (Array.isArray(v.coverage) && v.coverage.every(rule)));
+  const stamp = (s: unknown): boolean =>
+    isRecord(s) &&
+    typeof s.key === "string" &&
+    isStrings(s.ruleFilePatterns) &&
+    Array.isArray(s.ruleFiles) &&
+    s.ruleFiles.every((f: unknown) => isRecord(f) && typeof f.file === "string" && typeof f.sha256 === "string");
+  return stamp(v.stamp) && v.groups.every(group) && (v.coverage === undefined || (Array.isArray(v.coverage) && v.coverage.every(rule)));
 }

@@ -13,7 +13,7 @@ import { evaluate, type EvalMode, type EvalPlan, type EvalResult } from "./evalu
 import { formatPrometheusDuration } from "../go/duration.js";
 import { InputSeriesError, parseInputSeries, type InputSamples } from "./input.js";
 import { loadRuleFile, parseRuleFile, resolveRuleFiles, RuleFileError, type LoadedRule, type LoadedRuleGroup } from "./rule-files.js";
-import { resultKey } from "./result-key.js";
+import { sha256, stampHolds, testKey, type ResultStamp } from "./result-key.js";
 import { ruleCoverageEntries, type RuleCoverage } from "./coverage.js";
 import { parseTestFile, testGroupName, YamlFileError, type TestFile, type TestGroup } from "./test-file.js";
 
@@ -25,10 +25,10 @@ export interface RunOptions {
   /** Track rule coverage (FileResult.coverage); off by default, and then free. */
   coverage?: boolean;
   /**
-   * Results of earlier runs that passed, by key (result-key.ts; `salt` goes
-   * into every key): a file whose key is here is not run again, and this is
-   * its result (FileResult.cached). With it, every result that can be keyed
-   * carries its key (FileResult.key).
+   * Results of earlier runs that passed, by their stamp's key (result-key.ts;
+   * `salt` goes into every key): a file whose key is here, and whose stamp
+   * still holds, is not run again, and this is its result (FileResult.cached).
+   * With it, every result that can be reused carries its stamp.
    */
   known?: KnownResults;
 }
@@ -68,8 +68,8 @@ export interface FileResult {
    * when the rule files were not loaded (no group selected, or invalid).
    */
   coverage?: RuleCoverage[];
-  /** With RunOptions.known: the key of what this result depends on (result-key.ts), when the file and its rule files could be read. */
-  key?: string;
+  /** With RunOptions.known: what this result depends on (result-key.ts), when the file and its rule files could be read. */
+  stamp?: ResultStamp;
   /** This result is RunOptions.known's: the file was not run again. */
   cached?: boolean;
 }
@@ -88,6 +88,18 @@ export async function runTestFile(file: string, opts: RunOptions = {}): Promise<
   try {
     // Read at once: a test file is small, and a thread-pool round trip per file costs more than the read.
     bytes = readFileSync(file);
+  } catch (e) {
+    result.status = "invalid";
+    result.errors.push(`${file}: cannot read: ${ioReason(e)}`);
+    return finish();
+  }
+  const options = { run: opts.run, mode: opts.mode ?? "auto", coverage: opts.coverage ?? false };
+  const key = opts.known === undefined ? undefined : testKey({ salt: opts.known.salt, file, bytes, options });
+  if (key !== undefined) {
+    const known = Object.hasOwn(opts.known!.results, key) ? opts.known!.results[key] : undefined;
+    if (known?.stamp?.key === key && stampHolds(file, known.stamp)) return { ...known, file, cached: true };
+  }
+  try {
     tf = parseTestFile(file, bytes);
   } catch (e) {
     result.status = "invalid";
@@ -99,7 +111,7 @@ export async function runTestFile(file: string, opts: RunOptions = {}): Promise<
   if (selected.length === 0) return finish();
 
   const { files, warnings } = resolveRuleFiles(file, tf.ruleFiles);
-  // Each rule file read once: for the key, then to load (one that cannot be read is loadRuleFile's to report).
+  // Each rule file read once: for the stamp, then to load (one that cannot be read is loadRuleFile's to report).
   const ruleBytes = files.map((f) => {
     try {
       return readFileSync(f);
@@ -107,11 +119,8 @@ export async function runTestFile(file: string, opts: RunOptions = {}): Promise<
       return undefined;
     }
   });
-  if (opts.known !== undefined && ruleBytes.every((b) => b !== undefined)) {
-    const options = { run: opts.run, mode: opts.mode ?? "auto", coverage: opts.coverage ?? false };
-    result.key = resultKey({ salt: opts.known.salt, file, bytes, ruleFiles: files.map((f, i) => ({ file: f, bytes: ruleBytes[i]! })), options });
-    const known = Object.hasOwn(opts.known.results, result.key) ? opts.known.results[result.key] : undefined;
-    if (known !== undefined) return { ...known, file, key: result.key, cached: true };
+  if (key !== undefined && ruleBytes.every((b) => b !== undefined)) {
+    result.stamp = { key, ruleFilePatterns: [...tf.ruleFiles], ruleFiles: files.map((f, i) => ({ file: f, sha256: sha256(ruleBytes[i]!) })) };
   }
   result.warnings.push(...warnings);
   let groups: LoadedRuleGroup[] | undefined;

@@ -85,6 +85,19 @@ describe("monac test --cache", () => {
     }
   });
 
+  it("runs a file again when its rule_files pattern matches another file", async () => {
+    const redis = await readFile(path.join(tests, "redis.alerts.test.yaml"), "utf8");
+    const globbed = redis.replace("  - ../rules/redis.alerts.rules.yaml\n", "  - ../rules/redis*.yaml\n");
+    expect(globbed).not.toBe(redis);
+    await writeFile(path.join(tests, "redis-glob.test.yaml"), globbed);
+    expect(ran((await test("--cache")).out)).toContain("redis-glob");
+    expect(cached((await test("--cache")).out)).toContain("redis-glob");
+    await writeFile(path.join(rules, "redis-more.rules.yaml"), "groups: []\n");
+    const r = await test("--cache");
+    expect(r.code).toBe(0);
+    expect(ran(r.out)).toEqual(["redis-glob"]);
+  });
+
   it("never keeps a failure: a failing file runs every time", async () => {
     await test("--cache");
     const rule = path.join(rules, "redis.alerts.rules.yaml");
