@@ -1,7 +1,8 @@
 // The unchanged rebuild: `monac build` twice in a row with nothing changed
 // should not compile (and prove, in the generated tests) everything again.
 //
-// After a build that wrote out/ cleanly, monac records in the user's cache
+// After a build that wrote out/ cleanly (or a --check that found it up to
+// date: out/ then holds what the build makes just the same), monac records in the user's cache
 // directory (~/.cache/monac, see cacheFile) a key for everything the files it wrote depend on — the bytes
 // of every spec file, monac's own code and its dependencies' versions, the
 // Node version, the build options — with the SHA-1 of each file it wrote
