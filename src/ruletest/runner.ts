@@ -93,10 +93,11 @@ export async function runTestFile(file: string, opts: RunOptions = {}): Promise<
     result.errors.push(`${file}: cannot read: ${ioReason(e)}`);
     return finish();
   }
-  const options = { run: opts.run, mode: opts.mode ?? "auto", coverage: opts.coverage ?? false };
-  const key = opts.known === undefined ? undefined : testKey({ salt: opts.known.salt, file, bytes, options });
-  if (key !== undefined) {
-    const known = Object.hasOwn(opts.known!.results, key) ? opts.known!.results[key] : undefined;
+  // A result of an earlier run, found before anything is parsed.
+  let key: string | undefined;
+  if (opts.known !== undefined) {
+    key = testKey({ salt: opts.known.salt, file, bytes, options: { run: opts.run, mode: opts.mode ?? "auto", coverage: opts.coverage ?? false } });
+    const known = Object.hasOwn(opts.known.results, key) ? opts.known.results[key] : undefined;
     if (known?.stamp?.key === key && stampHolds(file, known.stamp)) return { ...known, file, cached: true };
   }
   try {
