@@ -77,24 +77,36 @@ export function buildKey({ files, options }: BuildKeyInput): string {
  * workspace, whose files (and out/) are the user's to commit.
  */
 export function cacheFile(dir: string, outDir: string): string {
-  const which = createHash("sha256").update(`${path.resolve(dir)}\0${path.resolve(outDir)}`).digest("hex").slice(0, 32);
-  return path.join(cacheDir(), `build-${which}.json`);
+  return cacheEntryFile("build", dir, outDir);
 }
 
-/** monac's folder in the user's cache directory: the build's entries (here) and the test results (test-cache.ts). */
-export function cacheDir(): string {
+/** The kinds of entry in monac's cache directory: builds (here) and test results (test-cache.ts). */
+const ENTRY_KINDS = ["build", "test"] as const;
+
+/** The file of the `kind` entry for these directories (resolved), in monac's cache directory. */
+export function cacheEntryFile(kind: (typeof ENTRY_KINDS)[number], ...dirs: string[]): string {
+  const which = createHash("sha256").update(dirs.map((d) => path.resolve(d)).join("\0")).digest("hex").slice(0, 32);
+  return path.join(cacheDir(), `${kind}-${which}.json`);
+}
+
+function cacheDir(): string {
   const base = process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(homedir(), ".cache");
   return path.join(base, "monac");
+}
+
+/** A JSON object (not null, not an array): what a cache entry and its records must be before they are read. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** Entries not used for this long are removed when a build (or a test run) saves one. */
 export const KEEP_MS = 30 * 24 * 3600_000;
 
-/** Removes the entries (build-*, test-*) of `dir` not used for KEEP_MS. */
+/** Removes the entries (ENTRY_KINDS) of `dir` not used for KEEP_MS. */
 function prune(dir: string): void {
   const now = Date.now();
   for (const name of readdirSync(dir)) {
-    if (!name.startsWith("build-") && !name.startsWith("test-")) continue;
+    if (!ENTRY_KINDS.some((kind) => name.startsWith(`${kind}-`))) continue;
     try {
       if (now - statSync(path.join(dir, name)).mtimeMs > KEEP_MS) rmSync(path.join(dir, name), { force: true });
     } catch {
@@ -107,7 +119,6 @@ function prune(dir: string): void {
 export function recordedBuild(dir: string, outDir: string): CacheEntry | undefined {
   try {
     const entry = JSON.parse(readFileSync(cacheFile(dir, outDir), "utf8")) as CacheEntry;
-    const isRecord = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
     return isRecord(entry) && entry.format === FORMAT && typeof entry.count === "number" && isRecord(entry.files) && isRecord(entry.tests) ? entry : undefined;
   } catch {
     return undefined;

@@ -11,11 +11,9 @@
  * monac test is run from (CI keeps it between runs: README, "In CI"); a
  * result not used for 30 days is dropped. Deleting it is always safe.
  */
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { FileResult, KnownResults } from "../ruletest/runner.js";
-import { cacheDir, compilerIdentity, KEEP_MS, writeCacheEntry } from "./build-cache.js";
+import { cacheEntryFile, compilerIdentity, isRecord, KEEP_MS, writeCacheEntry } from "./build-cache.js";
 
 const FORMAT = "monac test cache 2";
 
@@ -37,7 +35,7 @@ export interface TestCache {
 
 /** Where the results of runs from `cwd` are kept. */
 export function testCacheFile(cwd: string): string {
-  return path.join(cacheDir(), `test-${createHash("sha256").update(path.resolve(cwd)).digest("hex").slice(0, 32)}.json`);
+  return cacheEntryFile("test", cwd);
 }
 
 export function openTestCache(cwd: string = process.cwd()): TestCache {
@@ -79,10 +77,6 @@ function readStored(file: string): Stored["results"] {
     if (isRecord(e) && typeof e.used === "number" && isPass(e.result)) out[key] = { used: e.used, result: e.result };
   }
   return out;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function isStrings(v: unknown): v is string[] {
