@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { EXIT, processIO, type CliIO } from "./io.js";
 import { COMMAND_USAGE, isCommand, USAGE, wantsHelp } from "./usage.js";
+import type { BuildOptions } from "./build.js";
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -29,14 +30,15 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
             check: { type: "boolean", default: false },
             "no-tests": { type: "boolean", default: false },
             "no-dashboards": { type: "boolean", default: false },
+            watch: { type: "boolean", default: false },
           },
           strict: true,
           allowPositionals: false,
         });
-        return await (await import("./build.js")).buildCommand(
-          { dir: values.dir!, out: values.out, check: values.check!, noTests: values["no-tests"]!, noDashboards: values["no-dashboards"]!, write: command === "build" },
-          io,
-        );
+        const opts = { dir: values.dir!, out: values.out, check: values.check!, noTests: values["no-tests"]!, noDashboards: values["no-dashboards"]!, write: command === "build" };
+        if (!values.watch) return await (await import("./build.js")).buildCommand(opts, io);
+        if (opts.check) return usageError(io, command, "--watch and --check do not go together (--check is for CI: one look, an exit status)");
+        return await watchUntilSignal(opts, io);
       }
       case "schema": {
         const { values } = parseArgs({
@@ -90,6 +92,21 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       return usageError(io, command!, e.message);
     }
     throw e;
+  }
+}
+
+/** `--watch` until Ctrl-C (or SIGTERM): a build under way finishes first; a second signal stops at once. */
+async function watchUntilSignal(opts: BuildOptions, io: CliIO): Promise<number> {
+  const { watchBuilds } = await import("./watch.js");
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    return await watchBuilds(opts, io, stop.signal);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
 }
 

@@ -15,7 +15,7 @@ any of these files.
 
 Exit status: 0 written, 2 DIR is a workspace already, a file is in the way, or an I/O error.`,
 
-  build: `usage: monac build [--dir DIR] [--out DIR] [--check] [--no-tests] [--no-dashboards]
+  build: `usage: monac build [--dir DIR] [--out DIR] [--check | --watch] [--no-tests] [--no-dashboards]
 
 Validates every spec, compiles, and writes out/ (atomically; only what changed;
 removes files monac wrote that no spec produces any more). Files in out/ that
@@ -27,17 +27,22 @@ monac writes stops the build.
   --check           write nothing; exit 1 listing every stale, missing or orphaned file (for CI)
   --no-tests        do not generate rule tests (out/prometheus/tests is left untouched)
   --no-dashboards   do not generate Grafana dashboards (out/grafana is left untouched)
+  --watch           build, then build again each time a spec file changes, until
+                    Ctrl-C (one process: a rebuild skips the JIT's warm-up)
 
 Exit status: 0 ok; 1 spec errors, a hand-written file in the way, or (--check) out/
-out of date, and nothing written; 2 usage or I/O error, or DIR has no monac.yaml.`,
+out of date, and nothing written; 2 usage or I/O error, or DIR has no monac.yaml.
+With --watch: 0 once stopped, whatever the builds found; 2 when DIR has no monac.yaml.`,
 
-  validate: `usage: monac validate [--dir DIR]
+  validate: `usage: monac validate [--dir DIR] [--watch]
 
 Validates and compiles every spec, writes nothing.
 
   --dir DIR   workspace with monac.yaml, slos/, alerts/ and dashboards/ (default: .)
+  --watch     validate again each time a spec file changes, until Ctrl-C
 
-Exit status: 0 ok, 1 spec errors, 2 usage or I/O error.`,
+Exit status: 0 ok, 1 spec errors, 2 usage or I/O error. With --watch: 0 once
+stopped; 2 when DIR has no monac.yaml.`,
 
   schema: `usage: monac schema [--out DIR] [--check]
 
@@ -208,7 +213,7 @@ export const USAGE = `monac — monitoring as code for the Prometheus stack
 
 Usage:
   monac init [DIR]                                start a workspace: commented monac.yaml, slos/, alerts/
-  monac build [--dir DIR] [--out DIR] [--check] [--no-tests] [--no-dashboards]
+  monac build [--dir DIR] [--out DIR] [--check | --watch] [--no-tests] [--no-dashboards]
                                                   validate specs and write out/
   monac validate [--dir DIR]                      validate specs, write nothing
   monac test [--dir DIR] [--run REGEX] [--junit FILE] [--coverage [--min PCT]] [PATH...]
