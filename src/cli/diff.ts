@@ -119,7 +119,9 @@ export async function diffCommand(args: string[], io: CliIO): Promise<number> {
 
 /**
  * Extracts DIR's folder of the repository as it was at REF into `into`
- * (`git archive`, so the repository, its index and worktrees are untouched).
+ * (`git archive`, so the repository, its index and worktrees are untouched),
+ * all but its out/: the build reads the specs, and a committed out/ is most
+ * of the bytes (33 MB of 34 for 1,000 SLOs, a second of the diff's five).
  * Returns why it could not, or undefined.
  */
 function checkoutRef(dir: string, ref: string, into: string, tmp: string): string | undefined {
@@ -131,7 +133,9 @@ function checkoutRef(dir: string, ref: string, into: string, tmp: string): strin
   if (commit.status !== 0) return `unknown git ref ${JSON.stringify(ref)} in ${path.resolve(dir)}`;
   const sub = prefix.stdout.trim().replace(/\/$/, "");
   const tar = path.join(tmp, "base.tar");
-  const archive = git("archive", "--format=tar", "-o", tar, `${commit.stdout.trim()}:${sub}`);
+  // Pathspecs are read relative to the tree archived only from the repository's top level.
+  const top = git("rev-parse", "--show-toplevel").stdout.trim();
+  const archive = spawnSync("git", ["-C", top, "archive", "--format=tar", "-o", tar, `${commit.stdout.trim()}:${sub}`, "--", ".", ":(exclude)out"], { encoding: "utf8" });
   if (archive.status !== 0) return `git archive ${ref}: ${archive.stderr.trim() || `exit ${archive.status}`}${sub ? ` (is ${sub} in ${ref}?)` : ""}`;
   mkdirSync(into, { recursive: true });
   const untar = spawnSync("tar", ["-x", "-f", tar, "-C", into], { encoding: "utf8" });

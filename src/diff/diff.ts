@@ -4,7 +4,7 @@
 // Plain data; markdown.ts prints it, and it is the JSON output as it is.
 import { formatPrometheusDuration } from "../go/duration.js";
 import { matchRoutes, type AlertmanagerConfig, type Labels } from "../routetest/index.js";
-import type { LoadedAlertingRule } from "../ruletest/rule-files.js";
+import type { LoadedAlertingRule, LoadedRecordingRule, LoadedRule } from "../ruletest/rule-files.js";
 import { burnTiers, constants, evaluationCost, firstDivisor, formatNumber, oneLine, shape, vectorConstant } from "./expr.js";
 import type { BuildRule, BuildSnapshot } from "./load.js";
 
@@ -126,7 +126,8 @@ export function diffBuilds(base: BuildSnapshot, head: BuildSnapshot, opts: DiffO
   const changed: ChangedAlert[] = [];
   const alertRouting: AlertReceiverChange[] = [];
   for (const [b, a] of pairs) {
-    const changes = alertChanges(b.rule, a.rule);
+    // A rule file both builds hold unchanged was parsed once (loadBuild): both sides hold the same rule.
+    const changes = b.rule === a.rule ? [] : alertChanges(b.rule, a.rule);
     if (changes.length > 0) changed.push({ ...ref(a.rule), changes });
     const rb = receivers(base.alertmanager, alertLabels(b.rule));
     const ra = receivers(head.alertmanager, alertLabels(a.rule));
@@ -149,6 +150,7 @@ export function diffBuilds(base: BuildSnapshot, head: BuildSnapshot, opts: DiffO
   teams.sort((x, y) => cmp(x.team, y.team) || severityRank(x.severity) - severityRank(y.severity) || cmp(x.severity, y.severity));
 
   const byId = (x: AlertRef, y: AlertRef) => cmp(x.id, y.id);
+  const costs: RuleCosts = new WeakMap();
   const diff: BuildDiff = {
     alerts: {
       added: [...addedKeys].map((k) => summary(after.get(k)!, head.alertmanager)).sort(byId),
@@ -158,7 +160,7 @@ export function diffBuilds(base: BuildSnapshot, head: BuildSnapshot, opts: DiffO
     routing: { teams, alerts: alertRouting.sort(byId) },
     slos: sloChanges(base, head),
     recordingRules: recordingChanges(base, head),
-    stats: { before: stats(base, scrape), after: stats(head, scrape), scrapeInterval: duration(scrape) },
+    stats: { before: stats(base, scrape, costs), after: stats(head, scrape, costs), scrapeInterval: duration(scrape) },
     identical: false,
   };
   diff.identical =
@@ -365,13 +367,20 @@ export function percent(ratio: number): string {
 
 function recordingChanges(base: BuildSnapshot, head: BuildSnapshot): BuildDiff["recordingRules"] {
   // A recorded series by its name and identity labels (another label value, an info series' objective, is a change).
+  // What is compared of a rule, once per rule: a file both builds hold unchanged holds the same rules (loadBuild).
+  const compared = new WeakMap<LoadedRecordingRule, string>();
+  const content = (rule: LoadedRecordingRule): string => {
+    let c = compared.get(rule);
+    if (c === undefined) compared.set(rule, (c = JSON.stringify([oneLine(rule.expr), [...rule.labels].sort(([x], [y]) => cmp(x, y))])));
+    return c;
+  };
   const byKey = (b: BuildSnapshot) => {
     const m = new Map<string, string>();
     for (const { rule } of b.records) {
       let k = JSON.stringify([rule.name, label(rule, "service") ?? null, label(rule, "slo") ?? null]);
       let n = 1;
       while (m.has(k)) k = `${k}#${++n}`;
-      m.set(k, JSON.stringify([oneLine(rule.expr), [...rule.labels].sort(([x], [y]) => cmp(x, y))]));
+      m.set(k, content(rule));
     }
     return m;
   };
@@ -388,10 +397,22 @@ function recordingChanges(base: BuildSnapshot, head: BuildSnapshot): BuildDiff["
   return { added, removed, changed };
 }
 
-function stats(build: BuildSnapshot, scrapeMs: number): BuildStats {
+/** Each rule's evaluation cost at its group's interval, and the selectors it reads, worked out once for both builds. */
+type RuleCosts = WeakMap<LoadedRule, { interval: number; samples: number; selectors: string[] }>;
+
+function stats(build: BuildSnapshot, scrapeMs: number, costs: RuleCosts = new WeakMap()): BuildStats {
   const selectors = new Set<string>();
   let samples = 0;
-  for (const r of [...build.records, ...build.alerts]) samples += evaluationCost(r.rule.expr, scrapeMs, r.interval, selectors).samples;
+  for (const r of [...build.records, ...build.alerts]) {
+    let cost = costs.get(r.rule);
+    if (cost === undefined || cost.interval !== r.interval) {
+      const read = new Set<string>();
+      cost = { interval: r.interval, samples: evaluationCost(r.rule.expr, scrapeMs, r.interval, read).samples, selectors: [...read] };
+      costs.set(r.rule, cost);
+    }
+    samples += cost.samples;
+    for (const sel of cost.selectors) selectors.add(sel);
+  }
   return {
     groups: build.groups,
     recordingRules: build.records.length,

@@ -256,6 +256,23 @@ describe("monac diff --base-ref", () => {
     expect((JSON.parse(r.out) as BuildDiff).slos.map((s) => [s.slo, s.changes[0]])).toEqual([["checkout/availability", { field: "objective", before: "99.95%", after: "99.9%" }]]);
   }, 60_000);
 
+  it("builds a workspace in a subdirectory of the repository as it was at the ref", async () => {
+    const repo = path.join(tmp, "monorepo");
+    const ws = path.join(repo, "teams", "monitoring");
+    copyWorkspace(ws);
+    await build(ws, path.join(ws, "out"));
+    // Committed with the specs, as the README's CI recipe has it (the base's is not extracted: the diff builds its own).
+    writeFileSync(path.join(repo, "README.md"), "a repository with a workspace below its top\n");
+    const git = (...args: string[]) => spawnSync("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { encoding: "utf8" });
+    expect(git("init", "--quiet").status).toBe(0);
+    expect(git("add", "-A").status).toBe(0);
+    expect(git("commit", "--quiet", "-m", "base").status).toBe(0);
+    edit(path.join(ws, "slos", "checkout.yaml"), "objective: 99.95", "objective: 99.9");
+    const r = await diff("--base-ref", "HEAD", "--dir", ws, "--format", "json");
+    expect(r.code, r.err).toBe(0);
+    expect((JSON.parse(r.out) as BuildDiff).slos.map((s) => [s.slo, s.changes[0]])).toEqual([["checkout/availability", { field: "objective", before: "99.95%", after: "99.9%" }]]);
+  }, 60_000);
+
   it("exits 2 on an unknown ref or a directory outside git", async () => {
     const bad = await diff("--base-ref", "no-such-ref-xyz", "--dir", clone);
     expect(bad.code).toBe(2);
