@@ -114,7 +114,12 @@ export async function watchBuilds(opts: BuildOptions, io: CliIO, stop: AbortSign
       io.out("");
       io.out(`${describeChanges(changed)} changed: ${opts.write ? "building" : "validating"} again`);
       const started = performance.now();
-      await buildCommand(build, io);
+      try {
+        await buildCommand(build, io);
+      } catch (e) {
+        // monac's own bug, not the specs': said, and the watch goes on (the next change may not meet it).
+        io.err(`monac: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      }
       io.out(`(${((performance.now() - started) / 1000).toFixed(2)} s) watching for changes (Ctrl-C to stop)`);
     }
   } finally {

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { changedSpecFiles, specFingerprint, watchBuilds } from "../../src/cli/watch.js";
+import { newGenerationContext } from "../../src/compile/rule-tests/generation-context.js";
 import { REPO_ROOT } from "../support/workspace.js";
 import { run, snapshotDir } from "../support/cli.js";
 
@@ -98,6 +99,34 @@ describe("monac build --watch", () => {
     w.stop.abort();
     expect(await w.done).toBe(0);
     expect(await snapshotDir(ws).then((files) => Object.keys(files).filter((f) => f.startsWith("out/")))).toEqual([]);
+  });
+
+  it("says so when a rebuild meets an internal error, and goes on watching", { timeout: 60_000 }, async () => {
+    // A generation context that breaks once the first build is done, as a bug in monac would.
+    const ctx = newGenerationContext();
+    let broken = false;
+    const plans = ctx.sloPlans;
+    Object.defineProperty(ctx, "sloPlans", {
+      get: () => {
+        if (broken) throw new Error("boom");
+        return plans;
+      },
+    });
+    const lines: string[] = [];
+    const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
+    const stop = new AbortController();
+    const done = watchBuilds({ dir: ws, out: undefined, check: false, write: true, generationContext: ctx }, io, stop.signal);
+    const waitFor = async (re: RegExp): Promise<void> => {
+      while (!lines.some((l) => re.test(l))) await new Promise((r) => setTimeout(r, 20));
+    };
+    await waitFor(/^watching /);
+    broken = true;
+    const slo = path.join(ws, "slos", "shop.yaml");
+    await writeFile(slo, (await readFile(slo, "utf8")).replace("objective: 99.9", "objective: 99.5"));
+    await waitFor(/^monac: internal error: Error: boom/);
+    await waitFor(/^\(\d+\.\d+ s\) watching for changes/);
+    stop.abort();
+    expect(await done).toBe(0);
   });
 
   it("exits 2 at once where there is no workspace to watch", async () => {
