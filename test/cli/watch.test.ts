@@ -2,7 +2,7 @@
 // out/ is what a fresh `monac build` of the same specs writes; a spec with an
 // error leaves out/ as it was and the watch goes on; writes to out/, or to
 // files that are not specs, start no build; stopping ends it with status 0.
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -87,6 +87,26 @@ describe("monac build --watch", () => {
 
     w.stop.abort();
     expect(await w.done).toBe(0);
+  });
+
+  it("picks up a change where a symbolic link in a spec directory leads, outside DIR", { timeout: 60_000 }, async () => {
+    const shared = await mkdtemp(path.join(tmpdir(), "monac-watch-shared-"));
+    try {
+      const slo = path.join(ws, "slos", "shop.yaml");
+      await writeFile(path.join(shared, "shop.yaml"), await readFile(slo, "utf8"));
+      await rm(slo);
+      await symlink(shared, path.join(ws, "slos", "shared"));
+      const w = startWatch();
+      await w.waitFor(WATCHING);
+      await writeFile(path.join(shared, "shop.yaml"), (await readFile(path.join(shared, "shop.yaml"), "utf8")).replace("objective: 99.9", "objective: 99.5"));
+      await w.waitFor(/^slos\/shared\/shop\.yaml changed: building again$/);
+      await w.waitFor(BUILT, 2);
+      w.stop.abort();
+      expect(await w.done).toBe(0);
+      expect(Object.values(await snapshotDir(path.join(ws, "out"))).some((text) => text.includes("0.005"))).toBe(true);
+    } finally {
+      await rm(shared, { recursive: true, force: true });
+    }
   });
 
   it("validate --watch writes nothing", { timeout: 60_000 }, async () => {
