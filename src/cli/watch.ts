@@ -77,11 +77,19 @@ export function changedSpecFiles(before: Fingerprint, after: Fingerprint): strin
  */
 export async function watchBuilds(opts: BuildOptions, io: CliIO, stop: AbortSignal): Promise<number> {
   const build = { ...opts, generationContext: opts.generationContext ?? newGenerationContext() };
-  let looked = performance.now();
-  let seen = await specFingerprint(opts.dir);
-  let pollMs = Math.min(POLL_MAX_MS, Math.max(POLL_MS, POLL_COST_FACTOR * (performance.now() - looked)));
+  let pollMs = POLL_MS;
+  /** The spec files' fingerprint now; the next poll is later the longer this took. */
+  const look = async (): Promise<Fingerprint> => {
+    const started = performance.now();
+    const fingerprint = await specFingerprint(opts.dir);
+    pollMs = Math.min(POLL_MAX_MS, Math.max(POLL_MS, POLL_COST_FACTOR * (performance.now() - started)));
+    return fingerprint;
+  };
+  // Taken before the first build: a change made while it runs starts the next.
+  let seen = await look();
   const first = await buildCommand(build, io);
   if (first === EXIT.usage) return first;
+  if (stop.aborted) return EXIT.ok;
   // Set by the file system's events, cleared when the specs are looked at.
   let dirty = false;
   let wake: (() => void) | undefined;
@@ -113,9 +121,7 @@ export async function watchBuilds(opts: BuildOptions, io: CliIO, stop: AbortSign
           await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
         } while (dirty && !stop.aborted);
       }
-      looked = performance.now();
-      const now = await specFingerprint(opts.dir);
-      pollMs = Math.min(POLL_MAX_MS, Math.max(POLL_MS, POLL_COST_FACTOR * (performance.now() - looked)));
+      const now = await look();
       const changed = changedSpecFiles(seen, now);
       if (changed.length === 0) continue;
       seen = now;
