@@ -125,17 +125,18 @@ export async function diffCommand(args: string[], io: CliIO): Promise<number> {
  * Returns why it could not, or undefined.
  */
 function checkoutRef(dir: string, ref: string, into: string, tmp: string): string | undefined {
-  const git = (...args: string[]) => spawnSync("git", ["-C", dir, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  const prefix = git("rev-parse", "--show-prefix");
-  if (prefix.error) return `cannot run git: ${prefix.error.message}`;
-  if (prefix.status !== 0) return `${path.resolve(dir)} is not in a git repository: ${prefix.stderr.trim()}`;
-  const commit = git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`);
+  const git = (cwd: string, ...args: string[]) => spawnSync("git", ["-C", cwd, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  // The repository's top level, then DIR's path below it.
+  const where = git(dir, "rev-parse", "--show-toplevel", "--show-prefix");
+  if (where.error) return `cannot run git: ${where.error.message}`;
+  if (where.status !== 0) return `${path.resolve(dir)} is not in a git repository: ${where.stderr.trim()}`;
+  const [top = "", prefix = ""] = where.stdout.split("\n");
+  const commit = git(dir, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`);
   if (commit.status !== 0) return `unknown git ref ${JSON.stringify(ref)} in ${path.resolve(dir)}`;
-  const sub = prefix.stdout.trim().replace(/\/$/, "");
+  const sub = prefix.trim().replace(/\/$/, "");
   const tar = path.join(tmp, "base.tar");
-  // Pathspecs are read relative to the tree archived only from the repository's top level.
-  const top = git("rev-parse", "--show-toplevel").stdout.trim();
-  const archive = spawnSync("git", ["-C", top, "archive", "--format=tar", "-o", tar, `${commit.stdout.trim()}:${sub}`, "--", ".", ":(exclude)out"], { encoding: "utf8" });
+  // Pathspecs are read relative to the tree archived only from the top level.
+  const archive = git(top, "archive", "--format=tar", "-o", tar, `${commit.stdout.trim()}:${sub}`, "--", ".", ":(exclude)out");
   if (archive.status !== 0) return `git archive ${ref}: ${archive.stderr.trim() || `exit ${archive.status}`}${sub ? ` (is ${sub} in ${ref}?)` : ""}`;
   mkdirSync(into, { recursive: true });
   const untar = spawnSync("tar", ["-x", "-f", tar, "-C", into], { encoding: "utf8" });

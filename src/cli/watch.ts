@@ -36,6 +36,12 @@ const POLL_COST_FACTOR = 50;
 /** An editor's save is several events: the build starts once they have stopped for this long. */
 const SETTLE_MS = 50;
 
+/** What a watch looks at, for its message: "monac.yaml, slos/, alerts/ and dashboards/". */
+const WATCHED = (() => {
+  const names = [WORKSPACE_FILE, ...Object.values(SPEC_DIRS).map((d) => `${d}/`)];
+  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+})();
+
 /** Each spec file (workspace-relative) with its size, modification time and inode; or why the files cannot be listed. */
 type Fingerprint = Map<string, string> | string;
 
@@ -100,7 +106,7 @@ export async function watchBuilds(opts: BuildOptions, io: CliIO, stop: AbortSign
   let watchers = watchSpecs(opts.dir, poke);
   const onStop = (): void => wake?.();
   stop.addEventListener("abort", onStop);
-  io.out(`watching ${opts.dir} for changes to ${WORKSPACE_FILE}, slos/, alerts/ and dashboards/ (Ctrl-C to stop)`);
+  io.out(`watching ${opts.dir} for changes to ${WATCHED} (Ctrl-C to stop)`);
   try {
     while (!stop.aborted) {
       if (!dirty) {

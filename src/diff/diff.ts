@@ -400,7 +400,7 @@ function recordingChanges(base: BuildSnapshot, head: BuildSnapshot): BuildDiff["
 /** Each rule's evaluation cost at its group's interval, and the selectors it reads, worked out once for both builds. */
 type RuleCosts = WeakMap<LoadedRule, { interval: number; samples: number; selectors: string[] }>;
 
-function stats(build: BuildSnapshot, scrapeMs: number, costs: RuleCosts = new WeakMap()): BuildStats {
+function stats(build: BuildSnapshot, scrapeMs: number, costs: RuleCosts): BuildStats {
   const selectors = new Set<string>();
   let samples = 0;
   for (const r of [...build.records, ...build.alerts]) {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { changedSpecFiles, specFingerprint, watchBuilds } from "../../src/cli/watch.js";
-import { newGenerationContext } from "../../src/compile/rule-tests/generation-context.js";
+import { newGenerationContext, type GenerationContext } from "../../src/compile/rule-tests/generation-context.js";
 import { REPO_ROOT } from "../support/workspace.js";
 import { run, snapshotDir } from "../support/cli.js";
 
@@ -23,11 +23,11 @@ afterEach(async () => {
 });
 
 /** A watch of `ws` running in this process, its output as lines. */
-function startWatch(opts: { write?: boolean } = {}) {
+function startWatch(opts: { write?: boolean; generationContext?: GenerationContext } = {}) {
   const lines: string[] = [];
   const io = { out: (t: string) => lines.push(...t.split("\n")), err: (t: string) => lines.push(...t.split("\n")) };
   const stop = new AbortController();
-  const done = watchBuilds({ dir: ws, out: undefined, check: false, write: opts.write ?? true }, io, stop.signal);
+  const done = watchBuilds({ dir: ws, out: undefined, check: false, write: opts.write ?? true, generationContext: opts.generationContext }, io, stop.signal);
   /** Waits until `count` lines match `re` (the watch keeps going meanwhile). */
   const waitFor = async (re: RegExp, count = 1): Promise<void> => {
     const deadline = Date.now() + 60_000;
@@ -132,21 +132,15 @@ describe("monac build --watch", () => {
         return plans;
       },
     });
-    const lines: string[] = [];
-    const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
-    const stop = new AbortController();
-    const done = watchBuilds({ dir: ws, out: undefined, check: false, write: true, generationContext: ctx }, io, stop.signal);
-    const waitFor = async (re: RegExp): Promise<void> => {
-      while (!lines.some((l) => re.test(l))) await new Promise((r) => setTimeout(r, 20));
-    };
-    await waitFor(/^watching /);
+    const w = startWatch({ generationContext: ctx });
+    await w.waitFor(WATCHING);
     broken = true;
     const slo = path.join(ws, "slos", "shop.yaml");
     await writeFile(slo, (await readFile(slo, "utf8")).replace("objective: 99.9", "objective: 99.5"));
-    await waitFor(/^monac: internal error: Error: boom/);
-    await waitFor(/^\(\d+\.\d+ s\) watching for changes/);
-    stop.abort();
-    expect(await done).toBe(0);
+    await w.waitFor(/^monac: internal error: Error: boom/);
+    await w.waitFor(/^\(\d+\.\d+ s\) watching for changes/);
+    w.stop.abort();
+    expect(await w.done).toBe(0);
   });
 
   it("exits 2 at once where there is no workspace to watch", async () => {
